@@ -1,0 +1,5 @@
+/** The engine's public plugin API: the only engine module operators import. */
+export * from './batch.ts';
+export * from './operator.ts';
+export * from './context.ts';
+export * from './secret.ts';
