@@ -3,3 +3,4 @@ export * from './batch.ts';
 export * from './operator.ts';
 export * from './context.ts';
 export * from './secret.ts';
+export * from './kind.ts';
