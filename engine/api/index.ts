@@ -4,3 +4,4 @@ export * from './operator.ts';
 export * from './context.ts';
 export * from './secret.ts';
 export * from './kind.ts';
+export * from './expr/compile.ts';
