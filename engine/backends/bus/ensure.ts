@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Metrics, SpecDoc } from '../../api/index.ts';
-import { topicSpecOf, type TopicDocSpec } from './topic-kind.ts';
+import type { TopicDocSpec } from './topic-kind.ts';
 import type { Bus, TopicReport } from './types.ts';
 
 export async function ensureDeclaredTopics(
@@ -19,7 +19,7 @@ export async function ensureDeclaredTopics(
 ): Promise<TopicReport[]> {
   const wanted = docs.filter((d) => !only || only.includes(d.metadata.name));
   if (!wanted.length) return [];
-  const reports = await bus.ensureTopics(wanted.map(topicSpecOf));
+  const reports = await bus.declare(wanted);
   const gauge = obs.metrics.gauge('argus_bus_topic_drift', 'Declared topic settings that differ on the bus (1 = drift).', ['topic', 'field']);
   for (const r of reports) {
     if (r.action === 'created') obs.logger.info({ topic: r.topic }, `bus: created topic ${r.topic}`);

@@ -6,7 +6,9 @@
  * queued (bounded, `maxQueued`) and pulled with `next`, so a slow pipeline throttles fetching.
  */
 import { ConfigResourceTypes, Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { SpecDoc } from '../../api/index.ts';
 import { CommitTracker } from './commit-tracker.ts';
+import { topicSpecOf, type TopicDocSpec } from './topic-kind.ts';
 import { compareSpecs } from './memory.ts';
 import type {
   Bus,
@@ -88,6 +90,10 @@ export class KafkaBus implements Bus {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  declare(docs: readonly { metadata: { name: string }; spec: unknown }[]): Promise<TopicReport[]> {
+    return this.ensureTopics(docs.map((d) => topicSpecOf(d as SpecDoc<TopicDocSpec>)));
   }
 
   async producer(): Promise<BusProducer> {

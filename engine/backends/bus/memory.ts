@@ -5,7 +5,9 @@
  * from the committed offset, so "restart the consumer" replays exactly the uncommitted tail.
  * Everything lives as long as the bus object (it is not persisted across processes).
  */
+import type { SpecDoc } from '../../api/index.ts';
 import { CommitTracker } from './commit-tracker.ts';
+import { topicSpecOf, type TopicDocSpec } from './topic-kind.ts';
 import { partitionFor } from './partitioner.ts';
 import type {
   Bus,
@@ -70,6 +72,10 @@ export class MemoryBus implements Bus {
       this.topics.get(name) ??
       this.createTopic({ name, partitions: this.opts.defaultPartitions ?? 1, replicationFactor: 1, config: {} })
     );
+  }
+
+  declare(docs: readonly { metadata: { name: string }; spec: unknown }[]): Promise<TopicReport[]> {
+    return this.ensureTopics(docs.map((d) => topicSpecOf(d as SpecDoc<TopicDocSpec>)));
   }
 
   async producer(): Promise<BusProducer> {

@@ -113,6 +113,11 @@ export interface Bus {
   readonly type: 'memory' | 'kafka';
   /** Creates missing topics, verifies existing ones and reports drift (never alters them). */
   ensureTopics(specs: TopicSpec[]): Promise<TopicReport[]>;
+  /**
+   * `ensureTopics` for `kind: Topic` documents (so operators need not know the mapping to Kafka
+   * config names).
+   */
+  declare(docs: readonly { metadata: { name: string }; spec: unknown }[]): Promise<TopicReport[]>;
   producer(): Promise<BusProducer>;
   consumer(opts: ConsumerOptions): BusConsumer;
   /** Committed offset (next to read) per partition of `topic` for `groupId`; -1 when none. */

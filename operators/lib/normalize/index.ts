@@ -1,0 +1,4 @@
+export { toIsoDate } from './dates.ts';
+export { SYMBOL, exchangeOf, toSymbol } from './symbols.ts';
+export { isNullish, scaled, toInteger, toNumber } from './values.ts';
+export { compileRules, type FieldRule, type NormalizeRule } from './rules.ts';

@@ -1,0 +1,131 @@
+/**
+ * Compiles YAML normalisation rules into one function per record. A rule applies to records whose
+ * fields equal its `when` values (e.g. `{source: tushare, dataset: daily}`); the first matching
+ * rule wins. Each output field names its input field(s) (`from`, first present wins; default the
+ * field's own name), a type, and optionally a unit factor, bounds and whether it is required.
+ * Problems throw one message listing every bad field, so a rejected record says all that is
+ * wrong with it.
+ *
+ * @example
+ * const norm = compileRules([{ when: { source: 'tushare', dataset: 'daily' },
+ *   keep: ['source', 'dataset'],
+ *   fields: { symbol: { from: 'ts_code', type: 'symbol', required: true },
+ *             volume: { from: 'vol', type: 'integer', scale: 100, min: 0 } } }]);
+ * norm({ source: 'tushare', dataset: 'daily', ts_code: '600519.SH', vol: 1.5 });
+ * // { source: 'tushare', dataset: 'daily', symbol: '600519.SH', volume: 150 }
+ */
+import type { Rec } from '../../../engine/api/index.ts';
+import { toIsoDate } from './dates.ts';
+import { toSymbol } from './symbols.ts';
+import { isNullish, scaled, toInteger, toNumber } from './values.ts';
+
+export type FieldType = 'date' | 'symbol' | 'number' | 'integer' | 'string' | 'boolean' | 'timestamp';
+
+export interface FieldRule {
+  from?: string | string[];
+  type: FieldType;
+  /** Unit factor applied to numbers (100 for 手 → shares, 1000 for 千元 → yuan). */
+  scale?: number;
+  required?: boolean;
+  min?: number;
+  max?: number;
+  /** Allowed values (strings). */
+  enum?: string[];
+}
+
+export interface NormalizeRule {
+  when?: Record<string, string | string[]>;
+  /** Fields copied unchanged (context such as source, dataset, fetched_at, event_id). */
+  keep?: string[];
+  fields: Record<string, FieldRule>;
+}
+
+type Convert = (v: unknown) => unknown;
+
+function converter(rule: FieldRule): Convert {
+  const scale = rule.scale ?? 1;
+  const bounded = (x: number): number => {
+    if (rule.min !== undefined && x < rule.min) throw new Error(`${x} is below the minimum ${rule.min}`);
+    if (rule.max !== undefined && x > rule.max) throw new Error(`${x} is above the maximum ${rule.max}`);
+    return x;
+  };
+  switch (rule.type) {
+    case 'date':
+      return toIsoDate;
+    case 'symbol':
+      return toSymbol;
+    case 'number':
+      return (v) => {
+        const n = toNumber(v);
+        return n === null ? null : bounded(scaled(n, scale));
+      };
+    case 'integer':
+      return (v) => {
+        const n = toNumber(v);
+        return n === null ? null : bounded(toInteger(scaled(n, scale)));
+      };
+    case 'string':
+      return (v) => {
+        const s = typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+        if (s === undefined) throw new Error(`expected text, got ${typeof v}`);
+        if (rule.enum && !rule.enum.includes(s)) throw new Error(`${JSON.stringify(s)} is not one of ${rule.enum.join(', ')}`);
+        return s;
+      };
+    case 'boolean':
+      return (v) => {
+        if (typeof v === 'boolean') return v;
+        if (v === 1 || v === '1' || v === 'true' || v === 'Y') return true;
+        if (v === 0 || v === '0' || v === 'false' || v === 'N') return false;
+        throw new Error(`${JSON.stringify(v)} is not a boolean`);
+      };
+    case 'timestamp':
+      return (v) => {
+        const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+        if (!Number.isFinite(ms)) throw new Error(`${JSON.stringify(v)} is not a timestamp`);
+        return new Date(ms).toISOString();
+      };
+  }
+}
+
+function matcher(when: NormalizeRule['when']): (r: Rec) => boolean {
+  const entries = Object.entries(when ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v : [v]] as const);
+  return (r) => entries.every(([k, vs]) => vs.includes(r[k] as string));
+}
+
+export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
+  const compiled = rules.map((rule) => ({
+    matches: matcher(rule.when),
+    keep: rule.keep ?? [],
+    fields: Object.entries(rule.fields).map(([name, f]) => ({
+      name,
+      from: f.from === undefined ? [name] : Array.isArray(f.from) ? f.from : [f.from],
+      required: f.required ?? false,
+      convert: converter(f),
+    })),
+  }));
+  const describe = (r: Rec) => ['source', 'dataset'].map((k) => `${k}=${JSON.stringify(r[k])}`).join(' ');
+  return (rec) => {
+    const rule = compiled.find((c) => c.matches(rec));
+    if (!rule) throw new Error(`no normalisation rule for ${describe(rec)}`);
+    const out: Rec = {};
+    for (const k of rule.keep) out[k] = rec[k] ?? null;
+    const problems: string[] = [];
+    for (const f of rule.fields) {
+      const src = f.from.find((k) => !isNullish(rec[k]));
+      if (src === undefined) {
+        if (f.required) problems.push(`${f.name}: missing (looked for ${f.from.join(', ')})`);
+        out[f.name] = null;
+        continue;
+      }
+      try {
+        const v = f.convert(rec[src]);
+        if (v === null && f.required) problems.push(`${f.name}: missing (${src} is empty)`);
+        out[f.name] = v;
+      } catch (err) {
+        problems.push(`${f.name}: ${(err as Error).message}${src !== f.name ? ` (from ${src})` : ''}`);
+      }
+    }
+    if (problems.length) throw new Error(problems.join('; '));
+    return out;
+  };
+}
