@@ -71,6 +71,7 @@ export class DayBuffer {
     for (const r of batch.records) {
       const dataset = String(r.dataset ?? '');
       if (this.opts.passthrough.has(dataset)) { pass.push(r); continue; }
+      if (!this.opts.datasets.has(dataset)) { skipped.push(r); continue; }
       const source = r.source;
       const missing = this.opts.keyColumns.filter((c) => r[c] === undefined || r[c] === null || r[c] === '');
       if (missing.length) { errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: r }); continue; }
@@ -78,7 +79,6 @@ export class DayBuffer {
         errors.push({ reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${this.opts.sources.join(', ')})`, record: r });
         continue;
       }
-      if (!this.opts.datasets.has(dataset)) { skipped.push(r); continue; }
       const day = String(r[dateCol]);
       if (this.flushed.includes(day) && !this.days.has(day)) { late.push(r); continue; }
       const list = perDay.get(day);

@@ -1,0 +1,108 @@
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { Batch, Outcome, PortBatch, StreamTransform } from '../../engine/api/index.ts';
+import { settle } from '../../engine/api/index.ts';
+import { testContext } from '../../engine/testing/context.ts';
+import { runTransform, testBatch } from '../../engine/testing/drivers.ts';
+import { daily, policyDoc } from '../lib/fusion/testing.ts';
+import fuse, { type FuseConfig } from './fuse.ts';
+
+const ctx = () => testContext({ specs: [policyDoc()] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Drives the stream operator by hand: push batches, collect port batches. */
+async function harness(config: Partial<FuseConfig> = {}) {
+  const t = (await fuse.create({ policy: 'a_share_daily', ...config }, ctx())) as StreamTransform;
+  const input = new Subject<Batch>();
+  const out: PortBatch[] = [];
+  let completed = false;
+  const sub = input.pipe(t.operator).subscribe({
+    next: (x) => out.push('port' in x ? x : { port: 'out', batch: x }),
+    complete: () => { completed = true; },
+  });
+  return { input, out, sub, isCompleted: () => completed, fused: () => out.filter((p) => p.port === 'out' && p.batch.meta.trade_date) };
+}
+
+describe('fuse', () => {
+  it('fuses a day by the policy (runTransform)', async () => {
+    const out = await runTransform(fuse, { policy: 'a_share_daily' }, [daily('qmt'), daily('tushare', { close: 10.51 }), daily('qmt', { symbol: '000001.SZ' })], ctx());
+    expect(out.out).toHaveLength(2);
+    expect(out.out.map((r) => [r.symbol, r.close, r.close_source])).toEqual([['000001.SZ', 10.5, 'miniQMT'], ['600519.SH', 10.5, 'miniQMT']]);
+  });
+
+  it('waits for both sources, then emits the day once it is quiet, holding the acks', async () => {
+    const h = await harness({ quiet_ms: 40, deadline_ms: 5000, tick_ms: 5 });
+    const outcomes: Outcome[] = [];
+    h.input.next(testBatch([daily('qmt')], outcomes));
+    await sleep(100);
+    expect(h.fused()).toHaveLength(0); // Tushare still missing, deadline far away
+    h.input.next(testBatch([daily('tushare', { close: 10.51 })], outcomes));
+    await sleep(10);
+    expect(h.fused()).toHaveLength(0); // not quiet yet
+    await sleep(100);
+    const [day] = h.fused();
+    expect(day.batch.records).toHaveLength(1);
+    expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', txnVersion: 20240614, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
+    expect(day.batch.records[0]).toMatchObject({ close: 10.5, close_ts: 10.51, close_source: 'miniQMT' });
+    expect(outcomes).toEqual([]); // held until the fused batch is settled downstream
+    settle(day.batch, 'delivered');
+    expect(outcomes).toEqual(['delivered', 'delivered']);
+    h.sub.unsubscribe();
+  });
+
+  it('proceeds with what it has at the deadline, and lineage shows it', async () => {
+    const h = await harness({ quiet_ms: 10, deadline_ms: 60, tick_ms: 5 });
+    h.input.next(testBatch([daily('tushare', { close: 10.7 })]));
+    await sleep(30);
+    expect(h.fused()).toHaveLength(0);
+    await sleep(80);
+    const [day] = h.fused();
+    expect(day.batch.meta.fusion).toMatchObject({ reason: 'deadline', missing_sources: ['qmt'] });
+    expect(day.batch.records[0]).toMatchObject({ close: 10.7, close_source: 'Tushare', volume_source: 'Tushare' });
+    h.sub.unsubscribe();
+  });
+
+  it('sends rows for an already fused day to `late`, bad rows to `error`, passthrough datasets on', async () => {
+    const h = await harness({ quiet_ms: 0, deadline_ms: 1000, tick_ms: 5 });
+    h.input.next(testBatch([daily('qmt'), daily('tushare')]));
+    await sleep(20);
+    expect(h.fused()).toHaveLength(1);
+    const outcomes: Outcome[] = [];
+    const dividend = { source: 'tushare', dataset: 'dividend', symbol: '600519.SH', ex_date: '2024-06-19', cash_div_tax: 30.876, div_proc: '实施' };
+    h.input.next(testBatch([daily('qmt'), { ...daily('qmt'), symbol: null }, daily('wind' as 'qmt'), dividend, { source: 'tushare', dataset: 'trade_cal' }], outcomes));
+    const byPort = (p: string) => h.out.filter((x) => x.port === p).flatMap((x) => x.batch.records);
+    expect(byPort('late')).toEqual([daily('qmt')]);
+    expect(byPort('error').map((r) => r.reason)).toEqual(['fuse: row has no symbol', 'fuse: unknown source "wind" (policy sources: qmt, tushare)']);
+    expect(byPort('error')[0]).toMatchObject({ node: 'node', record: { symbol: null } });
+    expect(byPort('out')).toContainEqual(dividend);
+    for (const p of h.out.slice(1)) settle(p.batch, 'delivered');
+    expect(outcomes).toEqual(['delivered']); // one input batch, settled once all its parts were
+    h.sub.unsubscribe();
+  });
+
+  it('splits a multi-day batch into one output per day, oldest first, on completion', async () => {
+    const h = await harness({ quiet_ms: 10_000, deadline_ms: 10_000 });
+    const outcomes: Outcome[] = [];
+    h.input.next(testBatch([daily('qmt', { trade_date: '2024-06-17' }), daily('qmt'), daily('tushare')], outcomes));
+    h.input.complete();
+    const days = h.fused();
+    expect(days.map((d) => [d.batch.meta.trade_date, (d.batch.meta.fusion as { reason: string }).reason])).toEqual([['2024-06-14', 'end'], ['2024-06-17', 'end']]);
+    expect(h.isCompleted()).toBe(true);
+    settle(days[0].batch, 'delivered');
+    expect(outcomes).toEqual([]);
+    settle(days[1].batch, 'delivered');
+    expect(outcomes).toEqual(['delivered']);
+  });
+
+  it('marks held batches errored when stopped, so the source redelivers', async () => {
+    const h = await harness({ quiet_ms: 10_000, deadline_ms: 10_000 });
+    const outcomes: Outcome[] = [];
+    h.input.next(testBatch([daily('qmt')], outcomes));
+    h.sub.unsubscribe();
+    expect(outcomes).toEqual(['errored']);
+  });
+
+  it('refuses a missing policy at create time', async () => {
+    await expect(async () => fuse.create({ policy: 'nope' }, ctx())).rejects.toThrow(/no SourcePriority named "nope"/);
+  });
+});
