@@ -1,0 +1,416 @@
+/**
+ * The quota manager: every call to a limited API goes through {@link QuotaManager.acquire}.
+ *
+ * - Normal mode: one atomic check-and-increment in the shared store per call (Lua on Redis).
+ * - Store unreachable: spend the local budget (calls reserved earlier, see `local-budget.ts`), raise a
+ *   P2 alert, and resync as soon as the store is back.
+ * - Store lost its state (restarted without persistence): detected by its epoch; by default every
+ *   daily counter is assumed exhausted for the rest of the day, so the limit still holds.
+ * - Crossing the alert ratio of a daily limit raises one P1 alert (only the process whose increment
+ *   crossed it); reaching the limit raises one `exhausted` alert and a local `exhausted` signal in each
+ *   process that is refused (the collect pipeline stops using the provider for market data).
+ *
+ * @example
+ * const quota = new QuotaManager({ config, store: new RedisStore({ url, keyPrefix: config.keyPrefix }) });
+ * await quota.start();
+ * quota.onEvent((e) => alerts.fire(e));
+ * await quota.acquire('daily'); // throws QuotaExhaustedError when the day's calls are used up
+ */
+import type { Logger } from 'pino';
+import type { Metrics } from '../../api/index.ts';
+import { checkBudget } from './cost.ts';
+import { dayWindow } from './day-window.ts';
+import { LocalBudget } from './local-budget.ts';
+import { StoreUnavailableError, type QuotaStore, type TakeResult } from './store.ts';
+import { QuotaMetrics } from './quota-metrics.ts';
+import {
+  QuotaExhaustedError,
+  type EndpointLimits,
+  type EndpointUsage,
+  type QuotaConfig,
+  type QuotaEvent,
+  type QuotaGate,
+  type QuotaListener,
+} from './types.ts';
+
+export interface QuotaManagerOptions {
+  config: QuotaConfig;
+  store: QuotaStore;
+  /** Clock for day boundaries (ms). Default `Date.now`. */
+  now?: () => number;
+  /** Waits for a per-minute slot; injectable so tests need not sleep for a minute. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  metrics?: Metrics;
+  logger?: Logger;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+export class QuotaManager implements QuotaGate {
+  readonly config: QuotaConfig;
+  private readonly store: QuotaStore;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly budget: LocalBudget;
+  private readonly metrics?: QuotaMetrics;
+  private readonly logger?: Logger;
+  private readonly listeners = new Set<QuotaListener>();
+  private mode: 'store' | 'local' = 'store';
+  private epoch: string | null = null;
+  private outageSince: number | null = null;
+  private resyncing: Promise<boolean> | null = null;
+  private budgetTimer?: NodeJS.Timeout;
+  /** Endpoint → day on which this process already signalled `exhausted`. */
+  private readonly signalled = new Map<string, string>();
+
+  constructor(opts: QuotaManagerOptions) {
+    this.config = opts.config;
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.budget = new LocalBudget(opts.config.localBudget);
+    this.metrics = opts.metrics ? new QuotaMetrics(opts.metrics, opts.config) : undefined;
+    this.logger = opts.logger;
+  }
+
+  /** Connects and reserves the local budget. Never throws for an unreachable store: starts degraded. */
+  async start(): Promise<void> {
+    this.store.onReconnect(() => void this.resync());
+    try {
+      await this.store.start();
+      await this.sync();
+      this.metrics?.backendUp(true);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      this.enterLocal(err);
+    }
+  }
+
+  /** Refreshes the cost view and budget alert every `ms` (timer does not keep the process alive). */
+  startBudgetChecks(ms: number): void {
+    this.budgetTimer = setInterval(() => {
+      if (this.mode === 'store') void checkBudget(this, this.now()).catch((err) => this.logger?.warn({ err }, 'quota budget check failed'));
+    }, ms);
+    this.budgetTimer.unref();
+  }
+
+  /** Gives unspent reserved calls back to the store and disconnects. */
+  async close(): Promise<void> {
+    if (this.budgetTimer) clearInterval(this.budgetTimer);
+    const { endsAt } = dayWindow(this.now(), this.config.timeZone);
+    for (const l of this.budget.drain()) {
+      if (this.mode === 'store' && this.epoch) {
+        await this.store.release(l.endpoint, l.n, l.day, endsAt - this.now(), this.epoch).catch(() => {});
+      }
+    }
+    await this.store.close();
+  }
+
+  /** Subscribes to quota events (alert hook); returns the unsubscribe function. */
+  onEvent(listener: QuotaListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** `store` normally, `local` while running on the local budget. */
+  get backendMode(): 'store' | 'local' {
+    return this.mode;
+  }
+
+  limitsOf(endpoint: string): EndpointLimits {
+    return this.config.endpoints[endpoint] ?? this.config.defaults;
+  }
+
+  /** Reserved calls this process may still spend on `endpoint` today without the store. */
+  localRemaining(endpoint: string): number {
+    return this.budget.remaining(endpoint, dayWindow(this.now(), this.config.timeZone).day);
+  }
+
+  async acquire(endpoint: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const limits = this.limitsOf(endpoint);
+    const deadline = this.now() + this.config.maxWaitMs;
+    let reserved = false; // true once the shared counter is exhausted and we fall back to our reservation
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      const now = this.now();
+      const { day, endsAt } = dayWindow(now, this.config.timeZone);
+      if (this.mode === 'local' && !(await this.resync())) {
+        const wait = this.takeLocal(endpoint, limits, day, endsAt - now);
+        if (wait === 0) return;
+        await this.waitOrGiveUp(endpoint, limits, wait, deadline, opts.signal);
+        continue;
+      }
+      if (reserved && this.budget.remaining(endpoint, day) <= 0) reserved = false;
+      let r: TakeResult;
+      try {
+        r = await this.store.take({
+          endpoint,
+          n: 1,
+          daily: limits.daily,
+          perMinute: limits.perMinute,
+          day,
+          msToDayEnd: endsAt - now,
+          partial: false,
+          countDaily: !reserved,
+          epoch: this.epoch,
+        });
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        this.enterLocal(err);
+        continue;
+      }
+      if (r.status === 'epoch') {
+        await this.handleEpoch(r.epoch);
+        continue;
+      }
+      if (r.status === 'minute') {
+        this.metrics?.call(endpoint, 'throttled');
+        await this.waitOrGiveUp(endpoint, limits, r.retryMs, deadline, opts.signal);
+        continue;
+      }
+      if (r.status === 'daily') {
+        if (this.budget.remaining(endpoint, day) > 0) {
+          reserved = true;
+          continue;
+        }
+        this.metrics?.call(endpoint, 'exhausted');
+        this.signalExhausted(endpoint, day, r.after, limits.daily ?? 0);
+        throw new QuotaExhaustedError(endpoint, 'daily', limits.daily ?? 0, r.after, endsAt - now, this.config.name);
+      }
+      if (reserved) {
+        this.budget.spend(endpoint, day);
+        this.metrics?.call(endpoint, 'reserved');
+      } else {
+        this.metrics?.call(endpoint, 'granted');
+        this.crossings(endpoint, limits, r);
+        try {
+          await this.topUp(endpoint, limits, day, endsAt - now, r.after);
+        } catch (err) {
+          // The call itself was granted; only the reservation failed.
+          if (!(err instanceof StoreUnavailableError)) throw err;
+          this.enterLocal(err);
+        }
+      }
+      this.metrics?.localBudget(endpoint, this.budget.remaining(endpoint, day));
+      return;
+    }
+  }
+
+  /** Today's usage of the configured endpoints (from the store). */
+  async usage(): Promise<EndpointUsage[]> {
+    const endpoints = Object.keys(this.config.endpoints);
+    const used = await this.store.usage(endpoints);
+    return endpoints.map((endpoint) => {
+      const limit = this.limitsOf(endpoint).daily;
+      return { endpoint, used: used[endpoint] ?? 0, limit, ratio: limit ? (used[endpoint] ?? 0) / limit : null };
+    });
+  }
+
+  /** Publishes the cost view's consumption (see `cost.ts`). */
+  recordConsumption(today: number, dayRatio: number | null, week: number, weekRatio: number | null): void {
+    this.metrics?.consumption('day', today, dayRatio);
+    this.metrics?.consumption('week', week, weekRatio);
+  }
+
+  /** The store, for the cost view. */
+  get storeRef(): QuotaStore {
+    return this.store;
+  }
+
+  /** Emits an event to every listener; listener errors are logged, never thrown at the caller. */
+  emit(event: Omit<QuotaEvent, 'policy' | 'at'>): void {
+    const e: QuotaEvent = { ...event, policy: this.config.name, at: this.now() };
+    this.metrics?.event(e);
+    this.logger?.[e.alert ? 'warn' : 'info']({ quotaEvent: e }, e.message);
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.logger?.error({ err }, 'quota event listener failed');
+      }
+    }
+  }
+
+  // ---- local budget -------------------------------------------------------------------------
+
+  /** One call on the local budget: 0 = granted, > 0 = wait that long; throws when none is left. */
+  private takeLocal(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number): number {
+    if (limits.daily !== null && this.budget.remaining(endpoint, day) <= 0) {
+      this.metrics?.call(endpoint, 'exhausted');
+      this.signalExhausted(endpoint, day, limits.daily, limits.daily, 'local budget used up while the quota store is unreachable');
+      throw new QuotaExhaustedError(endpoint, 'daily', limits.daily, limits.daily, Math.min(msToDayEnd, 30_000), this.config.name);
+    }
+    const wait = this.budget.minuteWait(endpoint, limits.perMinute, this.now());
+    if (wait > 0) return wait;
+    if (limits.daily !== null) this.budget.spend(endpoint, day);
+    this.metrics?.call(endpoint, 'local');
+    this.metrics?.localBudget(endpoint, this.budget.remaining(endpoint, day));
+    return 0;
+  }
+
+  private async waitOrGiveUp(endpoint: string, limits: EndpointLimits, ms: number, deadline: number, signal?: AbortSignal) {
+    const left = deadline - this.now();
+    if (left <= 0 || ms > left) {
+      throw new QuotaExhaustedError(endpoint, 'minute', limits.perMinute ?? 0, limits.perMinute ?? 0, ms, this.config.name);
+    }
+    await this.sleep(ms, signal);
+  }
+
+  /** Tops the endpoint's reservation up to its target (a share of what remains today). */
+  private async topUp(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number, used: number) {
+    if (limits.daily === null) return;
+    const want = this.budget.shortfall(endpoint, day, limits.daily - used);
+    if (want <= 0) return;
+    const r = await this.store.take({
+      endpoint, n: want, daily: limits.daily, perMinute: null, day, msToDayEnd, partial: true, countDaily: true, epoch: this.epoch,
+    });
+    if (r.status !== 'ok') return;
+    this.budget.add(endpoint, day, r.granted);
+    this.crossings(endpoint, limits, r);
+  }
+
+  /** Validates the epoch and reserves the local budget of every configured endpoint. */
+  private async sync(): Promise<void> {
+    const now = this.now();
+    const { day, endsAt } = dayWindow(now, this.config.timeZone);
+    for (const [endpoint, limits] of Object.entries(this.config.endpoints)) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const probe = await this.store.take({
+          endpoint, n: 0, daily: null, perMinute: null, day, msToDayEnd: endsAt - now, partial: true, countDaily: false, epoch: this.epoch,
+        });
+        if (probe.status === 'epoch') {
+          await this.handleEpoch(probe.epoch);
+          continue;
+        }
+        this.epoch = probe.epoch;
+        await this.topUp(endpoint, limits, day, endsAt - now, probe.before);
+        this.metrics?.localBudget(endpoint, this.budget.remaining(endpoint, day));
+        break;
+      }
+    }
+  }
+
+  private enterLocal(err: Error): void {
+    this.metrics?.backendUp(false);
+    if (this.mode === 'local') return;
+    this.mode = 'local';
+    this.outageSince = this.now();
+    this.emit({
+      type: 'degraded',
+      level: 'P2',
+      alert: true,
+      message: `quota store ${this.store.where} unreachable (${err.message}); running on the local budget`,
+      details: { store: this.store.where },
+    });
+  }
+
+  /** Tries to leave local mode; true when the store is usable again. One attempt at a time. */
+  private resync(): Promise<boolean> {
+    if (this.mode === 'store') return Promise.resolve(true);
+    if ((this.store as { ready?: boolean }).ready === false) return Promise.resolve(false);
+    this.resyncing ??= (async () => {
+      try {
+        await this.sync();
+        const outageMs = this.now() - (this.outageSince ?? this.now());
+        this.mode = 'store';
+        this.outageSince = null;
+        this.metrics?.backendUp(true);
+        this.emit({
+          type: 'resynced',
+          level: 'P2',
+          alert: true,
+          message: `quota store ${this.store.where} is back after ${outageMs} ms; resynced`,
+          details: { outageMs },
+        });
+        return true;
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        return false;
+      } finally {
+        this.resyncing = null;
+      }
+    })();
+    return this.resyncing;
+  }
+
+  // ---- lost state --------------------------------------------------------------------------------
+
+  private async handleEpoch(storeEpoch: string): Promise<void> {
+    if (this.epoch === null && storeEpoch !== '') {
+      this.epoch = storeEpoch; // first contact: adopt
+      return;
+    }
+    if (storeEpoch !== '') {
+      // Another process already noticed the loss and recovered atomically; adopt its epoch.
+      this.lost(false, storeEpoch);
+      this.epoch = storeEpoch;
+      return;
+    }
+    const now = this.now();
+    const { endsAt } = dayWindow(now, this.config.timeZone);
+    const mode = this.epoch === null ? 'init' : this.config.onStateLoss;
+    const limits = Object.entries(this.config.endpoints).map(([endpoint, l]) => ({ endpoint, limit: l.daily, msToDayEnd: endsAt - now }));
+    const r = await this.store.recover(this.epoch, mode, limits);
+    if (r.installed && mode !== 'init') {
+      this.lost(true, r.epoch);
+      if (mode === 'assume_exhausted') {
+        for (const l of limits) {
+          if (l.limit === null) continue;
+          this.crossings(l.endpoint, { daily: l.limit, perMinute: null }, { before: r.before[l.endpoint] ?? 0, after: l.limit });
+        }
+      }
+    }
+    this.epoch = r.epoch;
+  }
+
+  private lost(alert: boolean, epoch: string): void {
+    this.emit({
+      type: 'state_lost',
+      level: 'P1',
+      alert,
+      message:
+        `quota store ${this.store.where} lost its counters (new epoch ${epoch.slice(0, 8)}); ` +
+        (this.config.onStateLoss === 'assume_exhausted'
+          ? 'daily limits are assumed exhausted until the day resets (only reserved calls remain)'
+          : 'counters restart from zero (policy on_state_loss: keep)'),
+    });
+  }
+
+  // ---- alerts ------------------------------------------------------------------------------------
+
+  /** Fires the threshold/exhausted alerts when this increment crossed them (exactly one process does). */
+  private crossings(endpoint: string, limits: EndpointLimits, r: { before: number; after: number }): void {
+    this.metrics?.used(endpoint, r.after);
+    const limit = limits.daily;
+    if (limit === null) return;
+    const threshold = Math.ceil(this.config.alertRatio * limit);
+    if (r.before < threshold && r.after >= threshold) {
+      this.emit({
+        type: 'threshold', level: 'P1', alert: true, endpoint, used: r.after, limit,
+        message: `quota "${this.config.name}": endpoint "${endpoint}" used ${r.after}/${limit} (≥ ${Math.round(this.config.alertRatio * 100)}% of the daily limit)`,
+      });
+    }
+    if (r.before < limit && r.after >= limit) {
+      this.emit({
+        type: 'exhausted', level: 'P1', alert: true, endpoint, used: r.after, limit,
+        message: `quota "${this.config.name}": daily limit of endpoint "${endpoint}" reached (${limit})`,
+      });
+    }
+  }
+
+  /** Local signal, once per endpoint and day in this process: stop using the provider for it. */
+  private signalExhausted(endpoint: string, day: string, used: number, limit: number, why?: string): void {
+    if (this.signalled.get(endpoint) === day) return;
+    this.signalled.set(endpoint, day);
+    this.emit({
+      type: 'exhausted', level: 'P1', alert: false, endpoint, used, limit,
+      message: why ? `quota "${this.config.name}": endpoint "${endpoint}": ${why}` : `quota "${this.config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
+      details: { day },
+    });
+  }
+}
