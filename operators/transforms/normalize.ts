@@ -1,0 +1,93 @@
+/**
+ * `normalize`: YAML-configured typing and unit normalisation for Bronze. Rules match records by
+ * field values (`when`, e.g. source and dataset) and define each output field: its input
+ * field(s), type (`date` → YYYY-MM-DD, `symbol` → 600519.SH, `number`, `integer`, `string`,
+ * `boolean`, `timestamp`), unit factor, bounds and whether it is required. A record that matches
+ * no rule or has a bad field goes to `error`, with every problem in the reason.
+ * See operators/lib/normalize for the accepted spellings.
+ *
+ * @example
+ * - id: norm
+ *   type: normalize
+ *   inputs: [rows]
+ *   config:
+ *     rules:
+ *       - when: {source: tushare, dataset: daily}
+ *         keep: [source, dataset, fetched_at]
+ *         fields:
+ *           symbol: {from: [ts_code, event_symbol], type: symbol, required: true}
+ *           trade_date: {type: date, required: true}
+ *           volume: {from: vol, type: integer, scale: 100, min: 0}
+ */
+import { defineOperator, type RecordTransform } from '../../engine/api/index.ts';
+import { compileRules, type NormalizeRule } from '../lib/normalize/rules.ts';
+
+export interface NormalizeConfig {
+  rules: NormalizeRule[];
+}
+
+const fieldRule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    from: { oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }], description: 'Input field(s), first present wins; default the output name.' },
+    type: { enum: ['date', 'symbol', 'number', 'integer', 'string', 'boolean', 'timestamp'] },
+    scale: { type: 'number', exclusiveMinimum: 0, description: 'Unit factor, e.g. 100 for 手 → shares, 1000 for 千元 → yuan.' },
+    required: { type: 'boolean', default: false },
+    min: { type: 'number' },
+    max: { type: 'number' },
+    enum: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export default defineOperator<NormalizeConfig>({
+  type: 'normalize',
+  role: 'transform',
+  description: 'Types, units, dates and symbols per YAML rules (matched by field values); bad records go to `error` with every problem listed.',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['rules'],
+    properties: {
+      rules: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['fields'],
+          properties: {
+            when: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+            keep: { type: 'array', items: { type: 'string' } },
+            fields: { type: 'object', minProperties: 1, additionalProperties: fieldRule },
+          },
+        },
+      },
+    },
+  },
+  examples: [
+    {
+      title: 'Tushare daily',
+      config: {
+        rules: [
+          {
+            when: { source: 'tushare', dataset: 'daily' },
+            fields: {
+              symbol: { from: 'ts_code', type: 'symbol', required: true },
+              trade_date: { type: 'date', required: true },
+              volume: { from: 'vol', type: 'integer', scale: 100 },
+              amount: { type: 'number', scale: 1000 },
+            },
+          },
+        ],
+      },
+      input: [{ source: 'tushare', dataset: 'daily', ts_code: '600519.SH', trade_date: '20241231', vol: 39354.45, amount: 6033540.366 }],
+      output: [{ symbol: '600519.SH', trade_date: '2024-12-31', volume: 3935445, amount: 6033540366 }],
+    },
+  ],
+  create(config): RecordTransform {
+    const norm = compileRules(config.rules);
+    return { kind: 'record', process: (rec) => norm(rec) };
+  },
+});
