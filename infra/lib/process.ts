@@ -11,6 +11,8 @@ export interface DaemonOptions {
   log: string;
   /** Truncate the log first (fresh start) instead of appending (restart). */
   truncateLog?: boolean;
+  /** Discard stdout (only stderr goes to the log), for servers whose banner prints a credential. */
+  discardStdout?: boolean;
 }
 
 export interface Daemon {
@@ -27,7 +29,7 @@ export function spawnDaemon(cmd: string, args: string[], opts: DaemonOptions): D
   const fd = openSync(opts.log, opts.truncateLog ? 'w' : 'a');
   const logOffset = statSync(opts.log).size;
   try {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', opts.discardStdout ? 'ignore' : fd, fd] });
     if (child.pid === undefined) throw new Error(`cannot start ${cmd} (see ${opts.log})`);
     child.on('error', () => undefined); // reported through the readiness wait instead
     child.unref();
