@@ -1,0 +1,114 @@
+/**
+ * `adjust`: back adjustment (后复权, hfq). Prices (open/high/low/close/pre_close by default) become
+ * raw × adj_factor, stored with 4 decimals that round to the same cent as Tushare `pro_bar(adj='hfq')`
+ * (Python `'%.2f'`, half-even on the exact double). Volume and amount are not adjusted.
+ *
+ * When the row has no valid factor, the factor is derived from the previous trading day:
+ * factor(T) = factor(T−1) × close(T−1) / pre_close(T) (lineage `System_Calculated`), or, without a
+ * pre_close, carried over from the previous day (lineage `Imputed_Static`). The operator keeps the
+ * last days per symbol in memory; days must arrive in date order per symbol (fuse emits one day per
+ * batch, oldest first). A row whose factor cannot be found at all goes to `error` with the reason.
+ *
+ * @example
+ * - id: adjust
+ *   type: adjust
+ *   inputs: [fuse]
+ *   config: {keep_raw: true}
+ */
+import type { Rec } from '../../engine/api/index.ts';
+import { defineOperator } from '../../engine/api/index.ts';
+import { centStable4, chooseFactor, FactorState } from '../lib/hfq/index.ts';
+
+export interface AdjustConfig {
+  /** Price columns to adjust. */
+  prices?: string[];
+  /** Column holding the cumulative factor (from fuse). */
+  factor?: string;
+  /** Raw close and ex-rights reference price used for derivation. */
+  close?: string;
+  pre_close?: string;
+  /** Decimals of a derived factor (Tushare publishes 3). */
+  factor_decimals?: number;
+  /** Copy the raw prices to `<price>_raw` (the consistency gate and audits read them). */
+  keep_raw?: boolean;
+  /** Factor for a symbol with no factor and no history (e.g. 1 for a fresh listing); default: error. */
+  initial_factor?: number;
+  /** Days remembered per symbol (re-running a recent day still finds its previous day). */
+  memory_days?: number;
+}
+
+export default defineOperator<AdjustConfig>({
+  type: 'adjust',
+  role: 'transform',
+  description: 'Back-adjusts (hfq) prices by adj_factor, deriving missing factors from the previous day and the ex-rights reference price; pro_bar-exact to the cent.',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      prices: { type: 'array', items: { type: 'string' }, default: ['open', 'high', 'low', 'close', 'pre_close'] },
+      factor: { type: 'string', default: 'adj_factor' },
+      close: { type: 'string', default: 'close' },
+      pre_close: { type: 'string', default: 'pre_close' },
+      factor_decimals: { type: 'integer', minimum: 0, maximum: 12, default: 3 },
+      keep_raw: { type: 'boolean', default: true },
+      initial_factor: { type: 'number', exclusiveMinimum: 0 },
+      memory_days: { type: 'integer', minimum: 1, default: 16 },
+    },
+  },
+  examples: [
+    {
+      title: 'hfq with derived factors',
+      config: {},
+      input: [{ symbol: '000001.SZ', trade_date: '2020-05-28', open: 12.8, high: 13, low: 12.7, close: 12.9, pre_close: 12.78, adj_factor: null }],
+      output: [{ symbol: '000001.SZ', trade_date: '2020-05-28', close: 1432.5192, adj_factor: 111.048, adj_factor_source: 'System_Calculated' }],
+    },
+  ],
+  create(config, ctx) {
+    const prices = config.prices ?? ['open', 'high', 'low', 'close', 'pre_close'];
+    const factorCol = config.factor ?? 'adj_factor';
+    const closeCol = config.close ?? 'close';
+    const preCol = config.pre_close ?? 'pre_close';
+    const decimals = config.factor_decimals ?? 3;
+    const keepRaw = config.keep_raw ?? true;
+    const state = new FactorState(config.memory_days ?? 16);
+
+    const adjustOne = (r: Rec): Rec => {
+      const symbol = r.symbol;
+      const date = r.trade_date;
+      if (typeof symbol !== 'string' || typeof date !== 'string') throw new Error(`adjust: row has no symbol/trade_date: ${JSON.stringify({ symbol, date })}`);
+      const prev = state.before(symbol, date);
+      let decision = chooseFactor({ factor: r[factorCol], pre_close: r[preCol] }, prev, decimals);
+      if (!decision && config.initial_factor !== undefined) decision = { factor: config.initial_factor, lineage: 'System_Calculated' };
+      if (!decision) {
+        throw new Error(`adjust: ${symbol} ${date} has no valid ${factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`);
+      }
+      const out: Rec = { ...r, [factorCol]: decision.factor };
+      if (decision.lineage) out[`${factorCol}_source`] = decision.lineage;
+      for (const p of prices) {
+        const raw = r[p];
+        if (keepRaw) out[`${p}_raw`] = raw ?? null;
+        out[p] = typeof raw === 'number' && Number.isFinite(raw) ? centStable4(raw * decision.factor) : null;
+      }
+      const close = r[closeCol];
+      if (typeof close === 'number' && close > 0) state.remember(symbol, { trade_date: date, factor: decision.factor, close });
+      return out;
+    };
+
+    return {
+      kind: 'batch',
+      process(batch, emit) {
+        // Per symbol in date order: the previous day must be known before the next is adjusted.
+        const rows = [...batch.records].sort((a, b) =>
+          String(a.symbol).localeCompare(String(b.symbol)) || String(a.trade_date).localeCompare(String(b.trade_date)),
+        );
+        for (const r of rows) {
+          try {
+            emit(adjustOne(r));
+          } catch (err) {
+            emit({ node: ctx.node, reason: (err as Error).message, at: new Date().toISOString(), record: r }, 'error');
+          }
+        }
+      },
+    };
+  },
+});
