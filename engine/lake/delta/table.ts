@@ -1,0 +1,353 @@
+/**
+ * A Delta table on the local file system: create, append, replace/delete partitions, read with
+ * time travel, txn-based idempotence, history, checkpoints. Maintenance lives in maintenance.ts.
+ *
+ * @example
+ * const t = await DeltaTable.create('/lake/demo', [{ name: 'd', type: 'date', nullable: false }, { name: 'x', type: 'long' }], { partitionBy: ['d'] });
+ * await t.append([{ d: '2024-01-02', x: 1 }], { txn: { appId: 'loader', version: 1 } });
+ * const rows = await t.read({ partitions: { d: '2024-01-02' } });
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Rec } from '../../api/batch.ts';
+import { writeCheckpoint } from './checkpoint.ts';
+import { commit, type CommitPlan } from './commit.ts';
+import { LOG_DIR, listLog, readCommit } from './log.ts';
+import { decodeAddPath, parsePartitionValue, partitionValueString } from './partitions.ts';
+import { readParquet, type ReadOptions } from './parquet/read.ts';
+import { compilePredicate, type PartitionPredicate } from './predicate.ts';
+import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
+import { checkpointActions, loadSnapshot, type Snapshot } from './snapshot.ts';
+import { versionAtTimestamp } from './timetravel.ts';
+import type { Action, Add, CommitInfo, Field, Metadata, Protocol } from './types.ts';
+import { DeltaConflictError, DeltaSchemaError } from './types.ts';
+import { primOf } from './values.ts';
+import { writeDataFiles, type FileWriteOptions } from './write-files.ts';
+
+export interface CreateOptions {
+  partitionBy?: string[];
+  /** Table properties (`configuration`), e.g. `{'delta.checkpointInterval': '10'}`. */
+  properties?: Record<string, string>;
+  name?: string;
+  description?: string;
+  /** Recorded as `argus.schema.name` / `argus.schema.version` so writers can refuse a mismatch. */
+  schemaName?: string;
+  schemaVersion?: string | number;
+  /** If the table exists: `error` (default) or `open` it (after checking schema name/version). */
+  ifExists?: 'error' | 'open';
+}
+
+export interface WriteOptions extends FileWriteOptions {
+  /** Idempotence: skip the write if `appId` already committed a version ≥ `version`. */
+  txn?: { appId: string; version: number };
+  /** The writer's schema; new nullable columns evolve the table in the same commit. */
+  schema?: { name?: string; version?: string | number; fields: Field[] | ColumnDef[] };
+}
+
+export interface WriteResult {
+  /** Version committed, or the current version when skipped. */
+  version: number;
+  /** True when the txn version was already committed (nothing written). */
+  skipped: boolean;
+  files: number;
+  rows: number;
+}
+
+export interface SnapshotSelector {
+  version?: number;
+  /** A Date, ISO string or epoch ms: the latest version whose commit file mtime ≤ it (delta-rs rule). */
+  timestamp?: Date | string | number;
+}
+
+export interface TableReadOptions extends SnapshotSelector, ReadOptions {
+  columns?: string[];
+  partitions?: PartitionPredicate;
+}
+
+export interface HistoryEntry extends CommitInfo {
+  version: number;
+}
+
+const PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
+
+export class DeltaTable {
+  private constructor(readonly path: string) {}
+
+  /** Creates a table (version 0: protocol + metaData). */
+  static async create(path: string, columns: readonly (ColumnDef | Field)[], opts: CreateOptions = {}): Promise<DeltaTable> {
+    const fields = columns.map((c) => ('metadata' in c ? c : fieldsOf([c as ColumnDef])[0]));
+    const partitionBy = opts.partitionBy ?? [];
+    validateFields(fields, partitionBy);
+    const table = new DeltaTable(path);
+    if (await table.exists()) {
+      if (opts.ifExists !== 'open') throw new Error(`${path}: a Delta table already exists`);
+      const snap = await table.snapshot();
+      table.checkSchemaName(snap, opts.schemaName, opts.schemaVersion, true);
+      return table;
+    }
+    const configuration: Record<string, string> = { ...(opts.properties ?? {}) };
+    if (opts.schemaName) configuration['argus.schema.name'] = opts.schemaName;
+    if (opts.schemaVersion !== undefined) configuration['argus.schema.version'] = String(opts.schemaVersion);
+    const ntz = fields.some((f) => f.type === 'timestamp_ntz');
+    const protocol: Protocol = ntz
+      ? { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: ['timestampNtz'] }
+      : PROTOCOL;
+    const metaData: Metadata = {
+      id: randomUUID(),
+      name: opts.name ?? null,
+      description: opts.description ?? null,
+      format: { provider: 'parquet', options: {} },
+      schemaString: schemaString(fields),
+      partitionColumns: partitionBy,
+      configuration,
+      createdTime: Date.now(),
+    };
+    await fs.mkdir(join(path, LOG_DIR), { recursive: true });
+    await commit(path, {
+      actions: [{ protocol }, { metaData }],
+      operation: 'CREATE TABLE',
+      operationParameters: { mode: 'ErrorIfExists', location: path, metadata: metaData, protocol },
+      readVersion: -1,
+      isBlindAppend: true,
+    });
+    return table;
+  }
+
+  /** Opens an existing table (checks that a log exists). */
+  static async open(path: string): Promise<DeltaTable> {
+    const t = new DeltaTable(path);
+    if (!(await t.exists())) throw new Error(`${path}: not a Delta table (no ${LOG_DIR}/ commits)`);
+    return t;
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      const l = await listLog(this.path);
+      return l.commits.length > 0 || l.checkpoints.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The replayed state at a version or timestamp (default latest). */
+  async snapshot(sel: SnapshotSelector = {}): Promise<Snapshot> {
+    const version = sel.timestamp !== undefined ? await versionAtTimestamp(this.path, sel.timestamp) : sel.version;
+    return loadSnapshot(this.path, version);
+  }
+
+  async version(): Promise<number> {
+    const l = await listLog(this.path);
+    return Math.max(l.commits.at(-1) ?? -1, l.checkpoints.at(-1)?.version ?? -1);
+  }
+
+  async schema(sel: SnapshotSelector = {}): Promise<{ fields: Field[]; partitionColumns: string[]; configuration: Record<string, string> }> {
+    const s = await this.snapshot(sel);
+    return { fields: s.fields, partitionColumns: s.partitionColumns, configuration: s.metadata.configuration ?? {} };
+  }
+
+  /** Latest committed txn version of `appId`, or undefined. */
+  async txnVersion(appId: string): Promise<number | undefined> {
+    return (await this.snapshot()).txns.get(appId)?.version;
+  }
+
+  /** Appends records (a blind append). */
+  append(records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Append', records, undefined, opts);
+  }
+
+  /** Atomically replaces the partitions matching `predicate` with `records` (which must fall inside it). */
+  replaceWhere(predicate: PartitionPredicate, records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Overwrite', records, predicate, opts);
+  }
+
+  /** Removes every file of the partitions matching `predicate`. */
+  deleteWhere(predicate: PartitionPredicate, opts: Pick<WriteOptions, 'txn'> = {}): Promise<WriteResult> {
+    return this.write('Delete', [], predicate, opts);
+  }
+
+  private async write(mode: 'Append' | 'Overwrite' | 'Delete', records: readonly Rec[], predicate: PartitionPredicate | undefined, opts: WriteOptions): Promise<WriteResult> {
+    let snap = await this.snapshot();
+    let adds: Add[] | undefined;
+    for (let attempt = 0; ; attempt++) {
+      checkWritable(snap.protocol, snap.metadata, this.path);
+      const txn = opts.txn;
+      if (txn) {
+        const done = snap.txns.get(txn.appId)?.version;
+        if (done !== undefined && done >= txn.version) return { version: snap.version, skipped: true, files: 0, rows: 0 };
+      }
+      if (mode !== 'Append' && snap.metadata.configuration?.['delta.appendOnly'] === 'true') {
+        throw new DeltaSchemaError(`${this.path}: the table is append-only (delta.appendOnly=true); ${mode.toLowerCase()} is refused`);
+      }
+      const evolved = this.planSchema(snap, opts.schema);
+      const fields = evolved?.fields ?? snap.fields;
+      const matches = compilePredicate(predicate, fields, snap.partitionColumns);
+      if (mode === 'Overwrite') this.checkInside(records, fields, snap.partitionColumns, matches);
+      // Data files do not depend on the snapshot (only on the schema): reuse them across re-plans.
+      adds ??= records.length ? await writeDataFiles(this.path, fields, snap.partitionColumns, records, opts) : [];
+      const now = Date.now();
+      const removes: Action[] = [];
+      const readPaths = new Set<string>();
+      if (mode !== 'Append') {
+        for (const f of snap.files.values()) {
+          if (!matches(f.partitionValues ?? {})) continue;
+          readPaths.add(f.path);
+          removes.push({ remove: { path: f.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: f.partitionValues, size: f.size } });
+        }
+      }
+      const actions: Action[] = [];
+      if (evolved) actions.push({ metaData: evolved.metaData });
+      actions.push(...removes, ...adds.map((add) => ({ add })));
+      if (txn) actions.push({ txn: { appId: txn.appId, version: txn.version, lastUpdated: now } });
+      const plan: CommitPlan = {
+        actions,
+        operation: mode === 'Delete' ? 'DELETE' : 'WRITE',
+        operationParameters: mode === 'Delete'
+          ? { predicate: describe(predicate) }
+          : { mode, partitionBy: JSON.stringify(snap.partitionColumns), ...(predicate ? { predicate: describe(predicate) } : {}) },
+        readVersion: snap.version,
+        isBlindAppend: mode === 'Append' && !evolved,
+        readsPartition: mode === 'Append' ? undefined : matches,
+        readPaths,
+      };
+      try {
+        const { version } = await commit(this.path, plan);
+        await this.maybeCheckpoint(version);
+        return { version, skipped: false, files: adds.length, rows: records.length };
+      } catch (e) {
+        // A concurrent append into our partitions or a concurrent txn: re-plan on a fresh snapshot.
+        const retry = e instanceof DeltaConflictError && (e.kind === 'ConcurrentAppend' || e.kind === 'ConcurrentTransaction' || e.kind === 'ConcurrentDeleteRead');
+        if (!retry || attempt >= 10) throw e;
+        snap = await this.snapshot();
+      }
+    }
+  }
+
+  private checkInside(records: readonly Rec[], fields: readonly Field[], partitionColumns: readonly string[], matches: (pv: Record<string, string | null>) => boolean): void {
+    if (!records.length || !partitionColumns.length) return;
+    const seen = new Set<string>();
+    for (const r of records) {
+      const key = partitionColumns.map((c) => String(r[c])).join('\u0001');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pv = Object.fromEntries(partitionColumns.map((c) => [c, r[c] === null || r[c] === undefined ? null : partitionString(fields, c, r[c])]));
+      if (!matches(pv)) throw new DeltaSchemaError(`replaceWhere: a record with ${JSON.stringify(pv)} falls outside the predicate`);
+    }
+  }
+
+  /** Refuses a mismatched schema name/version; returns the new metaData when the writer's schema adds columns. */
+  private planSchema(snap: Snapshot, schema: WriteOptions['schema']): { fields: Field[]; metaData: Metadata } | undefined {
+    if (!schema) return undefined;
+    this.checkSchemaName(snap, schema.name, schema.version, false);
+    const wanted = schema.fields.map((c) => ('metadata' in c ? c : fieldsOf([c as ColumnDef])[0]));
+    const fields = evolve(snap.fields, wanted);
+    const cfg = snap.metadata.configuration ?? {};
+    const versionChanged = schema.version !== undefined && cfg['argus.schema.version'] !== String(schema.version);
+    if (!fields && !versionChanged) return undefined;
+    const next = fields ?? snap.fields;
+    validateFields(next, snap.partitionColumns);
+    const configuration = { ...cfg, ...(schema.version !== undefined ? { 'argus.schema.version': String(schema.version) } : {}) };
+    return { fields: next, metaData: { ...snap.metadata, schemaString: schemaString(next), configuration } };
+  }
+
+  private checkSchemaName(snap: Snapshot, name: string | undefined, version: string | number | undefined, exact: boolean): void {
+    const cfg = snap.metadata.configuration ?? {};
+    const tName = cfg['argus.schema.name'];
+    const tVersion = cfg['argus.schema.version'];
+    if (name && tName && name !== tName) throw new DeltaSchemaError(`${this.path}: table holds schema '${tName}', writer has '${name}'`);
+    if (version !== undefined && tVersion !== undefined) {
+      const older = Number(version) < Number(tVersion);
+      if (older || (exact && String(version) !== tVersion)) {
+        throw new DeltaSchemaError(`${this.path}: table is at schema version ${tVersion}, writer has ${version}`);
+      }
+    }
+  }
+
+  /** Checkpoints after version v when v > 0 and v % delta.checkpointInterval (default 10) == 0 (Spark rule). */
+  private async maybeCheckpoint(version: number): Promise<void> {
+    if (version === 0) return;
+    const snap = await this.snapshot({ version });
+    const interval = Number(snap.metadata.configuration?.['delta.checkpointInterval'] ?? 10) || 10;
+    if (version % interval === 0) await writeCheckpoint(this.path, version, checkpointActions(snap));
+  }
+
+  /** Writes a checkpoint at the latest version now. */
+  async checkpoint(): Promise<number> {
+    const snap = await this.snapshot();
+    await writeCheckpoint(this.path, snap.version, checkpointActions(snap));
+    return snap.version;
+  }
+
+  /** Live files of a snapshot (absolute paths), optionally filtered by partition. */
+  async files(opts: SnapshotSelector & { partitions?: PartitionPredicate } = {}): Promise<{ path: string; add: Add }[]> {
+    const snap = await this.snapshot(opts);
+    const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
+    return [...snap.files.values()]
+      .filter((a) => matches(a.partitionValues ?? {}))
+      .map((add) => ({ path: absolute(this.path, add.path), add }));
+  }
+
+  /**
+   * Reads records of a snapshot. Columns default to the schema; partition values come from the log.
+   * Values follow the documented representation (dates as strings, timestamps as Dates, ...).
+   */
+  async read(opts: TableReadOptions = {}): Promise<Rec[]> {
+    const snap = await this.snapshot(opts);
+    const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
+    const cols = opts.columns ?? snap.fields.map((f) => f.name);
+    const fieldOf = (c: string) => {
+      const f = snap.fields.find((x) => x.name === c);
+      if (!f) throw new Error(`${this.path}: no column '${c}' at version ${snap.version}`);
+      return f;
+    };
+    const wanted = cols.map((c) => ({ name: c, prim: primOf(fieldOf(c).type, c), part: snap.partitionColumns.includes(c) }));
+    const dataCols = wanted.filter((w) => !w.part);
+    const files = [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
+    const out: Rec[] = [];
+    const results = await Promise.all(files.map(async (add) => {
+      const bytes = await fs.readFile(absolute(this.path, add.path));
+      return { add, data: await readParquet(bytes, dataCols, opts) };
+    }));
+    for (const { add, data } of results) {
+      const pv = wanted.filter((w) => w.part).map((w) => [w.name, parsePartitionValue(add.partitionValues?.[w.name], w.prim, opts)] as const);
+      for (let i = 0; i < data.numRows; i++) {
+        const r: Rec = {};
+        let d = 0;
+        for (const w of wanted) {
+          if (w.part) r[w.name] = pv.find((p) => p[0] === w.name)![1];
+          else r[w.name] = data.columns[d++][i];
+        }
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** Commit history, newest first (versions whose commit file was cleaned up are skipped). */
+  async history(limit?: number): Promise<HistoryEntry[]> {
+    const { commits } = await listLog(this.path);
+    const versions = commits.slice().reverse().slice(0, limit ?? commits.length);
+    const out = await Promise.all(versions.map(async (v) => {
+      const info = (await readCommit(this.path, v)).find((a) => a.commitInfo)?.commitInfo ?? {};
+      return { version: v, ...info } as HistoryEntry;
+    }));
+    return out;
+  }
+}
+
+function partitionString(fields: readonly Field[], c: string, v: unknown): string | null {
+  const f = fields.find((x) => x.name === c)!;
+  return partitionValueString(v, primOf(f.type, c), c);
+}
+
+function describe(pred: PartitionPredicate | undefined): string {
+  if (!pred) return '';
+  if (typeof pred === 'function') return 'function';
+  return JSON.stringify(pred, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Absolute file path of an `add.path` (relative paths are URI-encoded, absolute may be file:// URIs). */
+export function absolute(root: string, addPath: string): string {
+  const p = decodeAddPath(addPath);
+  return p.startsWith('/') ? p : join(root, p);
+}
