@@ -5,3 +5,4 @@ export * from './context.ts';
 export * from './secret.ts';
 export * from './kind.ts';
 export * from './expr/compile.ts';
+export * from './config-error.ts';

@@ -25,6 +25,8 @@ export interface Example<C> {
 export interface Emission {
   records: Rec[];
   meta?: Meta;
+  /** Output port (default `out`); a source sends records it could not parse to `error`. */
+  port?: string;
   /** Called once when every sink the records reached has settled them. */
   settled?: (outcome: Outcome) => void;
 }

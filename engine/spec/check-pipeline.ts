@@ -7,7 +7,7 @@ import { didYouMean } from './suggest.ts';
 export function checkPipelineNodes(spec: PipelineSpec, operators: OperatorRegistry): Problem[] {
   const problems: Problem[] = [];
   spec.nodes.forEach((node, i) => {
-    const def = operators.get(node.type);
+    const def = operators.resolve(node.type, (node.inputs ?? []).length > 0);
     if (!def) {
       problems.push({
         pointer: `/spec/nodes/${i}/type`,

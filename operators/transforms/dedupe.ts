@@ -1,71 +1,72 @@
 /**
- * `dedupe`: keeps one record per key within a batch, the one with the greatest `order_by` value
- * (e.g. `fetched_at`: the newest ingest wins; ties go to the later record, i.e. the later offset).
- * Dropped duplicates are not errors. Across batches, the table sink keeps the newest per key
- * (it upserts on the same key and order), so the result does not depend on batch boundaries.
- *
- * @example
- * - id: dedupe
- *   type: dedupe
- *   inputs: [norm]
- *   config: {keys: [source, dataset, symbol, trade_date], order_by: fetched_at}
+ * `dedupe`: one record per key. Within a batch it keeps the first, the last, or the one with the
+ * greatest `order_by` (e.g. the newest ingest). With `scope: stream` it also remembers keys across
+ * batches (bounded by `max_keys`, oldest forgotten first) and passes a later record only if it is
+ * newer by `order_by`. Dropped duplicates are counted in `argus_dedupe_dropped_total`.
  */
-import { defineOperator, type BatchTransform, type Rec } from '../../engine/api/index.ts';
+import { defineOperator, type Rec } from '../../engine/api/index.ts';
 
-export interface DedupeConfig {
-  keys: string[];
-  order_by: string;
+interface Config {
+  key: string[];
+  keep?: 'first' | 'last';
+  order_by?: string;
+  scope?: 'batch' | 'stream';
+  max_keys?: number;
 }
 
-function compare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
-}
-
-/** The winners of `records`, in the order of their first appearance. */
-export function dedupe(records: readonly Rec[], keys: readonly string[], orderBy: string): Rec[] {
-  const best = new Map<string, { rec: Rec; pos: number }>();
-  records.forEach((rec, i) => {
-    const k = JSON.stringify(keys.map((f) => rec[f] ?? null));
-    const cur = best.get(k);
-    if (!cur) best.set(k, { rec, pos: i });
-    else if (compare(rec[orderBy], cur.rec[orderBy]) >= 0) cur.rec = rec;
-  });
-  return [...best.values()].sort((a, b) => a.pos - b.pos).map((x) => x.rec);
-}
-
-export default defineOperator<DedupeConfig>({
+export default defineOperator<Config>({
   type: 'dedupe',
   role: 'transform',
-  description: 'Keeps the record with the greatest `order_by` per key within each batch (newest ingest wins).',
+  description: 'Drops records whose key was already seen (per batch or across the stream).',
   configSchema: {
     type: 'object',
+    required: ['key'],
     additionalProperties: false,
-    required: ['keys', 'order_by'],
     properties: {
-      keys: { type: 'array', minItems: 1, items: { type: 'string' } },
-      order_by: { type: 'string', description: 'Greatest wins (ISO timestamps compare as text).' },
+      key: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Fields forming the key.' },
+      keep: { enum: ['first', 'last'], default: 'first', description: 'Which duplicate wins when `order_by` is not set.' },
+      order_by: { type: 'string', description: 'The record with the greatest value wins (e.g. fetched_at).' },
+      scope: { enum: ['batch', 'stream'], default: 'batch' },
+      max_keys: { type: 'integer', minimum: 1, default: 1000000, description: 'Keys remembered with scope stream.' },
     },
   },
   examples: [
     {
-      title: 'Newest ingest per source row',
-      config: { keys: ['symbol', 'trade_date'], order_by: 'fetched_at' },
-      input: [
-        { symbol: 'a', trade_date: 'd', close: 1, fetched_at: '2024-01-01T00:00:00Z' },
-        { symbol: 'a', trade_date: 'd', close: 2, fetched_at: '2024-01-02T00:00:00Z' },
-      ],
-      output: [{ symbol: 'a', trade_date: 'd', close: 2, fetched_at: '2024-01-02T00:00:00Z' }],
+      title: 'Keep the newest ingest per (source, symbol, date)',
+      config: { key: ['source', 'symbol', 'trade_date'], order_by: 'fetched_at' },
+      input: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '1' }, { source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
+      output: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
     },
   ],
-  create(config): BatchTransform {
+  create(config, ctx) {
+    const keyOf = (r: Rec) => JSON.stringify(config.key.map((k) => r[k] ?? null));
+    const by = config.order_by;
+    const newer = (a: Rec, b: Rec) => (by ? (a[by] as any) > (b[by] as any) : config.keep === 'last');
+    const seen = new Map<string, unknown>();
+    const max = config.max_keys ?? 1_000_000;
+    const dropped = ctx.metrics.counter('argus_dedupe_dropped_total', 'Duplicate records dropped by dedupe.', ['pipeline', 'node']);
     return {
       kind: 'batch',
       process(batch, emit) {
-        for (const r of dedupe(batch.records, config.keys, config.order_by)) emit(r);
+        const winners = new Map<string, Rec>();
+        for (const r of batch.records) {
+          const k = keyOf(r);
+          const cur = winners.get(k);
+          if (!cur || newer(r, cur)) winners.set(k, r);
+        }
+        let out = 0;
+        for (const [k, r] of winners) {
+          if (config.scope === 'stream') {
+            if (seen.has(k) && !(by && (r[by] as any) > (seen.get(k) as any))) continue;
+            seen.delete(k); // re-insert: Map order is the eviction order
+            seen.set(k, by ? r[by] : true);
+            if (seen.size > max) seen.delete(seen.keys().next().value!);
+          }
+          emit(r);
+          out++;
+        }
+        const n = batch.records.length - out;
+        if (n) dropped.inc({ pipeline: ctx.pipeline, node: ctx.node }, n);
       },
     };
   },
