@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Rec, SpecDoc } from '../../engine/api/index.ts';
+import { testContext } from '../../engine/testing/context.ts';
+import { runTransform } from '../../engine/testing/drivers.ts';
+import conform from './conform.ts';
+
+const file = new URL('../../schemas/gold/a_share_daily/v1.yaml', import.meta.url);
+const v1 = { ...(parse(readFileSync(file, 'utf8')) as SpecDoc), file: file.pathname };
+const ctx = () => testContext({ specs: [v1] });
+const cfg = { schema: 'gold.a_share_daily', version: 1, now_columns: ['last_verified_utc'] };
+
+const good = (over: Rec = {}): Rec => ({
+  trade_date: '2024-06-14', symbol: '000001.SZ', open: 1200.1234, high: 1210, low: 1190, close: 1200, volume: 100, turnover: 1000.5,
+  adj_factor: 111.048, pe_ttm: null, pb_mrq: 0.5, dividend_yield: 0.06, total_mv: 2e11, div_cash: 0.719, split_ratio: null,
+  analyst_rating: '买入', close_source: 'miniQMT', volume_source: 'miniQMT', financials_source: 'Tushare', data_quality_score: 98.5,
+  close_qmt: 10.8, fusion_issues: ['x'], ...over,
+});
+
+describe('conform (gold.a_share_daily v1)', () => {
+  it('keeps exactly the schema columns and stamps last_verified_utc', async () => {
+    const { out } = await runTransform(conform, cfg, [good()], ctx());
+    expect(Object.keys(out[0])).toEqual(v1.spec ? (v1.spec as { columns: { name: string }[] }).columns.map((c) => c.name) : []);
+    expect(out[0].last_verified_utc).toBeInstanceOf(Date);
+    expect(out[0]).not.toHaveProperty('close_qmt');
+  });
+
+  it.each([
+    ['a missing non-nullable column', { close_source: null }, /close_source: missing/],
+    ['a lineage outside the enum', { volume_source: 'Wind' }, /volume_source: "Wind" is not one of/],
+    ['high below low', { high: 1000 }, /high: 1000 < low/],
+    ['a bad symbol', { symbol: '600519' }, /symbol: "600519" does not match/],
+    ['a fractional volume', { volume: 1.5 }, /volume: 1.5 is not a long/],
+    ['a decimal overflow', { adj_factor: 1e13 }, /adj_factor: 10000000000000 overflows decimal\(18,6\)/],
+    ['a quality score above 100', { data_quality_score: 101 }, /data_quality_score: 101 > max 100/],
+    ['an unknown rating', { analyst_rating: '强烈推荐' }, /analyst_rating/],
+  ])('rejects %s with the reason', async (_what, over, reason) => {
+    const { out, error } = await runTransform(conform, cfg, [good(over)], ctx());
+    expect(out).toBeUndefined();
+    expect(error[0].reason).toMatch(reason);
+  });
+
+  it('refuses an undeclared version', async () => {
+    await expect(async () => conform.create({ ...cfg, version: 2 }, ctx())).rejects.toThrow(/version 2 is not loaded/);
+  });
+});
