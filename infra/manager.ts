@@ -12,6 +12,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceContext, ServiceDefinition, ServiceRecord } from './service.ts';
 import { argusDir, logDir, logFile } from './lib/paths.ts';
+import { withLock } from './lib/lock.ts';
 import { isAlive, stopPid } from './lib/process.ts';
 import { readState, removeState, writeState } from './lib/state.ts';
 import { SERVICES } from './services/index.ts';
@@ -51,11 +52,14 @@ function ctxFor(s: ServiceDefinition, progress: Progress): ServiceContext {
 export async function installServices(names: string[] = [], progress: Progress = quiet): Promise<void> {
   for (const s of resolveOrder(names)) {
     if (await s.installed()) continue;
-    const t0 = Date.now();
-    progress(`${s.name}: installing ${s.description}`);
-    await s.install(ctxFor(s, progress));
-    if (!(await s.installed())) throw new Error(`${s.name}: install finished but the install check still fails; see ${logFile(s.name)}`);
-    progress(`${s.name}: installed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    await withLock(`install-${s.name}`, async () => {
+      if (await s.installed()) return; // another process installed it while we waited
+      const t0 = Date.now();
+      progress(`${s.name}: installing ${s.description}`);
+      await s.install(ctxFor(s, progress));
+      if (!(await s.installed())) throw new Error(`${s.name}: install finished but the install check still fails; see ${logFile(s.name)}`);
+      progress(`${s.name}: installed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    });
   }
 }
 
@@ -89,16 +93,18 @@ export async function upServices(
   const records: Record<string, ServiceRecord> = {};
   const started: string[] = [];
   for (const s of resolveOrder(names)) {
-    const live = await liveRecord(s.name);
-    if (live) {
-      records[s.name] = live;
-      continue;
-    }
-    const stale = readState(s.name);
-    if (stale?.pid) await stopPid(stale.pid, stale.match, 5_000); // half-dead leftovers
-    removeState(s.name);
-    records[s.name] = await startOne(s, progress);
-    started.push(s.name);
+    await withLock(`run-${s.name}`, async () => {
+      const live = await liveRecord(s.name);
+      if (live) {
+        records[s.name] = live;
+        return;
+      }
+      const stale = readState(s.name);
+      if (stale?.pid) await stopPid(stale.pid, stale.match, 5_000); // half-dead leftovers
+      removeState(s.name);
+      records[s.name] = await startOne(s, progress);
+      started.push(s.name);
+    });
   }
   return { records, started };
 }
