@@ -1,13 +1,13 @@
 /**
  * `dedupe`: one record per key. Within a batch it keeps the first, the last, or the one with the
- * greatest `order_by` (e.g. the newest ingest). With `scope: stream` it also remembers keys across
+ * greatest `order_by` (e.g. the newest ingest; ties go to the later record). With `scope: stream` it also remembers keys across
  * batches (bounded by `max_keys`, oldest forgotten first) and passes a later record only if it is
  * newer by `order_by`. Dropped duplicates are counted in `argus_dedupe_dropped_total`.
  */
 import { defineOperator, type Rec } from '../../engine/api/index.ts';
 
 interface Config {
-  key: string[];
+  keys: string[];
   keep?: 'first' | 'last';
   order_by?: string;
   scope?: 'batch' | 'stream';
@@ -20,10 +20,10 @@ export default defineOperator<Config>({
   description: 'Drops records whose key was already seen (per batch or across the stream).',
   configSchema: {
     type: 'object',
-    required: ['key'],
+    required: ['keys'],
     additionalProperties: false,
     properties: {
-      key: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Fields forming the key.' },
+      keys: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Fields forming the key.' },
       keep: { enum: ['first', 'last'], default: 'first', description: 'Which duplicate wins when `order_by` is not set.' },
       order_by: { type: 'string', description: 'The record with the greatest value wins (e.g. fetched_at).' },
       scope: { enum: ['batch', 'stream'], default: 'batch' },
@@ -33,15 +33,16 @@ export default defineOperator<Config>({
   examples: [
     {
       title: 'Keep the newest ingest per (source, symbol, date)',
-      config: { key: ['source', 'symbol', 'trade_date'], order_by: 'fetched_at' },
+      config: { keys: ['source', 'symbol', 'trade_date'], order_by: 'fetched_at' },
       input: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '1' }, { source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
       output: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
     },
   ],
   create(config, ctx) {
-    const keyOf = (r: Rec) => JSON.stringify(config.key.map((k) => r[k] ?? null));
+    const keyOf = (r: Rec) => JSON.stringify(config.keys.map((k) => r[k] ?? null));
     const by = config.order_by;
-    const newer = (a: Rec, b: Rec) => (by ? (a[by] as any) > (b[by] as any) : config.keep === 'last');
+    // Ties on `order_by` go to the later record (the later offset is the newer ingest).
+    const newer = (a: Rec, b: Rec) => (by ? (a[by] as any) >= (b[by] as any) : config.keep === 'last');
     const seen = new Map<string, unknown>();
     const max = config.max_keys ?? 1_000_000;
     const dropped = ctx.metrics.counter('argus_dedupe_dropped_total', 'Duplicate records dropped by dedupe.', ['pipeline', 'node']);

@@ -5,7 +5,10 @@
  * {@link CommitTracker} when deliveries settle. kafkajs pushes batches (`eachBatch`); they are
  * queued (bounded, `maxQueued`) and pulled with `next`, so a slow pipeline throttles fetching.
  */
-import { ConfigResourceTypes, Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import kafkajs, { type Consumer, type EachBatchPayload, type Kafka as KafkaClient, type Producer } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's ESM loader only sees its default export, so destructure it.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 import type { SpecDoc } from '../../api/index.ts';
 import { CommitTracker } from './commit-tracker.ts';
 import { topicSpecOf, type TopicDocSpec } from './topic-kind.ts';
@@ -31,7 +34,7 @@ export interface KafkaBusOptions {
 
 export class KafkaBus implements Bus {
   readonly type = 'kafka' as const;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
 
   constructor(private readonly opts: KafkaBusOptions) {
     if (!opts.brokers?.length) throw new Error('kafka bus: "brokers" must list at least one host:port');
