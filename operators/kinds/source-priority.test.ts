@@ -21,12 +21,12 @@ describe('SourcePriority kind', () => {
   it('reports cross references with JSON pointers', () => {
     const doc = policyDoc((s) => {
       s.expect = ['qmt', 'wind'];
-      s.groups[0].order = ['qmt', 'bloomberg'];
+      s.groups[0].order = ['qmt', 'tushare', 'bloomberg'];
       s.groups[0].fields.close.rules = [{ gte_field: 'lowest' }];
     });
     expect(kind.check!(doc)).toEqual([
       { pointer: '/expect/1', message: expect.stringMatching(/unknown source "wind"/) },
-      { pointer: '/groups/0/order/1', message: expect.stringMatching(/unknown source "bloomberg"/) },
+      { pointer: '/groups/0/order/2', message: expect.stringMatching(/unknown source "bloomberg"/) },
       { pointer: '/groups/0/fields/close/rules/0', message: 'rule gte_field compares with unknown field "lowest"' },
     ]);
   });

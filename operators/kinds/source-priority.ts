@@ -83,6 +83,7 @@ const schema = {
           description: { type: 'string' },
           order: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
           dataset: { type: 'string' },
+          datasets: { type: 'object', additionalProperties: { type: 'string' } },
           mode: { enum: ['field', 'record'] },
           lineage: name,
           fields: { type: 'object', minProperties: 1, additionalProperties: field },
@@ -124,6 +125,9 @@ export function checkSourcePriority(doc: SpecDoc<SourcePrioritySpec>): { pointer
         }
         if (rname && !(RULE_NAMES as readonly string[]).includes(rname)) problems.push({ pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`, message: `unknown rule "${rname}"` });
       });
+      for (const s of Object.keys(g.datasets ?? {})) {
+        if (!g.order.includes(s)) problems.push({ pointer: `/groups/${gi}/datasets/${s}`, message: `dataset for source "${s}" that is not in the group's order` });
+      }
       for (const s of Object.keys(f.sources ?? {})) {
         if (!g.order.includes(s)) problems.push({ pointer: `/groups/${gi}/fields/${fname}/sources/${s}`, message: `binding for source "${s}" that is not in the group's order` });
       }

@@ -68,8 +68,9 @@ export class EventBook {
 
   /** Files a Tushare `report_rc` row; returns why it was not used (unknown rating text). */
   addRating(symbol: string, r: Record<string, unknown>): string | undefined {
-    const date = isoDate(r.report_date);
-    if (!date) return `report_rc row without a valid report_date: ${JSON.stringify(r.report_date)}`;
+    // Bronze keeps report_date as the row's trade_date (its partition).
+    const date = isoDate(r.report_date ?? r.trade_date);
+    if (!date) return `report_rc row without a valid report_date/trade_date: ${JSON.stringify(r.report_date ?? r.trade_date)}`;
     const text = typeof r.rating === 'string' ? r.rating.trim() : '';
     const rating = this.ratingMap[text] ?? this.ratingMap[text.toLowerCase()];
     if (!rating) return `unknown rating text ${JSON.stringify(r.rating)}; add it to rating_map`;

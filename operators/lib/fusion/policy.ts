@@ -48,6 +48,8 @@ export interface GroupPolicy {
   order: string[];
   /** Default Bronze dataset of the group's fields. */
   dataset?: string;
+  /** Per-source dataset of the group's fields when sources name it differently (qmt: hist_kline). */
+  datasets?: Record<string, string>;
   /**
    * `field` (default): every field independently takes the first source whose value is valid.
    * `record`: the whole group comes from the first source whose values are all valid (so an OHLC bar

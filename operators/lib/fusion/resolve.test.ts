@@ -17,7 +17,7 @@ function rows(...recs: Rec[]): KeyRows {
 
 const fuser = compileFusion(policyDoc().spec);
 const tsFactor = { source: 'tushare', dataset: 'adj_factor', ...key, adj_factor: 109.169 };
-const tsBasic = { source: 'tushare', dataset: 'daily_basic', ...key, pe_ttm: 25.5, pb: 8.1, total_mv: 18_000_000, dv_ttm: 1.75 };
+const tsBasic = { source: 'tushare', dataset: 'daily_basic', ...key, pe_ttm: 25.5, pb: 8.1, total_mv: 180_000_000_000, dv_ttm: 1.75 };
 
 describe('fusion by the repository policy', () => {
   it('prefers miniQMT for prices and volume and Tushare for factor and financials', () => {
@@ -31,7 +31,7 @@ describe('fusion by the repository policy', () => {
     expect(out.fusion_issues).toBeUndefined();
   });
 
-  it('converts units by binding: total_mv 万元 → yuan, dv_ttm percent → fraction', () => {
+  it('converts units by binding: dv_ttm percent → fraction; total_mv already yuan in Bronze', () => {
     const out = fuser.fuse(key, rows(daily('qmt'), tsBasic));
     expect(out.total_mv).toBe(180_000_000_000);
     expect(out.dividend_yield).toBeCloseTo(0.0175, 12);

@@ -37,7 +37,7 @@ function reader(name: string, group: GroupPolicy, f: FieldPolicy, datasets: Set<
   const bindings = new Map<string, { dataset: string; field: string; scale: number }>();
   for (const source of group.order) {
     const b = f.sources?.[source] ?? {};
-    const dataset = b.dataset ?? group.dataset;
+    const dataset = b.dataset ?? group.datasets?.[source] ?? group.dataset;
     if (!dataset) throw new Error(`source priority: field "${name}" of group "${group.name}" has no dataset for source "${source}"`);
     datasets.add(dataset);
     bindings.set(source, { dataset, field: b.field ?? f.from ?? name, scale: b.scale ?? 1 });
