@@ -80,8 +80,8 @@ export const METRICS = {
   deltaUpsertSkipped: m('argus_delta_upsert_skipped_total', 'counter', 'Batches skipped as already committed (txn)', ['pipeline', 'node', 'table'], 'lake'),
 } as const satisfies Record<string, MetricDef>;
 
-/** Series Prometheus itself generates for every scrape target (usable in rules and panels). */
-export const PROMETHEUS_SERIES: readonly string[] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
+/** Series Prometheus itself generates (per scrape target, and ALERTS from rule evaluation). */
+export const PROMETHEUS_SERIES: readonly string[] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'ALERTS', 'ALERTS_FOR_STATE'];
 
 /** Every exported metric name. Histograms also expose `_bucket`, `_sum` and `_count` series. */
 export const METRIC_NAMES: readonly string[] = Object.values(METRICS).map((d) => d.name);
