@@ -6,3 +6,4 @@ export * from './secret.ts';
 export * from './kind.ts';
 export * from './expr/compile.ts';
 export * from './config-error.ts';
+export * from './lake.ts';

@@ -24,6 +24,7 @@ import type { Action, Add, CommitInfo, Field, Metadata, Protocol } from './types
 import { DeltaConflictError, DeltaSchemaError } from './types.ts';
 import { primOf } from './values.ts';
 import { writeDataFiles, type FileWriteOptions } from './write-files.ts';
+import { optimize, vacuum, type OptimizeOptions, type VacuumOptions } from './maintenance.ts';
 
 export interface CreateOptions {
   partitionBy?: string[];
@@ -36,6 +37,8 @@ export interface CreateOptions {
   schemaVersion?: string | number;
   /** If the table exists: `error` (default) or `open` it (after checking schema name/version). */
   ifExists?: 'error' | 'open';
+  /** Initial rows, committed in version 0 with the schema (like write_deltalake's create). */
+  records?: readonly Rec[];
 }
 
 export interface WriteOptions extends FileWriteOptions {
@@ -104,14 +107,20 @@ export class DeltaTable {
       createdTime: Date.now(),
     };
     await fs.mkdir(join(path, LOG_DIR), { recursive: true });
+    const adds = opts.records?.length ? await writeDataFiles(path, fields, partitionBy, opts.records) : [];
     await commit(path, {
-      actions: [{ protocol }, { metaData }],
+      actions: [{ protocol }, { metaData }, ...adds.map((add) => ({ add }))],
       operation: 'CREATE TABLE',
       operationParameters: { mode: 'ErrorIfExists', location: path, metadata: metaData, protocol },
       readVersion: -1,
       isBlindAppend: true,
     });
     return table;
+  }
+
+  /** A handle to the table at `path` without any I/O (for lazily used handles). */
+  static at(path: string): DeltaTable {
+    return new DeltaTable(path);
   }
 
   /** Opens an existing table (checks that a log exists). */
@@ -159,6 +168,11 @@ export class DeltaTable {
   /** Atomically replaces the partitions matching `predicate` with `records` (which must fall inside it). */
   replaceWhere(predicate: PartitionPredicate, records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
     return this.write('Overwrite', records, predicate, opts);
+  }
+
+  /** Atomically replaces the whole table's data with `records`. */
+  overwrite(records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Overwrite', records, undefined, opts);
   }
 
   /** Removes every file of the partitions matching `predicate`. */
@@ -323,6 +337,16 @@ export class DeltaTable {
     return out;
   }
 
+  /** Compacts small files per partition (see maintenance.ts). */
+  optimize(opts?: OptimizeOptions) {
+    return optimize(this.path, opts);
+  }
+
+  /** Deletes unreferenced files older than the retention (default 168 h). */
+  vacuum(opts?: VacuumOptions) {
+    return vacuum(this.path, opts);
+  }
+
   /** Commit history, newest first (versions whose commit file was cleaned up are skipped). */
   async history(limit?: number): Promise<HistoryEntry[]> {
     const { commits } = await listLog(this.path);
@@ -351,3 +375,4 @@ export function absolute(root: string, addPath: string): string {
   const p = decodeAddPath(addPath);
   return p.startsWith('/') ? p : join(root, p);
 }
+

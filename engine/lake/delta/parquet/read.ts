@@ -52,6 +52,7 @@ export async function readParquet(bytes: Uint8Array, wanted: readonly ReadColumn
       metadata,
       columns: names,
       parsers: RAW_PARSERS as never,
+      utf8: false, // BINARY stays bytes; UTF8/STRING columns are still decoded as text
       onChunk: ({ columnName, columnData, rowStart }) => {
         const out = raw.get(columnName)!;
         for (let i = 0; i < columnData.length; i++) out[rowStart + i] = columnData[i];
