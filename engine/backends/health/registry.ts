@@ -8,11 +8,13 @@
  * health.get('miniQMT').record({ ok: false, kind: 'timeout' });
  * health.onTransition((t) => logger.warn(t, `${t.source}: ${t.from} → ${t.to}`));
  */
+import { startProber, type ProberOptions } from './prober.ts';
 import { SourceHealth, type HealthOptions, type HealthState, type Transition } from './source-health.ts';
 
 export class HealthRegistry {
   private readonly sources = new Map<string, SourceHealth>();
   private readonly listeners = new Set<(t: Transition) => void>();
+  private readonly probes = new Set<() => void>();
   private readonly defaults: HealthOptions;
   private readonly now: () => number;
 
@@ -45,7 +47,19 @@ export class HealthRegistry {
     return Object.fromEntries([...this.sources].map(([n, h]) => [n, { state: h.state, since: h.enteredAt }]));
   }
 
+  /** Polls `url` for the source `name` (see `prober.ts`); returns the stop function. */
+  probe(name: string, opts: ProberOptions): () => void {
+    const stop = startProber(this.get(name), opts);
+    this.probes.add(stop);
+    return () => {
+      stop();
+      this.probes.delete(stop);
+    };
+  }
+
   async close(): Promise<void> {
+    for (const stop of this.probes) stop();
+    this.probes.clear();
     this.listeners.clear();
   }
 }

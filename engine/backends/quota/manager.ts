@@ -399,6 +399,7 @@ export class QuotaManager implements QuotaGate {
       this.emit({
         type: 'exhausted', level: 'P1', alert: true, endpoint, used: r.after, limit,
         message: `quota "${this.config.name}": daily limit of endpoint "${endpoint}" reached (${limit})`,
+        details: { resetsAt: dayWindow(this.now(), this.config.timeZone).endsAt },
       });
     }
   }
@@ -407,10 +408,11 @@ export class QuotaManager implements QuotaGate {
   private signalExhausted(endpoint: string, day: string, used: number, limit: number, why?: string): void {
     if (this.signalled.get(endpoint) === day) return;
     this.signalled.set(endpoint, day);
+    const resetsAt = dayWindow(this.now(), this.config.timeZone).endsAt;
     this.emit({
       type: 'exhausted', level: 'P1', alert: false, endpoint, used, limit,
       message: why ? `quota "${this.config.name}": endpoint "${endpoint}": ${why}` : `quota "${this.config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
-      details: { day },
+      details: { day, resetsAt },
     });
   }
 }
