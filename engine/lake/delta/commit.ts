@@ -3,7 +3,7 @@
  * commit for conflicts (delta-rs `conflict_checker.rs` a–f, brief §3) and retry at the next
  * version with the same actions, up to 15 times.
  */
-import { commitFile, putIfAbsent, readCommit, serializeActions, LOG_DIR } from './log.ts';
+import { commitFile, listLog, putIfAbsent, readCommit, serializeActions, LOG_DIR } from './log.ts';
 import { join } from 'node:path';
 import type { Action, CommitInfo } from './types.ts';
 import { DeltaConflictError } from './types.ts';
@@ -80,8 +80,11 @@ export async function commit(root: string, plan: CommitPlan): Promise<CommitResu
     const text = serializeActions([{ commitInfo: info }, ...plan.actions]);
     if (await putIfAbsent(commitFile(root, version), text, join(root, LOG_DIR))) return { version, retries: tries };
     if (plan.readVersion < 0) throw new DeltaConflictError('MetadataChanged', `${root}: the table was created concurrently`);
-    checkConflicts(plan, await readCommit(root, version), version);
-    version++;
+    // Check every winner up to the latest commit, then retry right after it (like delta-rs),
+    // so a writer far behind does not spend one try per version it missed.
+    const latest = Math.max(version, (await listLog(root)).commits.at(-1) ?? version);
+    for (let v = version; v <= latest; v++) checkConflicts(plan, await readCommit(root, v), v);
+    version = latest + 1;
   }
   throw new DeltaConflictError('TooManyRetries', `${root}: gave up after ${MAX_TRIES} concurrent commits`);
 }
