@@ -43,10 +43,11 @@ export function parseInput(ref: string): Edge {
 export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { plan: Plan; errors: SpecError[] } {
   const problems: Problem[] = [];
   const nodes = new Map<string, PlannedNode>();
+  const unknownTypes = new Set<string>(); // reported by the loader; do not report their edges again
   doc.spec.nodes.forEach((spec, index) => {
     const def = registry.operators.resolve(spec.type, (spec.inputs ?? []).length > 0);
     if (nodes.has(spec.id)) problems.push({ pointer: `/spec/nodes/${index}/id`, message: `duplicate node id "${spec.id}"`, hint: 'node ids must be unique' });
-    if (!def) return; // reported by the loader
+    if (!def) return void unknownTypes.add(spec.id);
     nodes.set(spec.id, { id: spec.id, index, spec, def, inputs: (spec.inputs ?? []).map(parseInput), ports: portsOf(def, spec.config ?? {}) });
   });
   const consumers = new Map<string, string[]>();
@@ -56,6 +57,7 @@ export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { 
     if (n.def.role !== 'source' && n.inputs.length === 0) problems.push({ pointer: `/spec/nodes/${n.index}`, message: `node "${n.id}" is unconnected: it has no inputs`, hint: 'add inputs: [<node id>]' });
     n.inputs.forEach((e, j) => {
       const up = nodes.get(e.from);
+      if (!up && unknownTypes.has(e.from)) return;
       if (!up) {
         problems.push({ pointer: at(j), message: `unknown input node "${e.from}"`, hint: didYouMean(e.from, nodes.keys()) });
         return;
@@ -72,10 +74,11 @@ export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { 
       consumers.set(key, [...(consumers.get(key) ?? []), n.id]);
     });
   }
+  // A node listed in anyone's inputs is connected (a wrong port there is reported on its own).
+  const readers = new Set(doc.spec.nodes.flatMap((n) => (n.inputs ?? []).map((i) => parseInput(i).from)));
   for (const n of nodes.values()) {
-    if (n.def.role === 'sink') continue;
-    const read = [...n.ports, 'error'].some((p) => consumers.has(`${n.id}.${p}`));
-    if (!read) problems.push({ pointer: `/spec/nodes/${n.index}`, message: `node "${n.id}" is unconnected: nothing reads its output`, hint: `add "${n.id}" to the inputs of a sink` });
+    if (n.def.role === 'sink' || readers.has(n.id)) continue;
+    problems.push({ pointer: `/spec/nodes/${n.index}`, message: `node "${n.id}" is unconnected: nothing reads its output`, hint: `add "${n.id}" to the inputs of a sink` });
   }
   problems.push(...findCycles(nodes));
   const plan: Plan = { doc, name: doc.metadata.name, nodes, consumers };
@@ -101,3 +104,4 @@ function findCycles(nodes: Map<string, PlannedNode>): Problem[] {
   for (const id of nodes.keys()) visit(id, []);
   return problems;
 }
+

@@ -9,7 +9,9 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Metrics, SecretResolver } from '../api/index.ts';
+import type { Metrics, SecretResolver, SpecDoc } from '../api/index.ts';
+import { planPipeline } from '../compiler/plan.ts';
+import type { PipelineSpec } from '../spec/pipeline-kind.ts';
 import { compilePipelines, discard } from '../compiler/compile.ts';
 import type { BuiltNode } from '../compiler/instantiate.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -36,6 +38,11 @@ export type ReloadResult =
   | { outcome: 'applied'; pipelines: Record<string, SwapStats> }
   | { outcome: 'invalid'; errors: SpecError[] }
   | { outcome: 'rolled back'; error: string };
+
+/** Graph errors of pipelines that also have config errors, so one run reports everything. */
+function structuralErrors(partial: SpecDoc[], registry: Registry): SpecError[] {
+  return partial.filter((d) => d.kind === 'Pipeline').flatMap((d) => planPipeline(d as SpecDoc<PipelineSpec>, registry).errors);
+}
 
 const envSecrets: SecretResolver = async (path, key) => {
   throw new Error(`no secrets backend configured to resolve ${path}#${key}`);
@@ -73,8 +80,8 @@ export class Engine {
 
   /** Loads and compiles; returns every error (and builds nothing) if there is any. */
   async load(paths: string[]): Promise<SpecError[]> {
-    const { docs, errors } = loadPaths(paths, this.registry, this.env.root);
-    if (errors.length) return errors;
+    const { docs, errors, partial } = loadPaths(paths, this.registry, this.env.root);
+    if (errors.length) return [...errors, ...structuralErrors(partial, this.registry)];
     this.env.docs = docs;
     const compiled = await compilePipelines(docs, this.registry, this.env);
     if (compiled.errors.length) {
@@ -113,8 +120,8 @@ export class Engine {
 
   /** Re-reads `paths`; applies the change by swapping only changed nodes, or keeps running. */
   async reload(paths: string[]): Promise<ReloadResult> {
-    const { docs, errors } = loadPaths(paths, this.registry, this.env.root);
-    if (errors.length) return { outcome: 'invalid', errors };
+    const { docs, errors, partial } = loadPaths(paths, this.registry, this.env.root);
+    if (errors.length) return { outcome: 'invalid', errors: [...errors, ...structuralErrors(partial, this.registry)] };
     const oldDocs = this.env.docs;
     this.env.docs = docs;
     const previous = new Map([...this.graphs].map(([name, g]) => [name, new Map([...g.runs].map(([id, r]) => [id, r.built] as [string, BuiltNode]))]));

@@ -63,6 +63,8 @@ export class RunningGraph {
       const again = [...this.runs.values()].map((r) => r.finished);
       if (again.every((p, i) => p === pending[i])) break; // no node was swapped meanwhile
     }
+    // Acknowledgements settle asynchronously (dead-letter writes): wait until every source is idle.
+    await Promise.all([...this.runs.values()].map((r) => r.pump?.idle()));
   }
 
   /** Stops pulling from sources; in-flight batches drain and the graph completes. */

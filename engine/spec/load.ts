@@ -18,6 +18,8 @@ import type { Position, SourceMap } from './source-map.ts';
 export interface LoadResult {
   docs: SpecDoc[];
   errors: SpecError[];
+  /** Documents whose shape is valid but that failed later checks: still worth compiling to report more. */
+  partial: SpecDoc[];
 }
 
 const maps = new WeakMap<SpecDoc, SourceMap>();
@@ -50,9 +52,11 @@ export function yamlFiles(paths: string[]): string[] {
 export function loadText(file: string, text: string, registry: Registry): LoadResult {
   const { docs: parsed, errors } = parseYaml(file, text);
   const docs: SpecDoc[] = [];
+  const partial: SpecDoc[] = [];
   for (const p of parsed) {
     const problems: Problem[] = checkSchema(envelopeSchema(registry.kinds.names()), p.value);
     const value = p.value as SpecDoc;
+    let shapeOk = false;
     const kind = problems.some((x) => x.pointer === '/kind' || x.pointer === '') ? undefined : registry.kinds.get(value.kind);
     const doc = { ...value, file } as SpecDoc;
     maps.set(doc, p.map);
@@ -60,19 +64,21 @@ export function loadText(file: string, text: string, registry: Registry): LoadRe
       const specProblems = checkSchema(kind.schema, value.spec, '/spec');
       problems.push(...specProblems);
       if (specProblems.length === 0) {
+        shapeOk = problems.length === 0;
         for (const c of kind.check?.(doc) ?? []) problems.push({ pointer: `/spec${c.pointer}`, message: c.message });
         if (kind.kind === 'Pipeline') problems.push(...checkPipelineNodes(value.spec as PipelineSpec, registry.operators));
       }
     }
     errors.push(...problems.map((x) => errorAt(doc, x)));
     if (problems.length === 0) docs.push(doc);
+    else if (shapeOk) partial.push(doc);
   }
-  return { docs, errors };
+  return { docs, errors, partial };
 }
 
 /** Loads every document under `paths`; also reports two documents of the same kind and name. */
 export function loadPaths(paths: string[], registry: Registry, root = process.cwd()): LoadResult {
-  const result: LoadResult = { docs: [], errors: [] };
+  const result: LoadResult = { docs: [], errors: [], partial: [] };
   for (const file of yamlFiles(paths)) {
     const name = relative(root, file) || file;
     let text: string;
@@ -85,6 +91,7 @@ export function loadPaths(paths: string[], registry: Registry, root = process.cw
     const r = loadText(name, text, registry);
     result.docs.push(...r.docs);
     result.errors.push(...r.errors);
+    result.partial.push(...r.partial);
   }
   const seen = new Map<string, SpecDoc>();
   for (const d of result.docs) {

@@ -120,6 +120,16 @@ export class KafkaBus implements Bus {
     return new KafkaConsumer(this, opts);
   }
 
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async committed(groupId: string, topic: string): Promise<Map<number, string>> {
     const admin = this.kafka.admin();
     await admin.connect();

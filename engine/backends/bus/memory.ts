@@ -157,6 +157,10 @@ export class MemoryBus implements Bus {
     this.wake();
   }
 
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    return new Map(this.topic(topic).partitions.map((log, p) => [p, String(log.length)]));
+  }
+
   async committed(groupId: string, topic: string): Promise<Map<number, string>> {
     const g = this.group(groupId);
     const t = this.topic(topic);

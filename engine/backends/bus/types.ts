@@ -120,6 +120,8 @@ export interface Bus {
   declare(docs: readonly { metadata: { name: string }; spec: unknown }[]): Promise<TopicReport[]>;
   producer(): Promise<BusProducer>;
   consumer(opts: ConsumerOptions): BusConsumer;
+  /** The log-end offset (next to be written) per partition of `topic`. */
+  endOffsets(topic: string): Promise<Map<number, string>>;
   /** Committed offset (next to read) per partition of `topic` for `groupId`; -1 when none. */
   committed(groupId: string, topic: string): Promise<Map<number, string>>;
   close(): Promise<void>;

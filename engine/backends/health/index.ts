@@ -2,3 +2,4 @@
 export { SourceHealth, type HealthOptions, type HealthState, type Observation, type Transition } from './source-health.ts';
 export { HealthRegistry } from './registry.ts';
 export { probeOnce, startProber, type ProberOptions } from './prober.ts';
+export { healthBackendFactory } from './backend.ts';

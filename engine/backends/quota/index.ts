@@ -24,6 +24,8 @@ export { StoreUnavailableError, type QuotaStore } from './store.ts';
 export { quotaConfigFromSpec, rateForPoints, type QuotaPolicySpec } from './policy.ts';
 export { costView, checkBudget, type CostView } from './cost.ts';
 export { dayWindow } from './day-window.ts';
+export { quotaBackendFactory } from './backend.ts';
+export { forwardQuotaAlerts, quotaAlertSignal } from './alerts.ts';
 
 export interface CreateQuotaOptions {
   /** A loaded QuotaPolicy document, or an already resolved config. */

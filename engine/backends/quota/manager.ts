@@ -65,6 +65,7 @@ export class QuotaManager implements QuotaGate {
   private outageSince: number | null = null;
   private resyncing: Promise<boolean> | null = null;
   private budgetTimer?: NodeJS.Timeout;
+  private starting?: Promise<void>;
   /** Endpoint → day on which this process already signalled `exhausted`. */
   private readonly signalled = new Map<string, string>();
 
@@ -78,8 +79,16 @@ export class QuotaManager implements QuotaGate {
     this.logger = opts.logger;
   }
 
-  /** Connects and reserves the local budget. Never throws for an unreachable store: starts degraded. */
-  async start(): Promise<void> {
+  /**
+   * Connects and reserves the local budget. Never throws for an unreachable store: starts degraded.
+   * Idempotent; `acquire` calls it, so a manager made by a synchronous backend factory just works.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
     this.store.onReconnect(() => void this.resync());
     try {
       await this.store.start();
@@ -102,6 +111,7 @@ export class QuotaManager implements QuotaGate {
   /** Gives unspent reserved calls back to the store and disconnects. */
   async close(): Promise<void> {
     if (this.budgetTimer) clearInterval(this.budgetTimer);
+    if (this.starting) await this.starting.catch(() => {});
     const { endsAt } = dayWindow(this.now(), this.config.timeZone);
     for (const l of this.budget.drain()) {
       if (this.mode === 'store' && this.epoch) {
@@ -132,6 +142,7 @@ export class QuotaManager implements QuotaGate {
   }
 
   async acquire(endpoint: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.start();
     const limits = this.limitsOf(endpoint);
     const deadline = this.now() + this.config.maxWaitMs;
     let reserved = false; // true once the shared counter is exhausted and we fall back to our reservation
