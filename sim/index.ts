@@ -31,7 +31,7 @@ export interface SimulatorOptions {
   /** Tushare points tier of the token (default 5000). */
   points?: number;
   envelope?: EnvelopeStyle;
-  qmtRateLimit?: { perMinute?: number; perHour?: number };
+  qmtRateLimit?: { perMinute?: number; perHour?: number; windowMs?: number };
   /** QMT-down stall before the 500 (default 15 000 ms). */
   outageStallMs?: number;
   /** Generate every series before listening, so the first full-market request is fast. Default true. */

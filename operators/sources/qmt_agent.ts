@@ -35,7 +35,7 @@ interface Config {
   timeout_ms?: number;
   retry_delays_ms?: number[];
   rejection_wait_ms?: number;
-  rate_limit?: { per_minute?: number; per_hour?: number };
+  rate_limit?: { per_minute?: number; per_hour?: number; window_ms?: number };
 }
 
 const date = { type: 'string', pattern: '^\\d{8}$' };
@@ -63,7 +63,7 @@ export default defineOperator<Config>({
       timeout_ms: { type: 'integer', minimum: 100, default: 20000 },
       retry_delays_ms: { type: 'array', items: { type: 'integer', minimum: 0 }, default: [1000, 2000, 4000] },
       rejection_wait_ms: { type: 'integer', minimum: 0, default: 61000, description: 'Wait before concluding a bare-500 rejection is an auth failure.' },
-      rate_limit: { type: 'object', additionalProperties: false, properties: { per_minute: { type: 'integer', minimum: 1, default: 20 }, per_hour: { type: 'integer', minimum: 1, default: 300 } } },
+      rate_limit: { type: 'object', additionalProperties: false, properties: { per_minute: { type: 'integer', minimum: 1, default: 20 }, per_hour: { type: 'integer', minimum: 1, default: 300 }, window_ms: { type: 'integer', minimum: 100, default: 60000, description: 'Length of the per-minute window (change only for tests).' } } },
     },
   },
   examples: [
@@ -90,7 +90,7 @@ export default defineOperator<Config>({
           timeoutMs: config.timeout_ms,
           retryDelaysMs: config.retry_delays_ms,
           rejectionWaitMs: config.rejection_wait_ms,
-          rateLimit: { perMinute: config.rate_limit?.per_minute, perHour: config.rate_limit?.per_hour },
+          rateLimit: { perMinute: config.rate_limit?.per_minute, perHour: config.rate_limit?.per_hour, windowMs: config.rate_limit?.window_ms },
           onEvent: (e) => ctx.logger[e.type === 'fatal' ? 'error' : 'debug']({ event: e.type, endpoint: e.endpoint }, e.message),
         });
       },

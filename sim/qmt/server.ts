@@ -20,7 +20,8 @@ export interface QmtServerOptions {
   faults: FaultPlan;
   /** Which success/error envelope the agent speaks. Default `current`. */
   envelope?: EnvelopeStyle;
-  rateLimit?: { perMinute?: number; perHour?: number };
+  /** Per-IP limits; `windowMs` shortens the "minute" window for fast tests (default 60 000). */
+  rateLimit?: { perMinute?: number; perHour?: number; windowMs?: number };
   /** How long a data endpoint stalls when QMT is down (default 15 000 ms). */
   outageStallMs?: number;
   /** Most symbols accepted in one `symbols=` request (default 1000). */
@@ -57,6 +58,7 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
   const stats: QmtStats = { requests: 0, rejected: 0, byEndpoint: {} };
   const perMinute = o.rateLimit?.perMinute ?? 20;
   const perHour = o.rateLimit?.perHour ?? 300;
+  const minuteMs = o.rateLimit?.windowMs ?? 60_000;
   const windows = new Map<string, number[]>();
 
   const server = createServer((req, res) => {
@@ -83,14 +85,14 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
     const ip = req.socket.remoteAddress ?? '?';
     const now = Date.now();
     const win = (windows.get(ip) ?? []).filter((t) => now - t < 3_600_000);
-    const lastMinute = win.filter((t) => now - t < 60_000);
+    const lastMinute = win.filter((t) => now - t < minuteMs);
     if (fault('rate_limit') || lastMinute.length >= perMinute || win.length >= perHour) return reject(res);
     win.push(now);
     lastMinute.push(now);
     windows.set(ip, win);
     res.setHeader('X-RateLimit-IP-Minute-Limit', String(perMinute));
     res.setHeader('X-RateLimit-IP-Minute-Remaining', String(Math.max(0, perMinute - lastMinute.length)));
-    res.setHeader('X-RateLimit-IP-Minute-Reset', String(Math.ceil((lastMinute[0] + 60_000) / 1000)));
+    res.setHeader('X-RateLimit-IP-Minute-Reset', String(Math.ceil((lastMinute[0] + minuteMs) / 1000)));
     res.setHeader('X-RateLimit-IP-Hour-Limit', String(perHour));
     res.setHeader('X-RateLimit-IP-Hour-Remaining', String(Math.max(0, perHour - win.length)));
 

@@ -46,7 +46,7 @@ export interface QmtClientOptions {
   retryDelaysMs?: readonly number[];
   /** Wait before the last attempt after two bare-500 rejections (could be a shared-IP rate limit). Default 61 000. */
   rejectionWaitMs?: number;
-  rateLimit?: { perMinute?: number; perHour?: number };
+  rateLimit?: { perMinute?: number; perHour?: number; windowMs?: number };
   limiter?: RateLimiter;
   connections?: number;
   random?: () => number;

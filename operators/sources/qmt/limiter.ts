@@ -14,6 +14,8 @@ import { sleep } from '../tushare/backoff.ts';
 export interface RateLimiterOptions {
   perMinute?: number;
   perHour?: number;
+  /** Length of the "minute" window (default 60 000; shorter only to test against a fast simulator). */
+  windowMs?: number;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -22,14 +24,17 @@ export class RateLimiter {
   private stamps: number[] = [];
   private blockedUntil = 0;
   private perMinute: number;
+  private readonly configured: number;
   private readonly perHour: number;
+  private readonly windowMs: number;
   private readonly now: () => number;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Total time spent waiting, for reports. */
   waitedMs = 0;
 
   constructor(o: RateLimiterOptions = {}) {
-    this.perMinute = o.perMinute ?? 20;
+    this.perMinute = this.configured = o.perMinute ?? 20;
+    this.windowMs = o.windowMs ?? 60_000;
     this.perHour = o.perHour ?? 300;
     this.now = o.now ?? Date.now;
     this.wait = o.sleep ?? sleep;
@@ -40,8 +45,8 @@ export class RateLimiter {
     const now = this.now();
     this.stamps = this.stamps.filter((t) => now - t < 3_600_000);
     let until = this.blockedUntil;
-    const minute = this.stamps.filter((t) => now - t < 60_000);
-    if (minute.length >= this.perMinute) until = Math.max(until, minute[minute.length - this.perMinute] + 60_000);
+    const minute = this.stamps.filter((t) => now - t < this.windowMs);
+    if (minute.length >= this.perMinute) until = Math.max(until, minute[minute.length - this.perMinute] + this.windowMs);
     if (this.stamps.length >= this.perHour) until = Math.max(until, this.stamps[this.stamps.length - this.perHour] + 3_600_000);
     return Math.max(0, until - now);
   }
@@ -64,7 +69,8 @@ export class RateLimiter {
     const limit = h('X-RateLimit-IP-Minute-Limit');
     const remaining = h('X-RateLimit-IP-Minute-Remaining');
     const reset = h('X-RateLimit-IP-Minute-Reset');
-    if (limit && Number.isFinite(limit) && limit > 0) this.perMinute = limit;
+    // The stricter of our own budget and the agent's announced limit.
+    if (limit && Number.isFinite(limit) && limit > 0) this.perMinute = Math.min(this.configured, limit);
     if (remaining === 0 && reset && Number.isFinite(reset)) this.blockedUntil = Math.max(this.blockedUntil, reset * 1000);
   }
 
@@ -76,6 +82,6 @@ export class RateLimiter {
   /** Whether the last known state says the minute window is (nearly) used up. */
   nearLimit(): boolean {
     const now = this.now();
-    return this.blockedUntil > now || this.stamps.filter((t) => now - t < 60_000).length >= this.perMinute - 1;
+    return this.blockedUntil > now || this.stamps.filter((t) => now - t < this.windowMs).length >= this.perMinute - 1;
   }
 }
