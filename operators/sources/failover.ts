@@ -133,7 +133,8 @@ export default defineOperator<Config>({
 
     const annotate = (e: Emission, source: string, probe: boolean): Emission => ({
       ...e,
-      records: config.lineage_field ? e.records.map((r) => ({ ...r, [config.lineage_field!]: source })) : e.records,
+      // Dead letters keep their own shape; only data records get the lineage field.
+      records: config.lineage_field && (e.port ?? 'out') !== 'error' ? e.records.map((r) => ({ ...r, [config.lineage_field!]: source })) : e.records,
       meta: { ...e.meta, failover: { node: ctx.node, source, probe } },
     });
 

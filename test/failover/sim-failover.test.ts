@@ -1,0 +1,122 @@
+/**
+ * Failover on the real collectors against the protocol-exact simulator: the QMT agent loses miniQMT
+ * (data endpoints stall, then 500, while /health stays up, as the real agent does), the `failover`
+ * source switches market data to Tushare — every Tushare call going through the shared quota on the
+ * real Redis — and switches back once QMT answers a probe. Timings are measured and printed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emission, Rec, Source } from '../../engine/api/index.ts';
+import { HealthRegistry } from '../../engine/backends/health/index.ts';
+import { QuotaManager, RedisStore, quotaConfigFromSpec, loadQuotaPolicy } from '../../engine/backends/quota/index.ts';
+import { testContext } from '../../engine/testing/context.ts';
+import failover from '../../operators/sources/failover.ts';
+import { startSimulator, type SimHandle } from '../../sim/index.ts';
+import { services } from '../helpers/services.ts';
+
+const DAY = '20241231';
+let sim: SimHandle;
+let quota: QuotaManager;
+const prefix = `failover${process.pid}x${Date.now()}:quota`;
+
+beforeAll(async () => {
+  sim = await startSimulator({ symbols: 80, from: '20241201', to: '20241231', seed: 7, outageStallMs: 1500 });
+  const doc = loadQuotaPolicy(new URL('../../policies/quotas.yaml', import.meta.url).pathname);
+  const config = { ...quotaConfigFromSpec('tushare', doc.spec), keyPrefix: prefix };
+  quota = new QuotaManager({ config, store: new RedisStore({ url: services().redis.url, keyPrefix: prefix }) });
+  await quota.start();
+});
+afterAll(async () => {
+  await quota?.close();
+  await sim?.stop();
+});
+
+async function readAll(src: Source): Promise<{ emissions: Emission[]; firstAtMs: number | null; ms: number }> {
+  const t0 = Date.now();
+  let firstAtMs: number | null = null;
+  const emissions: Emission[] = [];
+  for await (const e of src.read(new AbortController().signal)) {
+    firstAtMs ??= Date.now() - t0;
+    emissions.push(e);
+  }
+  return { emissions, firstAtMs, ms: Date.now() - t0 };
+}
+
+/** Symbols that traded on DAY, from the raw records of either source. */
+function symbolsWithBars(es: Emission[]): { sources: string[]; symbols: Set<string> } {
+  const data = es.filter((e) => (e.port ?? 'out') === 'out').flatMap((e) => e.records) as Rec[];
+  const symbols = new Set<string>();
+  for (const r of data) {
+    for (const row of r.rows as Rec[]) {
+      const sym = (row.ts_code as string | undefined) ?? (r.symbol as string);
+      // A suspended day is a QMT row with suspendFlag 1 and no volume; Tushare has no row for it.
+      if ((row.trade_date ?? row.date) === DAY && row.suspendFlag !== 1) symbols.add(sym);
+    }
+  }
+  return { sources: [...new Set(data.map((r) => String(r.source)))], symbols };
+}
+
+describe('market data failover miniQMT → Tushare → miniQMT (simulator, real Redis quota)', () => {
+  it('switches within seconds on a QMT outage, keeps the day complete, and switches back', async () => {
+    const health = new HealthRegistry();
+    const ctx = testContext({
+      backends: { health, quota },
+      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
+    });
+    const config = {
+      sources: [
+        {
+          name: 'miniQMT',
+          type: 'qmt_agent',
+          config: { base_url: sim.qmtUrl, api_key: '${secret:kv/argus/qmt#api_key}', datasets: ['daily'], trade_date: DAY, symbols: 'all', timeout_ms: 1000, retry_delays_ms: [100] },
+        },
+        {
+          name: 'Tushare',
+          type: 'tushare',
+          config: { base_url: sim.tushareUrl, token: '${secret:kv/argus/tushare#token}', datasets: ['daily'], trade_date: DAY, quota: 'quota', retry_delays_ms: [100] },
+          quota_endpoints: ['daily'],
+        },
+      ],
+      health: { unavailable_after: 1, probe_after_ms: 1000 },
+      stall_timeout_ms: 10_000,
+    };
+    const src = (await failover.create(config, ctx)) as Source;
+    await src.start!();
+
+    const clean = await readAll(src);
+    const qmtView = symbolsWithBars(clean.emissions);
+    expect(qmtView.sources).toEqual(['qmt']);
+    expect(qmtView.symbols.size).toBeGreaterThan(60);
+
+    sim.setFaults([{ kind: 'outage', target: 'qmt' }]);
+    const during = await readAll(src);
+    const tsView = symbolsWithBars(during.emissions);
+    expect(tsView.sources).toEqual(['tushare']); // lineage: the day's market data came from Tushare
+    // Gold stays complete: every symbol miniQMT had for the day is served by Tushare.
+    expect([...qmtView.symbols].filter((s) => !tsView.symbols.has(s))).toEqual([]);
+    expect(health.get('miniQMT').state).toBe('unavailable');
+    const down = health.get('miniQMT').transitions.find((t) => t.to === 'unavailable')!;
+    expect(during.firstAtMs!).toBeLessThan(10_000); // goal ≤ 10 s (contract: 2 min)
+
+    // While QMT is unavailable the next read goes straight to Tushare, without waiting for QMT.
+    const again = await readAll(src);
+    expect(symbolsWithBars(again.emissions).sources).toEqual(['tushare']);
+    expect(again.firstAtMs!).toBeLessThan(1500);
+
+    sim.setFaults([]);
+    await new Promise((r) => setTimeout(r, 1100)); // cooldown → probing
+    const after = await readAll(src);
+    expect(symbolsWithBars(after.emissions).sources).toEqual(['qmt']);
+    expect(health.get('miniQMT').state).toBe('healthy');
+
+    // Every Tushare call went through the shared quota on Redis.
+    const used = (await quota.usage()).find((u) => u.endpoint === 'daily')!.used;
+    expect(used).toBeGreaterThanOrEqual(sim.stats.tushare.byApi.daily ?? 0);
+    expect(sim.stats.tushare.byApi.daily).toBeGreaterThan(0);
+    console.error(
+      `[failover] detection ${down.detectionMs} ms; first Tushare data ${during.firstAtMs} ms after the read began; ` +
+        `next read on Tushare in ${again.firstAtMs} ms; switch back on probe in ${after.firstAtMs} ms; ` +
+        `Tushare daily calls ${sim.stats.tushare.byApi.daily}, quota counter ${used} (incl. reserved local budget)`,
+    );
+    await src.close!();
+  });
+});
