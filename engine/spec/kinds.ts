@@ -6,7 +6,17 @@ import type { JsonSchema, SpecKind } from '../api/index.ts';
 
 export const API_VERSION = 'argus/v1';
 
+const envelopes = new Map<string, JsonSchema>();
+
+/** The envelope schema for a set of kinds (memoized: ajv compiles each schema object once). */
 export function envelopeSchema(kinds: readonly string[]): JsonSchema {
+  const key = kinds.join(',');
+  let schema = envelopes.get(key);
+  if (!schema) envelopes.set(key, (schema = makeEnvelope(kinds)));
+  return schema;
+}
+
+function makeEnvelope(kinds: readonly string[]): JsonSchema {
   return {
     type: 'object',
     required: ['apiVersion', 'kind', 'metadata', 'spec'],
