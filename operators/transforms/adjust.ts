@@ -15,9 +15,9 @@
  *   inputs: [fuse]
  *   config: {keep_raw: true}
  */
-import type { Rec } from '../../engine/api/index.ts';
+import type { Lake, Rec } from '../../engine/api/index.ts';
 import { defineOperator } from '../../engine/api/index.ts';
-import { centStable4, chooseFactor, FactorState } from '../lib/hfq/index.ts';
+import { centStable4, chooseFactor, FactorState, roundHalfEven } from '../lib/hfq/index.ts';
 
 export interface AdjustConfig {
   /** Price columns to adjust. */
@@ -35,6 +35,14 @@ export interface AdjustConfig {
   initial_factor?: number;
   /** Days remembered per symbol (re-running a recent day still finds its previous day). */
   memory_days?: number;
+  /**
+   * Lake table (Gold) to seed the per-symbol state from before the first batch: the latest row of
+   * each symbol within `seed_days` calendar days before the batch's first trading day. The raw close
+   * is recovered as close / adj_factor rounded to `price_decimals` (exact: Gold is within 0.0001).
+   */
+  seed_table?: string;
+  seed_days?: number;
+  price_decimals?: number;
 }
 
 export default defineOperator<AdjustConfig>({
@@ -53,6 +61,9 @@ export default defineOperator<AdjustConfig>({
       keep_raw: { type: 'boolean', default: true },
       initial_factor: { type: 'number', exclusiveMinimum: 0 },
       memory_days: { type: 'integer', minimum: 1, default: 16 },
+      seed_table: { type: 'string', description: 'e.g. gold/a_share_daily' },
+      seed_days: { type: 'integer', minimum: 1, default: 30 },
+      price_decimals: { type: 'integer', minimum: 0, maximum: 6, default: 2 },
     },
   },
   examples: [
@@ -94,13 +105,33 @@ export default defineOperator<AdjustConfig>({
       return out;
     };
 
+    let seeded: Promise<void> | undefined;
+    const seed = async (firstDay: string) => {
+      const table = ctx.backend<Lake>('lake').table(config.seed_table!);
+      if (!(await table.exists())) return;
+      const from = new Date(Date.parse(`${firstDay}T00:00:00Z`) - (config.seed_days ?? 30) * 86_400_000).toISOString().slice(0, 10);
+      const rows = await table.read({ partitions: { trade_date: { gte: from, lt: firstDay } }, columns: ['symbol', 'trade_date', closeCol, factorCol] });
+      rows.sort((a, b) => String(a.trade_date).localeCompare(String(b.trade_date)));
+      for (const r of rows) {
+        const f = Number(r[factorCol]);
+        const c = Number(r[closeCol]);
+        if (!(f > 0) || !(c > 0)) continue;
+        state.remember(String(r.symbol), { trade_date: String(r.trade_date), factor: f, close: roundHalfEven(c / f, config.price_decimals ?? 2) });
+      }
+      ctx.logger.info({ table: config.seed_table, from, to: firstDay, rows: rows.length, symbols: state.size }, 'adjust: seeded previous days');
+    };
+
     return {
       kind: 'batch',
-      process(batch, emit) {
+      async process(batch, emit) {
         // Per symbol in date order: the previous day must be known before the next is adjusted.
         const rows = [...batch.records].sort((a, b) =>
           String(a.symbol).localeCompare(String(b.symbol)) || String(a.trade_date).localeCompare(String(b.trade_date)),
         );
+        if (config.seed_table && rows.length) {
+          const first = rows.reduce((m, r) => (String(r.trade_date) < m ? String(r.trade_date) : m), String(rows[0].trade_date));
+          await (seeded ??= seed(first));
+        }
         for (const r of rows) {
           try {
             emit(adjustOne(r));

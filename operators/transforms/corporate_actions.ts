@@ -11,7 +11,7 @@
  *   inputs: [fuse]
  *   config: {rating_max_age_days: 180}
  */
-import type { Rec } from '../../engine/api/index.ts';
+import type { Lake, Rec } from '../../engine/api/index.ts';
 import { defineOperator } from '../../engine/api/index.ts';
 import { EventBook, DEFAULT_RATING_MAP } from '../lib/fusion/corporate-actions.ts';
 
@@ -23,6 +23,11 @@ export interface CorporateActionsConfig {
   implemented?: string;
   rating_map?: Record<string, string>;
   rating_max_age_days?: number;
+  /**
+   * Lake tables read once before the first batch, so events older than the rows being processed
+   * (a dividend announced before a backfill's first day) are known: `{dividend: bronze/tushare_dividend}`.
+   */
+  preload?: { dividend?: string; report_rc?: string };
 }
 
 export default defineOperator<CorporateActionsConfig>({
@@ -39,6 +44,12 @@ export default defineOperator<CorporateActionsConfig>({
       implemented: { type: 'string', default: '实施' },
       rating_map: { type: 'object', additionalProperties: { type: 'string' } },
       rating_max_age_days: { type: 'integer', minimum: 0, default: 180 },
+      preload: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { dividend: { type: 'string' }, report_rc: { type: 'string' } },
+        description: 'lake tables (Bronze) to read before the first batch',
+      },
     },
   },
   examples: [
@@ -61,11 +72,35 @@ export default defineOperator<CorporateActionsConfig>({
       ratingMap: { ...DEFAULT_RATING_MAP, ...(config.rating_map ?? {}) },
       ratingMaxAgeDays: config.rating_max_age_days,
     });
+    let preloaded: Promise<void> | undefined;
+    /** Reads the configured Bronze tables into the book (once; missing tables are empty). */
+    const preload = async () => {
+      const lake = ctx.backend<Lake>('lake');
+      for (const [kind, name] of Object.entries(config.preload ?? {})) {
+        const table = lake.table(name);
+        if (!(await table.exists())) {
+          ctx.logger.warn({ table: name }, 'corporate_actions: preload table does not exist yet');
+          continue;
+        }
+        let unusable = 0;
+        for (const r of await table.read()) {
+          const symbol = String(r.symbol ?? '');
+          try {
+            if ((kind === 'dividend' ? book.addDividend(symbol, r) : book.addRating(symbol, r)) !== undefined) unusable++;
+          } catch {
+            unusable++;
+          }
+        }
+        // Already in Bronze, so not dead-lettered again here; counted for the operator's log.
+        if (unusable) ctx.logger.warn({ table: name, unusable }, 'corporate_actions: preloaded rows that could not be used');
+      }
+    };
     const fail = (r: Rec, reason: string): Rec => ({ node: ctx.node, reason: `corporate_actions: ${reason}`, at: new Date().toISOString(), record: r });
 
     return {
       kind: 'batch',
-      process(batch, emit) {
+      async process(batch, emit) {
+        if (config.preload) await (preloaded ??= preload());
         // Events first, so an ex-date in the same batch as its day's rows still applies.
         const rows: Rec[] = [];
         for (const r of batch.records) {
