@@ -2,9 +2,9 @@
  * `delta_upsert`: merges records into Delta tables, keeping per key the record with the greatest
  * `order_by` (the newest ingest), exactly once per source offset range.
  *
- * - The table of each record comes from a template over its fields (`bronze/{source}_{dataset}`),
- *   its columns from the `TableSchema` document named by `schema` (same template); the table is
- *   created on first write, partitioned as the schema says. Records are projected on the columns.
+ * - Each record's table is the `TableSchema` document named by the `schema` template over its
+ *   fields (`bronze.{bronze_table}`): its path, columns and partitions. The table is created on
+ *   first write (lake backend `ensure`); records are projected on its columns.
  * - Per batch and table: the partitions the batch touches are read, merged with the batch
  *   (newest wins, ties to the batch) and replaced in one commit carrying the Delta `txn`
  *   `{appId: <app_id>:<table>:<topic>:<partition>, version: <last offset>}`. A redelivered range
@@ -16,14 +16,13 @@
  * - id: bronze
  *   type: delta_upsert
  *   inputs: [dedupe]
- *   config: {table: "bronze/{source}_{dataset}", schema: "bronze.{source}_{dataset}", keys: [symbol, trade_date], order_by: fetched_at, app_id: bronze}
+ *   config: {schema: "bronze.{bronze_table}", keys: [symbol, trade_date], order_by: fetched_at, app_id: bronze}
  */
-import { defineOperator, type Batch, type Rec, type Sink } from '../../engine/api/index.ts';
+import { defineOperator, type Batch, type Lake, type LakeTableSchemaSpec, type Rec, type Sink } from '../../engine/api/index.ts';
 import { newestPerKey } from './delta_upsert/merge.ts';
-import { openTable, type TableSchemaSpec, type UpsertTable } from './delta_upsert/table.ts';
+import { openTable, type UpsertTable } from './delta_upsert/table.ts';
 
 export interface DeltaUpsertConfig {
-  table: string;
   schema: string;
   mode?: 'upsert' | 'append';
   keys?: string[];
@@ -32,9 +31,15 @@ export interface DeltaUpsertConfig {
   order_by?: string;
   /** Prefix of the Delta txn app ids. */
   app_id: string;
+  /**
+   * Record fields whose values become part of the txn app id. Needed when one source emission
+   * reaches this sink as several batches (e.g. from several error ports, told apart by `node`):
+   * each then has its own exactly-once sequence.
+   */
+  txn_by?: string[];
 }
 
-/** `bronze/{source}_{dataset}` → `bronze/tushare_daily` for a record; missing fields throw. */
+/** `bronze.{bronze_table}` → `bronze.tushare_daily` for a record; missing fields throw. */
 export function fill(template: string, rec: Rec): string {
   return template.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (_, f: string) => {
     const v = rec[f];
@@ -50,21 +55,21 @@ export default defineOperator<DeltaUpsertConfig>({
   configSchema: {
     type: 'object',
     additionalProperties: false,
-    required: ['table', 'schema', 'app_id'],
+    required: ['schema', 'app_id'],
     properties: {
-      table: { type: 'string', minLength: 1, description: 'Table path under the lake root; `{field}` takes a record field.' },
       schema: { type: 'string', minLength: 1, description: 'TableSchema document name; `{field}` takes a record field.' },
       mode: { enum: ['upsert', 'append'], default: 'upsert' },
       keys: { type: 'array', minItems: 1, items: { type: 'string' } },
-      keys_by_table: { type: 'object', additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } } },
+      keys_by_table: { description: 'Keys per TableSchema name (overrides `keys`).', type: 'object', additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } } },
       order_by: { type: 'string' },
       app_id: { type: 'string', minLength: 1 },
+      txn_by: { type: 'array', items: { type: 'string' }, description: 'Fields whose values join the txn app id (one sequence per value).' },
     },
   },
   examples: [
     {
       title: 'Bronze tables per dataset',
-      config: { table: 'bronze/{source}_{dataset}', schema: 'bronze.{source}_{dataset}', keys: ['symbol', 'trade_date'], order_by: 'fetched_at', app_id: 'bronze' },
+      config: { schema: 'bronze.{bronze_table}', keys: ['symbol', 'trade_date'], order_by: 'fetched_at', app_id: 'bronze' },
     },
   ],
   create(config, ctx): Sink {
@@ -74,42 +79,45 @@ export default defineOperator<DeltaUpsertConfig>({
     const rows = ctx.metrics.counter('argus_delta_upsert_rows_total', 'Rows merged into Delta tables.', ['pipeline', 'node', 'table']);
     const skipped = ctx.metrics.counter('argus_delta_upsert_skipped_total', 'Batches skipped as already committed (txn).', ['pipeline', 'node', 'table']);
 
-    const table = (name: string, schemaName: string): Promise<UpsertTable> => {
-      let t = tables.get(name);
+    const table = (schemaName: string): Promise<UpsertTable> => {
+      let t = tables.get(schemaName);
       if (!t) {
-        const doc = ctx.spec<TableSchemaSpec>('TableSchema', schemaName);
-        t = openTable(ctx.paths.lake, name, doc.spec, doc.metadata);
-        t.catch(() => tables.delete(name));
-        tables.set(name, t);
+        const doc = ctx.spec<LakeTableSchemaSpec>('TableSchema', schemaName);
+        t = openTable(ctx.backend<Lake>('lake'), doc);
+        t.catch(() => tables.delete(schemaName));
+        tables.set(schemaName, t);
       }
       return t;
     };
 
-    const txnOf = (batch: Batch, name: string) => {
+    const txnOf = (batch: Batch, name: string, scope: string) => {
       const o = batch.meta.offsets;
       // One offset range per batch (the kafka source emits per partition fetch); otherwise the
       // merge alone keeps the write idempotent.
       if (!o || o.length !== 1) return undefined;
-      return { appId: `${config.app_id}:${name}:${o[0].topic}:${o[0].partition}`, version: Number(o[0].to) };
+      return { appId: `${config.app_id}:${name}:${o[0].topic}:${o[0].partition}${scope}`, version: Number(o[0].to) };
     };
 
     return {
       kind: 'sink',
       async write(batch) {
-        const groups = new Map<string, { schema: string; recs: Rec[] }>();
+        const groups = new Map<string, { schema: string; scope: string; recs: Rec[] }>();
         for (const r of batch.records) {
-          const name = fill(config.table, r);
-          const g = groups.get(name) ?? groups.set(name, { schema: fill(config.schema, r), recs: [] }).get(name)!;
-          g.recs.push(r);
+          const schema = fill(config.schema, r);
+          const scope = (config.txn_by ?? []).map((f) => `:${String(r[f] ?? '')}`).join('');
+          const id = `${schema}\u0000${scope}`;
+          (groups.get(id) ?? groups.set(id, { schema, scope, recs: [] }).get(id)!).recs.push(r);
         }
-        for (const [name, g] of groups) {
-          const t = await table(name, g.schema);
-          const txn = txnOf(batch, name);
-          const recs = g.recs.map((r) => t.project(r));
+        for (const { schema, scope, recs: group } of groups.values()) {
+          const t = await table(schema);
+          const name = t.name;
+          const txn = txnOf(batch, name, scope);
+          const recs = group.map((r) => t.project(r));
+          const keys = config.keys_by_table?.[schema] ?? config.keys!;
           const res =
             mode === 'append'
               ? await t.append(recs, txn)
-              : await t.upsert(recs, txn, (existing, fresh) => newestPerKey([...existing, ...fresh], config.keys_by_table?.[name] ?? config.keys!, config.order_by!));
+              : await t.upsert(recs, txn, (existing, fresh) => newestPerKey([...existing, ...fresh], keys, config.order_by!));
           if (res.skipped) skipped.inc({ pipeline: ctx.pipeline, node: ctx.node, table: name });
           else rows.inc({ pipeline: ctx.pipeline, node: ctx.node, table: name }, recs.length);
         }

@@ -59,7 +59,8 @@ export default defineOperator<NormalizeConfig>({
           required: ['fields'],
           properties: {
             when: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
-            keep: { type: 'array', items: { type: 'string' } },
+            keep: { type: 'array', items: { type: 'string' }, description: 'Fields copied unchanged.' },
+            set: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] }, description: 'Constant fields added.' },
             fields: { type: 'object', minProperties: 1, additionalProperties: fieldRule },
           },
         },

@@ -8,13 +8,13 @@
  * - id: rejects
  *   type: reject
  *   inputs: [valid.error, rows.error, norm.error]
- *   config: {context: [source, dataset, event_symbol, event_id, fetched_at]}
+ *   config: {context: {source: source, dataset: dataset, event_symbol: [event_symbol, symbol], event_id: [event_id, id]}}
  */
 import { defineOperator, type Rec } from '../../engine/api/index.ts';
 
 export interface RejectConfig {
-  /** Fields copied from the rejected record when present (null otherwise). */
-  context?: string[];
+  /** Output field → field(s) of the rejected record, first present wins (null otherwise). */
+  context?: Record<string, string | string[]>;
   /** Cap on the JSON of the rejected record, in characters. */
   max_payload?: number;
 }
@@ -27,14 +27,18 @@ export default defineOperator<RejectConfig>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      context: { type: 'array', items: { type: 'string' } },
+      context: {
+        type: 'object',
+        additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }] },
+        description: 'Output field → field(s) of the rejected record, first present wins.',
+      },
       max_payload: { type: 'integer', minimum: 100, default: 100000 },
     },
   },
   examples: [
     {
       title: 'A normalisation failure',
-      config: { context: ['source', 'dataset'] },
+      config: { context: { source: 'source', dataset: 'dataset' } },
       input: [{ node: 'norm', reason: 'close: "x" is not a number', at: '2024-06-14T08:00:00.000Z', record: { source: 'tushare', dataset: 'daily', close: 'x' } }],
       output: [
         {
@@ -50,7 +54,7 @@ export default defineOperator<RejectConfig>({
     },
   ],
   create(config) {
-    const context = config.context ?? [];
+    const context = Object.entries(config.context ?? {}).map(([to, from]) => [to, Array.isArray(from) ? from : [from]] as const);
     const max = config.max_payload ?? 100000;
     return {
       kind: 'record',
@@ -63,9 +67,9 @@ export default defineOperator<RejectConfig>({
           node: typeof e.node === 'string' ? e.node : 'unknown',
           reason: typeof e.reason === 'string' ? e.reason : 'unknown reason',
         };
-        for (const f of context) {
-          const v = rec[f];
-          out[f] = v === undefined || (typeof v === 'object' && v !== null) ? null : v;
+        for (const [to, from] of context) {
+          const f = from.find((k) => rec[k] !== undefined && rec[k] !== null && typeof rec[k] !== 'object');
+          out[to] = f === undefined ? null : rec[f];
         }
         const json = JSON.stringify(rec);
         out.payload = json.length > max ? json.slice(0, max) : json;

@@ -37,6 +37,8 @@ export interface NormalizeRule {
   when?: Record<string, string | string[]>;
   /** Fields copied unchanged (context such as source, dataset, fetched_at, event_id). */
   keep?: string[];
+  /** Constant fields added to every output record (e.g. the Bronze table it belongs to). */
+  set?: Record<string, string | number | boolean | null>;
   fields: Record<string, FieldRule>;
 }
 
@@ -96,6 +98,7 @@ export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
   const compiled = rules.map((rule) => ({
     matches: matcher(rule.when),
     keep: rule.keep ?? [],
+    set: Object.entries(rule.set ?? {}),
     fields: Object.entries(rule.fields).map(([name, f]) => ({
       name,
       from: f.from === undefined ? [name] : Array.isArray(f.from) ? f.from : [f.from],
@@ -109,6 +112,7 @@ export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
     if (!rule) throw new Error(`no normalisation rule for ${describe(rec)}`);
     const out: Rec = {};
     for (const k of rule.keep) out[k] = rec[k] ?? null;
+    for (const [k, v] of rule.set) out[k] = v;
     const problems: string[] = [];
     for (const f of rule.fields) {
       const src = f.from.find((k) => !isNullish(rec[k]));

@@ -1,50 +1,33 @@
 /**
- * The Delta side of `delta_upsert`: open-or-create a table from a TableSchema spec, project
- * records on its columns, and merge a batch into the partitions it touches in one txn commit.
- *
- * It uses the engine's Delta library directly until the `lake` backend (`engine/api/lake.ts`)
- * exposes these calls to operators.
+ * The Delta side of `delta_upsert`: ensure the table of a TableSchema document (through the `lake`
+ * backend), project records on its columns, and merge a batch into the partitions it touches in
+ * one commit that carries the txn.
  */
-import { join } from 'node:path';
-import type { Rec } from '../../../engine/api/index.ts';
-import { DeltaTable } from '../../../engine/lake/delta/table.ts';
-
-export interface TableSchemaSpec {
-  table?: string;
-  partitionBy?: string[];
-  properties?: Record<string, string>;
-  columns: { name: string; type: string; nullable?: boolean; description?: string }[];
-}
+import type { Lake, LakeTable, LakeTableSchemaSpec, Rec, SpecDoc } from '../../../engine/api/index.ts';
 
 export interface UpsertTable {
+  readonly name: string;
   project(r: Rec): Rec;
   append(recs: Rec[], txn?: { appId: string; version: number }): Promise<{ skipped: boolean }>;
   upsert(recs: Rec[], txn: { appId: string; version: number } | undefined, merge: (existing: Rec[], fresh: Rec[]) => Rec[]): Promise<{ skipped: boolean }>;
 }
 
-export async function openTable(lakeRoot: string, name: string, spec: TableSchemaSpec, meta: { name: string; version: string | number }): Promise<UpsertTable> {
-  const path = join(lakeRoot, name);
-  const create = () =>
-    DeltaTable.create(path, spec.columns, {
-      partitionBy: spec.partitionBy ?? [],
-      properties: spec.properties,
-      schemaName: meta.name,
-      schemaVersion: meta.version,
-      ifExists: 'open',
-      name,
-    });
-  let table: DeltaTable;
+export async function openTable(lake: Lake, doc: SpecDoc<LakeTableSchemaSpec>): Promise<UpsertTable> {
+  let table: LakeTable;
   try {
-    table = await create();
+    table = await lake.ensure(doc);
   } catch (err) {
-    // Another worker created it at the same moment: open what it created.
-    table = await DeltaTable.open(path).catch(() => {
+    // Another worker created it at the same moment: the second look finds it.
+    await new Promise((r) => setTimeout(r, 50));
+    table = await lake.ensure(doc).catch(() => {
       throw err;
     });
   }
+  const spec = doc.spec;
   const columns = spec.columns.map((c) => c.name);
   const parts = spec.partitionBy ?? [];
   return {
+    name: spec.table,
     project(r) {
       const out: Rec = {};
       for (const c of columns) out[c] = r[c] ?? null;
@@ -60,13 +43,11 @@ export async function openTable(lakeRoot: string, name: string, spec: TableSchem
         if (done !== undefined && done >= txn.version) return { skipped: true };
       }
       if (!recs.length) return { skipped: false };
-      if (!parts.length) {
-        const existing = await table.read();
-        return table.replaceWhere(() => true, merge(existing, recs), { txn });
-      }
+      if (!parts.length) return table.replaceWhere(() => true, merge(await table.read(), recs), { txn });
       // The partitions this batch touches, as a predicate over parsed partition values.
-      const touched = new Set(recs.map((r) => JSON.stringify(parts.map((p) => r[p] ?? null))));
-      const pred = (pv: Record<string, unknown>) => touched.has(JSON.stringify(parts.map((p) => pv[p] ?? null)));
+      const key = (get: (p: string) => unknown) => JSON.stringify(parts.map((p) => { const v = get(p); return v instanceof Date ? v.toISOString() : (v ?? null); }));
+      const touched = new Set(recs.map((r) => key((p) => r[p])));
+      const pred = (pv: Record<string, unknown>) => touched.has(key((p) => pv[p]));
       const existing = await table.read({ partitions: pred });
       return table.replaceWhere(pred, merge(existing, recs), { txn });
     },
