@@ -32,6 +32,9 @@ def versions(a):
     out = []
     for v in range(a['from'], a['to'] + 1):
         n1 = DeltaTable(a['path'], version=v).to_pyarrow_table().num_rows
+        if a.get('quick'):
+            out.append({'version': v, 'count': n1})
+            continue
         t = DeltaTable(a['path'])
         t.load_as_version(v)
         out.append({'version': v, 'count': n1, 'count2': t.to_pyarrow_table().num_rows})
