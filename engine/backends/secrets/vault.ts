@@ -109,9 +109,9 @@ export class VaultSecretsBackend implements SecretsBackend {
   }
 
   private translate(e: unknown, path: string, key: string, dataPath: string): Error {
-    if (e instanceof SecretError) return e;
-    const status = statusOf(e);
     const what = `secret ${path}#${key}`;
+    if (e instanceof SecretError) return e.path ? e : new SecretError(`${what}: ${e.message}`, path, key, e.reason);
+    const status = statusOf(e);
     if (status === 403) {
       return new SecretError(
         `vault denied reading ${what} (HTTP 403 permission denied at ${this.addr}/v1/${dataPath}): the token is revoked or expired, or its policy does not allow "read" on ${dataPath}`,
@@ -146,7 +146,7 @@ export class VaultSecretsBackend implements SecretsBackend {
     clearTimeout(this.renewTimer);
     if (auth.method === 'token') {
       const token = auth.token ?? process.env.VAULT_TOKEN ?? process.env.BAO_TOKEN;
-      if (!token) throw new Error('vault secrets backend: token auth without a token (set auth.token or VAULT_TOKEN)');
+      if (!token) throw new SecretError('vault secrets backend: token auth without a token (set auth.token or VAULT_TOKEN)', '', '', 'invalid');
       this.client.token = token;
       registerSecretValue(token);
       const self = (await this.client.tokenLookupSelf()) as { data: { ttl: number; renewable: boolean } };
@@ -154,7 +154,7 @@ export class VaultSecretsBackend implements SecretsBackend {
       return;
     }
     const secretId = auth.secretId ?? process.env.VAULT_SECRET_ID;
-    if (!secretId) throw new Error('vault secrets backend: AppRole auth without a secret id (set auth.secretId or VAULT_SECRET_ID)');
+    if (!secretId) throw new SecretError('vault secrets backend: AppRole auth without a secret id (set auth.secretId or VAULT_SECRET_ID)', '', '', 'invalid');
     registerSecretValue(secretId);
     const res = (await this.client.approleLogin({ role_id: auth.roleId, secret_id: secretId, mount_point: auth.mount })) as {
       auth: { client_token: string; lease_duration: number; renewable: boolean };
