@@ -158,3 +158,15 @@ describe('Gold chain on real data', () => {
     expect(await table.version()).toBe(before);
   });
 });
+
+describe('adjust seeded from Gold', () => {
+  it('continues the factor chain of a symbol from the last Gold day (a new run, no factor from any source)', async () => {
+    const next = readRealDaily('000001.SZ').find((r) => r.trade_date === '2020-06-04')!;
+    const t = (await adjust.create({ seed_table: 'gold/a_share_daily' }, ctx('adjust'))) as Transform & { kind: 'batch' };
+    const out: Rec[] = [];
+    await t.process(testBatch([{ symbol: '000001.SZ', trade_date: '2020-06-04', open: next.open, high: next.high, low: next.low, close: next.close, pre_close: next.pre_close, adj_factor: null }]), (r, port) => {
+      if ((port ?? 'out') === 'out') out.push(r);
+    });
+    expect(out[0]).toMatchObject({ adj_factor: 111.048, adj_factor_source: 'System_Calculated', close: centStable4(next.close * 111.048) });
+  });
+});
