@@ -11,18 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBudget, costView, QuotaManager, RedisStore, type QuotaEvent } from '../../engine/backends/quota/index.ts';
 import { registerQuotaCommand } from '../../engine/backends/quota/command.ts';
 import { createMetrics } from '../../engine/observability/metrics.ts';
-import { startRedis, type RedisProcess } from './redis-process.ts';
+import { services } from '../helpers/services.ts';
 import { testConfig } from './fixtures.ts';
 
-let redis: RedisProcess;
+const redis = { get url() { return services().redis.url; } };
 let admin: Redis;
 beforeAll(async () => {
-  redis = await startRedis('none');
   admin = new Redis(redis.url);
 });
 afterAll(async () => {
   admin?.disconnect();
-  await redis?.stop();
 });
 
 describe('cost view', () => {

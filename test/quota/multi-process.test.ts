@@ -1,5 +1,6 @@
 /**
- * Four engine-like processes share one quota on a real Redis; the calls that actually reach the API
+ * Four engine-like processes share one quota on a real Redis (the shared test service; the restart
+ * experiments use a Redis of their own so that killing it disturbs no other test); the calls that actually reach the API
  * (counted by a separate server, not by the quota manager) never exceed the daily limit — with Redis
  * up, with Redis SIGKILLed and restarted mid-run (local budget → resync), and with Redis restarted
  * empty (state lost → assume exhausted).
@@ -10,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { QuotaConfig } from '../../engine/backends/quota/index.ts';
 import { startRedis, type RedisProcess } from './redis-process.ts';
+import { services } from '../helpers/services.ts';
 import { startCountingApi, testConfig } from './fixtures.ts';
 
 const worker = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -49,15 +51,16 @@ let api: Awaited<ReturnType<typeof startCountingApi>> | undefined;
 afterEach(async () => {
   await redis?.stop();
   await api?.close();
+  redis = undefined;
+  api = undefined;
 });
 
 describe('4 processes share one quota', () => {
   it('never make more calls than the daily limit, and use all of it', async () => {
-    redis = await startRedis('none');
     api = await startCountingApi();
     const config = testConfig({ endpoints: { daily: { daily: 600, perMinute: null } }, localBudget: { fraction: 0.05, maxCalls: 20, rateFraction: 1 } });
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => runWorker({ redisUrl: redis!.url, config, apiUrl: api!.url, delayMs: 0, deadlineMs: 60_000 })),
+      Array.from({ length: 4 }, () => runWorker({ redisUrl: services().redis.url, config, apiUrl: api!.url, delayMs: 0, deadlineMs: 60_000 })),
     );
     expect(results.every((r) => r.finished)).toBe(true);
     expect(api.count('daily')).toBe(600);
@@ -89,11 +92,13 @@ describe('4 processes share one quota', () => {
     expect(api.count('daily')).toBeLessThanOrEqual(limit);
     expect(results.every((r) => r.events.includes('degraded!') && r.events.includes('resynced!'))).toBe(true);
     expect(results.every((r) => r.finished)).toBe(true);
-    // After the resync the day's quota is used up exactly (no double counting, nothing lost).
-    expect(api.count('daily')).toBe(limit);
+    // After the resync the shared counter reaches the limit. A grant whose reply was lost when Redis
+    // died (one call or one reservation per process at most) is counted but never used: the
+    // accounting errs on the safe side only.
     const admin = new Redis(redis.url);
     expect(Number(await admin.get(`${config.keyPrefix}:usage:daily`))).toBe(limit);
     admin.disconnect();
+    expect(limit - api.count('daily')).toBeLessThanOrEqual(4 * (1 + 30));
   });
 
   it('Redis restarted empty: the loss is detected and the limit still holds', async () => {

@@ -5,21 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { QuotaExhaustedError, QuotaManager, RedisStore, type QuotaConfig, type QuotaEvent } from '../../engine/backends/quota/index.ts';
-import { startRedis, type RedisProcess } from './redis-process.ts';
+import { services } from '../helpers/services.ts';
 import { testConfig } from './fixtures.ts';
 
-let redis: RedisProcess;
+const redis = { get url() { return services().redis.url; } };
 let admin: Redis;
 const managers: QuotaManager[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis('none');
   admin = new Redis(redis.url);
 });
 afterAll(async () => {
   for (const m of managers) await m.close().catch(() => {});
   admin?.disconnect();
-  await redis?.stop();
 });
 
 async function manager(config: QuotaConfig, now?: () => number): Promise<QuotaManager> {
