@@ -42,7 +42,7 @@ describe('fuse', () => {
     await sleep(100);
     const [day] = h.fused();
     expect(day.batch.records).toHaveLength(1);
-    expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', txnVersion: 20240614, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
+    expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', txnVersion: 20240614 /* no ingest times: the day */, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
     expect(day.batch.records[0]).toMatchObject({ close: 10.5, close_ts: 10.51, close_source: 'miniQMT' });
     expect(outcomes).toEqual([]); // held until the fused batch is settled downstream
     settle(day.batch, 'delivered');
@@ -100,6 +100,20 @@ describe('fuse', () => {
     h.input.next(testBatch([daily('qmt')], outcomes));
     h.sub.unsubscribe();
     expect(outcomes).toEqual(['errored']);
+  });
+
+  it('versions a day by its newest Bronze ingest, so only new data replaces a committed day', async () => {
+    const at = (fetched_at: string) => [daily('qmt', { fetched_at }), daily('tushare', { fetched_at: '2024-06-14T07:40:00Z' })];
+    const version = async (rows: ReturnType<typeof at>) => {
+      const h = await harness({ quiet_ms: 10_000 });
+      h.input.next(testBatch(rows));
+      h.input.complete();
+      return h.fused()[0].batch.meta.txnVersion;
+    };
+    const v1 = await version(at('2024-06-14T07:45:00Z'));
+    expect(v1).toBe(Date.parse('2024-06-14T07:45:00Z') / 1000);
+    expect(await version(at('2024-06-14T07:45:00Z'))).toBe(v1);
+    expect(await version(at('2024-06-15T01:00:00Z'))).toBeGreaterThan(v1 as number);
   });
 
   it('refuses a missing policy at create time', async () => {

@@ -3,7 +3,7 @@
  * the SourcePriority policy (first valid value by priority, `<field>_source` lineage). It holds each
  * trading day's batches (and their acknowledgements) until every expected source has delivered and
  * the day went quiet, or until the deadline, then emits the day as one batch (meta `trade_date`,
- * `txnVersion`, `fusion.reason`), so the Gold sink commits one day atomically.
+ * `txnVersion` (see {@link dayVersion}), `fusion.reason`), so the Gold sink commits one day atomically.
  *
  * Ports: `out` (fused rows, plus passthrough datasets ahead of them), `late` (rows for a day already
  * fused: re-run that day), `error` (rows without key or from an unknown source, with the reason).
@@ -32,8 +32,20 @@ export interface FuseConfig {
   tick_ms?: number;
 }
 
-/** `20240614` for `2024-06-14`: a monotonic per-day transaction version for the Gold writer. */
-export function dayVersion(date: string): number {
+/**
+ * The Delta txn version of a fused day: the newest Bronze ingest time of its rows (epoch seconds).
+ * Re-fusing the same Bronze rows yields the same version (the Gold commit is skipped: idempotent);
+ * a correction ingested later yields a greater one (the day is replaced). The sink scopes it per
+ * partition (`<app_id>:<trade_date>`), so days can be (re)written in any order. Without ingest
+ * times it falls back to the day itself (`20240614`).
+ */
+export function dayVersion(date: string, rows: Iterable<Rec> = []): number {
+  let newest = 0;
+  for (const r of rows) {
+    const t = r.fetched_at instanceof Date ? r.fetched_at.getTime() : typeof r.fetched_at === 'string' ? Date.parse(r.fetched_at) : Number.NaN;
+    if (t > newest) newest = t;
+  }
+  if (newest > 0) return Math.floor(newest / 1000);
   const v = Number(date.replaceAll('-', ''));
   if (!Number.isInteger(v)) throw new Error(`fuse: trade_date ${JSON.stringify(date)} is not YYYY-MM-DD`);
   return v;
@@ -88,7 +100,7 @@ export default defineOperator<FuseConfig>({
       const meta = {
         ...held.meta,
         trade_date: day.trade_date,
-        txnVersion: dayVersion(day.trade_date),
+        txnVersion: dayVersion(day.trade_date, held.records),
         fusion: { reason, sources: [...day.sources].sort(), missing_sources: missing, policy: `${doc.metadata.name}@${doc.metadata.version}` },
       };
       return { port: 'out', batch: derive(held, rows, meta) };
