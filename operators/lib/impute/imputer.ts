@@ -1,0 +1,300 @@
+/**
+ * The imputation engine behind the `impute` operator, free of I/O: it keeps the bounded per-symbol
+ * history and the industry map, finds every missing policy field in a batch of fused rows, fills it
+ * with the first method of the field's chain that can (prophet → forecaster, native, ffill,
+ * industry_mean), and annotates the rows (lineage, interval, penalty). Model forecasts of a batch
+ * are sent to the forecaster in one call, one series per (symbol, field, gap).
+ *
+ * @example
+ * const imputer = new Imputer(resolvePolicy(spec), new NativeForecaster());
+ * imputer.setIndustry('600519.SH', '白酒');
+ * const { rows, days } = await imputer.process(fusedRows);
+ */
+import type { Rec } from '../../../engine/api/index.ts';
+import type { Forecaster, SeriesRequest } from './forecast.ts';
+import { nativeForecasts } from './forecast.ts';
+import { History } from './history.ts';
+import { Industries } from './industry.ts';
+import { clampKline } from './kline.ts';
+import { isMissing, missingRates, numeric, sourceField, type MissingRates } from './missing.ts';
+import type { Method, Penalty, ResolvedField, ResolvedPolicy } from './policy.ts';
+
+/** How one value was imputed (`row.imputation[field]`). */
+export interface Imputation {
+  method: Method;
+  /** `prophet`, `native_<model>`, `ffill`, `industry_mean`. */
+  model: string;
+  source: 'Imputed_ML' | 'Imputed_Static';
+  /** Confidence interval of a model forecast (`interval_width` wide), in the field's units. */
+  lower?: number;
+  upper?: number;
+  interval_width?: number;
+  /** Observed points the model was fitted on. */
+  history?: number;
+  /** ffill: the day the value was carried from; industry_mean: the industry and peer count. */
+  from?: string;
+  industry?: string;
+  peers?: number;
+  /** Why a native model stood in for Prophet. */
+  fallback?: string;
+  /** Trading days since the last observation (1 = only this day is missing). */
+  gap?: number;
+  /** Moved into the bar's observed high/low range (K-line logic) after imputation. */
+  clamped?: boolean;
+}
+
+/** Per trading day: missing rates before and after, and what was done. */
+export interface DayStats {
+  trade_date: string;
+  before: MissingRates;
+  after: MissingRates;
+  imputed: Record<string, number>;
+  unfilled: number;
+}
+
+interface Cell {
+  row: Rec;
+  symbol: string;
+  date: string;
+  field: ResolvedField;
+  fi: number;
+  step: number;
+  reasons: string[];
+}
+
+export class Imputer {
+  readonly history: History;
+  readonly industries = new Industries();
+
+  constructor(
+    readonly policy: ResolvedPolicy,
+    private readonly forecaster: Forecaster,
+  ) {
+    this.history = new History(
+      policy.fields.map((f) => f.name),
+      policy.historyRows,
+    );
+  }
+
+  setIndustry(symbol: string, industry: unknown): void {
+    this.industries.set(symbol, industry);
+  }
+
+  /**
+   * Adds observed history (e.g. loaded from the Gold table) without imputing anything. Values of
+   * rows whose `<field>_source` says they were imputed are not observations and are skipped.
+   */
+  remember(rows: readonly Rec[]): void {
+    for (const r of rows) {
+      const key = rowKey(r);
+      if (key) this.history.upsert(key.symbol, key.date, this.observed(r));
+    }
+  }
+
+  /** Imputes a batch. Every row must have `symbol` and `trade_date` (see {@link rowKey}). */
+  async process(input: readonly Rec[]): Promise<{ rows: Rec[]; days: DayStats[] }> {
+    const rows = input.map((r) => ({ ...r }));
+    const keys = rows.map((r) => {
+      const k = rowKey(r);
+      if (!k) throw new Error(`row without a valid symbol/trade_date: ${JSON.stringify(r).slice(0, 200)}`);
+      return k;
+    });
+    const byDay = groupBy(rows, (_, i) => keys[i].date);
+    const before = new Map([...byDay].map(([d, rs]) => [d, missingRates(rs, this.policy.fields)]));
+
+    rows.forEach((r, i) => {
+      if (r[this.policy.industry.field] !== undefined) this.setIndustry(keys[i].symbol, r[this.policy.industry.field]);
+      this.history.upsert(keys[i].symbol, keys[i].date, this.observed(r));
+    });
+
+    let pending: Cell[] = [];
+    rows.forEach((row, i) =>
+      this.policy.fields.forEach((field, fi) => {
+        if (isMissing(row, field)) pending.push({ row, symbol: keys[i].symbol, date: keys[i].date, field, fi, step: 0, reasons: [] });
+      }),
+    );
+    const done = new Map<Rec, Map<string, Imputation>>();
+    const fill = (c: Cell, value: number, how: Imputation) => {
+      c.row[c.field.name] = this.finish(c.field, value);
+      c.row[sourceField(c.field.name)] = how.source;
+      let m = done.get(c.row);
+      if (!m) done.set(c.row, (m = new Map()));
+      m.set(c.field.name, how);
+    };
+    const unfilled: Cell[] = [];
+    while (pending.length > 0) {
+      const next: Cell[] = [];
+      const models: Cell[] = [];
+      for (const c of pending) {
+        const method = c.field.methods[c.step];
+        if (method === undefined) unfilled.push(c);
+        else if (method === 'prophet' || method === 'native') models.push(c);
+        else {
+          const got = method === 'ffill' ? this.ffill(c) : this.industryMean(c);
+          if (typeof got === 'string') this.advance(c, got, next);
+          else fill(c, got.value, got.how);
+        }
+      }
+      await this.forecast(models, fill, next);
+      pending = next;
+    }
+
+    const left = groupBy(unfilled, (c) => c.symbol + '|' + c.date);
+    rows.forEach((row, i) => this.annotate(row, done.get(row), left.get(keys[i].symbol + '|' + keys[i].date)?.filter((c) => c.row === row) ?? []));
+    const days = [...byDay].map(([date, rs]): DayStats => {
+      const imputed: Record<string, number> = {};
+      for (const r of rs) for (const how of done.get(r)?.values() ?? []) imputed[how.method] = (imputed[how.method] ?? 0) + 1;
+      return { trade_date: date, before: before.get(date)!, after: missingRates(rs, this.policy.fields), imputed, unfilled: unfilled.filter((c) => c.date === date).length };
+    });
+    return { rows, days };
+  }
+
+  private observed(r: Rec): number[] {
+    return this.policy.fields.map((f) => {
+      const src = r[sourceField(f.name)];
+      if (typeof src === 'string' && src.startsWith('Imputed')) return NaN;
+      return numeric(r[f.name]);
+    });
+  }
+
+  private advance(c: Cell, reason: string, next: Cell[]): void {
+    c.reasons.push(`${c.field.methods[c.step]}: ${reason}`);
+    c.step++;
+    next.push(c);
+  }
+
+  private ffill(c: Cell): string | { value: number; how: Imputation } {
+    const last = this.history.lastObserved(c.symbol, c.fi, c.date);
+    if (!last) return 'no earlier observation in the history';
+    if (last.gap > c.field.maxGap) return `gap of ${last.gap} days exceeds max_gap ${c.field.maxGap}`;
+    return { value: last.value, how: { method: 'ffill', model: 'ffill', source: this.policy.lineage.ffill, from: last.date, gap: last.gap } };
+  }
+
+  private industryMean(c: Cell): string | { value: number; how: Imputation } {
+    const { minPeers } = this.policy.industry;
+    if (this.industries.of(c.symbol) === undefined) return 'industry unknown (no stock_basic record for the symbol)';
+    const m = this.industries.mean(this.history, c.symbol, c.fi, c.date, minPeers);
+    if (!m) return `fewer than ${minPeers} industry peers observed on ${c.date}`;
+    const how: Imputation = { method: 'industry_mean', model: 'industry_mean', source: this.policy.lineage.industry_mean, industry: m.industry, peers: m.peers };
+    return { value: m.value, how };
+  }
+
+  /** Groups model cells into series (same symbol, field and last observation), forecasts them in one call. */
+  private async forecast(cells: Cell[], fill: (c: Cell, v: number, how: Imputation) => void, next: Cell[]): Promise<void> {
+    const series = new Map<string, { req: SeriesRequest; cells: Cell[]; method: Method; log: boolean }>();
+    for (const c of cells) {
+      const f = c.field;
+      const last = this.history.lastObserved(c.symbol, c.fi, c.date);
+      if (!last) {
+        this.advance(c, 'no earlier observation in the history', next);
+        continue;
+      }
+      if (last.gap > f.maxGap) {
+        this.advance(c, `gap of ${last.gap} days exceeds max_gap ${f.maxGap}`, next);
+        continue;
+      }
+      const method = f.methods[c.step];
+      const id = `${c.symbol}|${f.name}|${last.date}|${method}`;
+      let s = series.get(id);
+      if (!s) {
+        const obs = this.history.observedBefore(c.symbol, c.fi, c.date, f.fitWindow);
+        const log = f.transform === 'log';
+        if (obs.values.length < f.minHistory || (log && obs.values.some((v) => v <= 0))) {
+          const why = obs.values.length < f.minHistory ? `${obs.values.length} observed days < min_history ${f.minHistory}` : 'non-positive history with transform log';
+          this.advance(c, why, next);
+          continue;
+        }
+        const values = log ? obs.values.map(Math.log) : obs.values;
+        const req: SeriesRequest = { id, dates: obs.dates, values, positions: obs.positions, targets: [], targetPositions: [], prophet: f.prophet, native: f.native };
+        series.set(id, (s = { req, cells: [], method, log }));
+      }
+      if (!s.req.targets.includes(c.date)) {
+        s.req.targets.push(c.date);
+        s.req.targetPositions.push(this.history.position(c.symbol, c.date));
+      }
+      s.cells.push(c);
+    }
+    const all = [...series.values()];
+    const prophet = all.filter((s) => s.method === 'prophet').map((s) => s.req);
+    const native = all.filter((s) => s.method === 'native').map((s) => s.req);
+    const results = new Map([...(prophet.length ? await this.forecaster.forecast(prophet, this.policy.intervalWidth) : []), ...nativeForecasts(native, this.policy.intervalWidth)]);
+    for (const s of all) {
+      const r = results.get(s.req.id);
+      for (const c of s.cells) {
+        if (!r || 'error' in r) {
+          this.advance(c, r ? r.error : 'no forecast returned', next);
+          continue;
+        }
+        const t = s.req.targets.indexOf(c.date);
+        const back = (v: number) => (s.log ? Math.exp(v) : v);
+        const method: Method = r.model === 'prophet' ? 'prophet' : 'native';
+        if (!Number.isFinite(r.yhat[t])) {
+          this.advance(c, `${r.model} returned a non-finite forecast`, next);
+          continue;
+        }
+        const gap = this.history.lastObserved(c.symbol, c.fi, c.date)?.gap;
+        fill(c, back(r.yhat[t]), {
+          method,
+          model: r.model,
+          source: this.policy.lineage[method],
+          lower: this.finish(c.field, back(r.lower[t]), false),
+          upper: this.finish(c.field, back(r.upper[t]), false),
+          interval_width: this.policy.intervalWidth,
+          history: s.req.values.length,
+          ...(r.fallback ? { fallback: r.fallback } : {}),
+          ...(gap !== undefined ? { gap } : {}),
+        });
+      }
+    }
+  }
+
+  /** Applies the field's floor and rounding to an imputed value. */
+  private finish(f: ResolvedField, v: number, floor = true): number {
+    let out = floor && f.min !== undefined ? Math.max(f.min, v) : v;
+    if (f.round !== undefined) out = Number(out.toFixed(f.round));
+    return out;
+  }
+
+  private annotate(row: Rec, how: Map<string, Imputation> | undefined, left: Cell[]): void {
+    const fields = how ? [...how.keys()] : [];
+    if (how && this.policy.kline) {
+      for (const f of clampKline(row, new Set(fields), this.policy.kline)) how.get(f)!.clamped = true;
+    }
+    const penalty: Penalty = { completeness: 0, accuracy: 0 };
+    for (const [name, h] of how ?? []) {
+      const p = this.policy.penalties[h.method];
+      const k = this.policy.fields.find((f) => f.name === name)?.key ? this.policy.keyMultiplier : 1;
+      penalty.completeness += p.completeness * k;
+      penalty.accuracy += p.accuracy * k;
+    }
+    row.imputed_fields = fields;
+    row.impute_penalty = {
+      completeness: Math.min(penalty.completeness, this.policy.maxPenalty.completeness),
+      accuracy: Math.min(penalty.accuracy, this.policy.maxPenalty.accuracy),
+    };
+    if (how) row.imputation = Object.fromEntries(how);
+    if (left.length) row.impute_unfilled = left.map((c) => ({ field: c.field.name, reason: c.reasons.join('; ') || 'no method' }));
+  }
+}
+
+/** `symbol` and a `trade_date` as `YYYY-MM-DD` (also accepts `YYYYMMDD`), or undefined. */
+export function rowKey(r: Rec): { symbol: string; date: string } | undefined {
+  const symbol = r.symbol;
+  const d = r.trade_date;
+  if (typeof symbol !== 'string' || symbol === '') return undefined;
+  const s = typeof d === 'string' ? d : d instanceof Date ? d.toISOString().slice(0, 10) : '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return { symbol, date: s };
+  if (/^\d{8}$/.test(s)) return { symbol, date: `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` };
+  return undefined;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T, i: number) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  items.forEach((t, i) => {
+    const k = key(t, i);
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  });
+  return m;
+}
