@@ -12,7 +12,7 @@ const fix = (x: unknown, d = 2) => (x === null || x === undefined || !Number.isF
 const COLORS: Record<string, string> = { green: '#1a9850', yellow: '#e6a800', red: '#d73027' };
 
 function scoreTrend(reports: readonly Rec[]): string {
-  const W = 640, H = 220, L = 40, R = 10, T = 10, B = 30;
+  const W = 1200, H = 240, L = 40, R = 10, T = 10, B = 30;
   if (reports.length === 0) return '<p class="empty">No daily reports yet.</p>';
   const values = reports.map((r) => Number(r.composite));
   const lo = Math.min(80, ...values), hi = 100;
@@ -82,11 +82,11 @@ function quarantine(list: DashboardData['quarantine']): string {
 function alerts(a: DashboardData['alerts']): string {
   const rows = [...a.active.map((e) => ({ ...e, current: true })), ...a.recent.map((e) => ({ ...e, current: false }))];
   if (rows.length === 0) return '<p class="empty">No alerts.</p>';
-  return `<table class="alerts"><thead><tr><th></th><th>severity</th><th>alert</th><th>status</th><th>since</th><th>summary</th></tr></thead><tbody>${rows
+  return `<table class="alerts"><thead><tr><th></th><th>severity</th><th>alert</th><th>status</th><th>at</th><th>summary</th></tr></thead><tbody>${rows
     .map(
       (e) => `<tr data-testid="alert-row" data-active="${e.current}" data-status="${esc(e.status)}" data-severity="${esc(e.severity)}" data-name="${esc(e.name)}">
   <td>${e.current ? '●' : ''}</td><td class="sev ${esc(e.severity)}">${esc(e.severity)}</td><td>${esc(e.name)}</td><td>${esc(e.status)}</td>
-  <td>${esc((e.status === 'resolved' ? e.endsAt : e.startsAt) ?? '')}</td><td>${esc(e.annotations?.summary ?? '')}</td></tr>`,
+  <td>${esc((e.status === 'resolved' ? e.endsAt : e.startsAt) ?? '')}</td><td>${esc(e.annotations?.summary ?? '')}${e.annotations?.resolution ? `<br><small>resolved: ${esc(e.annotations.resolution)}</small>` : ''}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
@@ -121,6 +121,7 @@ export function renderDashboard(d: DashboardData, opts: { refreshSeconds?: numbe
 body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#222}
 header{background:#1f2d3d;color:#fff;padding:10px 18px}header h1{font-size:18px;margin:0}
 main{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px;padding:14px}
+.wide{grid-column:1/-1;overflow-x:auto}td{vertical-align:top}
 section{background:#fff;border-radius:6px;padding:12px 14px;box-shadow:0 1px 2px #0002}h2{font-size:15px;margin:0 0 8px}
 .big{font-size:42px;font-weight:700}.band{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;margin-left:8px}
 .green{background:${COLORS.green}}.yellow{background:${COLORS.yellow}}.red{background:${COLORS.red}}.none{background:#888}
@@ -137,11 +138,11 @@ table{border-collapse:collapse}th,td{padding:3px 6px;text-align:left}.heat td{co
   <span class="big" data-testid="score-today" data-band="${esc(band)}">${latest ? fix(latest.composite) : 'n/a'}</span><span class="band ${esc(band)}">${esc(band)}</span>
   <p>Monthly mean ${esc(d.month.month)}: <b data-testid="month-mean" data-days="${d.month.days}">${d.month.mean === null ? 'n/a' : fix(d.month.mean)}</b>
   over ${d.month.days} day(s) (target ≥ ${d.month.target})</p>${kpis(latest)}</section>
-<section><h2>Score trend</h2>${scoreTrend(d.reports)}</section>
-<section><h2>Multi-source consistency by board</h2>${heatmap(d.heatmap)}</section>
+<section class="wide"><h2>Score trend</h2>${scoreTrend(d.reports)}</section>
+<section class="wide"><h2>Multi-source consistency by board</h2>${heatmap(d.heatmap)}</section>
 <section><h2>Tushare quota</h2>${quota(d.quota)}</section>
 <section><h2>Quarantine</h2>${quarantine(d.quarantine)}</section>
-<section><h2>Alerts</h2>${alerts(d.alerts)}</section>
+<section class="wide"><h2>Alerts</h2>${alerts(d.alerts)}</section>
 <section><h2>Storage</h2>${storage(d.storage)}</section>
 </main></body></html>`;
 }

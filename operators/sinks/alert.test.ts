@@ -26,7 +26,7 @@ describe('alert sink', () => {
     const { alerts, ctx } = setup();
     await runSink(alert, { rules: ['DQCloseMissing'], labels: { env: 'test' } }, [[{ composite: 10, close_missing_rate: 0.2, trade_date: 'x' }]], ctx);
     expect(alerts.active()).toMatchObject([{ name: 'DQCloseMissing', severity: 'P0', labels: { pipeline: 'gold', env: 'test' } }]);
-    expect(alerts.active()[0].annotations.summary).toBe('close missing for 0.2 of symbols on x');
+    expect(alerts.active()[0].annotations.summary).toBe('close missing for 20% of symbols on x');
   });
 
   it('rejects an unknown rule name at create', () => {
@@ -37,5 +37,15 @@ describe('alert sink', () => {
     const alerts = createAlertBackend({ receivers: { webhook: { type: 'webhook', url: 'http://127.0.0.1:9/none', retries: 0 } } });
     const ctx = testContext({ specs: repoQualitySpecs(), backends: { alerts } });
     await expect(runSink(alert, {}, [[{ composite: 10 }]], ctx)).rejects.toThrow(/alert receiver "webhook"/);
+  });
+});
+
+describe('alert resolution text', () => {
+  it('keeps the firing summary and adds the resolving one', async () => {
+    const { alerts, ctx } = setup();
+    await runSink(alert, { rules: ['DQKeyFieldMissing'] }, [[{ key_missing_max: 0.0333333, trade_date: 'd1' }], [{ key_missing_max: 0, trade_date: 'd2' }]], ctx);
+    const [fired, resolved] = alerts.history();
+    expect(fired.annotations.summary).toBe('A key field is missing for 3.33% of rows on d1');
+    expect(resolved.annotations).toMatchObject({ summary: 'A key field is missing for 3.33% of rows on d1', resolution: 'A key field is missing for 0% of rows on d2' });
   });
 });

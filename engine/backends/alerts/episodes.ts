@@ -35,7 +35,9 @@ export class EpisodeStore {
     const open = this.firing.get(fp);
     const annotations = s.annotations ?? {};
     if (s.active && !open) return { fingerprint: fp, status: 'firing', name: s.name, severity: s.severity, labels, annotations, startsAt: now.toISOString() };
-    if (!s.active && open) return { ...open, annotations: { ...open.annotations, ...annotations }, status: 'resolved', endsAt: now.toISOString() };
+    // A resolution keeps the firing text (what happened) and adds what the resolving report said.
+    if (!s.active && open)
+      return { ...open, annotations: { ...open.annotations, ...(annotations.summary ? { resolution: annotations.summary } : {}) }, status: 'resolved', endsAt: now.toISOString() };
     return null;
   }
 

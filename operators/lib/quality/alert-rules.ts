@@ -38,9 +38,16 @@ export function holds(value: unknown, op: AlertRule['when']['op'], ref: number |
   }
 }
 
-/** Replaces `{field}` with the record's value. */
+/**
+ * Replaces `{field}` with the record's value, `{field:pct}` with it as a percentage.
+ * @example render('ratio {r:pct} on {d}', {r: 0.97, d: '2024-12-31'}) === 'ratio 97% on 2024-12-31'
+ */
 export function render(template: string, rec: Rec): string {
-  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, k: string) => (rec[k] === undefined || rec[k] === null ? 'n/a' : String(rec[k])));
+  return template.replace(/\{([A-Za-z0-9_]+)(?::(pct))?\}/g, (_m, k: string, fmt?: string) => {
+    const v = rec[k];
+    if (v === undefined || v === null) return 'n/a';
+    return fmt === 'pct' && Number.isFinite(Number(v)) ? `${Math.round(Number(v) * 1e4) / 100}%` : String(v);
+  });
 }
 
 /**

@@ -68,7 +68,7 @@ describe('quality scenarios', () => {
     expect(r.verdict).toMatchObject({ verdict: 'quarantined', consistency_ratio: 0.97 });
     expect(received).toHaveLength(1);
     expect(received[0].alerts[0]).toMatchObject({ status: 'firing', labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1', pipeline: 'gold' } });
-    expect(received[0].alerts[0].annotations.summary).toMatch(/0\.97 below 99 %/);
+    expect(received[0].alerts[0].annotations.summary).toBe("Multi-source consistency 97% below 99 % for 2024-12-31: batch quarantined");
     // The same bad day re-run does not fire again; a good day resolves the episode.
     await runDay(offsetCloses(day(0.018), 0.03, 0.01), specs, alerts);
     expect(received).toHaveLength(1);
