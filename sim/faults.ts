@@ -155,7 +155,7 @@ export function corruptRows(rows: Record<string, unknown>[], faults: FaultRule[]
       const r = out[i];
       if (f.kind === 'wrong_types') for (const k of numeric(r).slice(0, 2)) r[k] = `${r[k]}x`;
       if (f.kind === 'missing_values') for (const k of numeric(r).slice(1, 3)) r[k] = null;
-      if (f.kind === 'missing_fields') delete r[numeric(r)[0] ?? Object.keys(r)[0]];
+      if (f.kind === 'missing_fields') delete r[['close', 'open', 'vol', 'volume'].find((k) => k in r) ?? numeric(r)[0] ?? Object.keys(r)[0]];
       if (f.kind === 'bad_symbol' && keys.symbol) r[keys.symbol] = 'XX9999.ZZ';
       if (f.kind === 'bad_date' && keys.date) r[keys.date] = '20241345';
     }
