@@ -124,6 +124,13 @@ describe('consistency_gate', () => {
     expect(out.verdict[0]).toMatchObject({ verdict: 'published', consistency_ratio: null, overlapping: 0 });
   });
 
+  it('forwards passthrough rows untouched even when the day is quarantined', async () => {
+    const dividend = { dataset: 'dividend', symbol: '600519.SH', trade_date: '2024-12-31', cash_div_tax: 27.6 };
+    const out = await runTransform(gate, { passthrough: { field: 'dataset', values: ['dividend'] } }, [dividend, ...offsetCloses(day(0.02), 0.03, 0.01)], ctxWith());
+    expect(out.out).toEqual([dividend]);
+    expect(out.verdict[0]).toMatchObject({ rows: 200, verdict: 'quarantined' });
+  });
+
   it('fails at create with a clear error when the policy is missing', () => {
     expect(() => gate.create({ policy: 'strict' }, ctxWith())).toThrow(/no QualityPolicy named "strict"/);
   });

@@ -24,6 +24,8 @@ export interface ConsistencyGateConfig {
   policy?: string;
   /** Overrides the policy's `consistency.group_by` (`null`: the whole batch is one unit). */
   group_by?: string | null;
+  /** Rows to forward to `out` untouched and leave out of the check (e.g. fuse's passthrough datasets). */
+  passthrough?: { field: string; values: string[] };
 }
 
 export default defineOperator<ConsistencyGateConfig>({
@@ -38,6 +40,13 @@ export default defineOperator<ConsistencyGateConfig>({
     properties: {
       policy: { type: 'string', default: 'default', description: 'QualityPolicy name' },
       group_by: { type: ['string', 'null'], description: 'Record field that defines the verdict unit (default from the policy: trade_date)' },
+      passthrough: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'values'],
+        properties: { field: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } },
+        description: 'Rows whose `field` is one of `values` are forwarded to `out` unchecked (e.g. {field: dataset, values: [dividend]})',
+      },
     },
   },
   ports: ['out', 'quarantine', 'review', 'verdict'],
@@ -62,6 +71,10 @@ export default defineOperator<ConsistencyGateConfig>({
       process(batch, emit) {
         const groups = new Map<string | null, Rec[]>();
         for (const r of batch.records) {
+          if (config.passthrough && config.passthrough.values.includes(String(r[config.passthrough.field]))) {
+            emit(r, 'out');
+            continue;
+          }
           const key = groupBy ? (r[groupBy] == null ? null : String(r[groupBy])) : null;
           const list = groups.get(key);
           if (list) list.push(r);

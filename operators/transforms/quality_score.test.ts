@@ -88,6 +88,13 @@ describe('quality_score', () => {
     expect(backfill.report[0]).toMatchObject({ timeliness_minutes: null, dq_tim_01: null, composite: 100 });
   });
 
+  it('forwards passthrough rows unscored', async () => {
+    const dividend = { dataset: 'dividend', symbol: '600519.SH', trade_date: DATE };
+    const out = await runTransform(score, { passthrough: { field: 'dataset', values: ['dividend'] } }, [dividend, ...day()], ctxWith());
+    expect(out.out[0]).toEqual(dividend);
+    expect(out.report[0]).toMatchObject({ rows: 200, composite: 100 });
+  });
+
   it('follows edited weights in the QualityScore document', async () => {
     const [qp, qs, ap] = specs;
     const s = structuredClone(qs.spec) as QualityScoreSpec;

@@ -26,6 +26,8 @@ export interface QualityScoreConfig {
   drop_flags?: boolean;
   /** Set `last_verified_utc` to the scoring time where a row has none (default true). */
   stamp_verified?: boolean;
+  /** Rows to forward to `out` untouched and leave out of the score (e.g. passthrough datasets). */
+  passthrough?: { field: string; values: string[] };
 }
 
 export default defineOperator<QualityScoreConfig>({
@@ -42,6 +44,12 @@ export default defineOperator<QualityScoreConfig>({
       group_by: { type: 'string', default: 'trade_date' },
       drop_flags: { type: 'boolean', default: true },
       stamp_verified: { type: 'boolean', default: true },
+      passthrough: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'values'],
+        properties: { field: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } },
+      },
     },
   },
   ports: ['out', 'report'],
@@ -64,6 +72,10 @@ export default defineOperator<QualityScoreConfig>({
       process(batch, emit) {
         const groups = new Map<string | null, Rec[]>();
         for (const r of batch.records) {
+          if (config.passthrough && config.passthrough.values.includes(String(r[config.passthrough.field]))) {
+            emit(r);
+            continue;
+          }
           const k = r[groupBy] == null ? null : String(r[groupBy]);
           (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
         }
