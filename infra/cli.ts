@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerServicesCommands } from './commands.ts';
 
-const program = registerServicesCommands(new Command('argus-services').description('Real services for Argus tests and local runs'));
+const program = registerServicesCommands(
+  new Command('argus-services').description('Real services for Argus tests and local runs'),
+);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -32,7 +32,8 @@ export function registerServicesCommands(program: Command): Command {
     .action(async (names: string[]) => {
       const { records, started } = await upServices(names, progress);
       for (const [name, rec] of Object.entries(records)) {
-        if (!started.includes(name) && rec.pid) progress(`${name}: already running (pid ${rec.pid}, port ${rec.port})`);
+        if (!started.includes(name) && rec.pid)
+          progress(`${name}: already running (pid ${rec.pid}, port ${rec.port})`);
         progress(`${name}: state in ${stateFile(name)}`);
       }
     });
@@ -54,10 +55,24 @@ export function registerServicesCommands(program: Command): Command {
     .description('table of services: installed, running, pid, endpoint')
     .action(async () => {
       const rows = await statusRows();
-      const table = [['service', 'installed', 'running', 'pid', 'endpoint'], ...rows.map((r) => [r.name, r.installed ? 'yes' : 'no', r.running ? 'yes' : 'no', r.pid ? String(r.pid) : '-', r.endpoint || '-'])];
+      const table = [
+        ['service', 'installed', 'running', 'pid', 'endpoint'],
+        ...rows.map((r) => [
+          r.name,
+          r.installed ? 'yes' : 'no',
+          r.running ? 'yes' : 'no',
+          r.pid ? String(r.pid) : '-',
+          r.endpoint || '-',
+        ]),
+      ];
       const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-      for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+      for (const r of table)
+        console.log(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd(),
+        );
     });
   return program;
 }
-

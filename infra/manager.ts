@@ -57,7 +57,10 @@ export async function installServices(names: string[] = [], progress: Progress =
       const t0 = Date.now();
       progress(`${s.name}: installing ${s.description}`);
       await s.install(ctxFor(s, progress));
-      if (!(await s.installed())) throw new Error(`${s.name}: install finished but the install check still fails; see ${logFile(s.name)}`);
+      if (!(await s.installed()))
+        throw new Error(
+          `${s.name}: install finished but the install check still fails; see ${logFile(s.name)}`,
+        );
       progress(`${s.name}: installed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     });
   }
@@ -68,16 +71,27 @@ export async function liveRecord(name: string): Promise<ServiceRecord | undefine
   const rec = readState(name);
   if (!rec) return undefined;
   if (rec.pid && !isAlive(rec.pid, rec.match)) return undefined;
-  return (await getService(name).check(rec).catch(() => false)) ? rec : undefined;
+  return (await getService(name)
+    .check(rec)
+    .catch(() => false))
+    ? rec
+    : undefined;
 }
 
-async function startOne(s: ServiceDefinition, progress: Progress, previous?: ServiceRecord): Promise<ServiceRecord> {
+async function startOne(
+  s: ServiceDefinition,
+  progress: Progress,
+  previous?: ServiceRecord,
+): Promise<ServiceRecord> {
   const t0 = Date.now();
   const started = await s.start({ ...ctxFor(s, progress), previous });
   const rec: ServiceRecord = { name: s.name, ...started, startedAt: new Date().toISOString() };
   if (previous?.data?.autoStarted) rec.data = { ...rec.data, autoStarted: true }; // a restart keeps ownership
   writeState(rec);
-  if (rec.pid) progress(`${s.name}: up on port ${rec.port} (pid ${rec.pid}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  if (rec.pid)
+    progress(
+      `${s.name}: up on port ${rec.port} (pid ${rec.pid}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    );
   return rec;
 }
 
@@ -126,10 +140,17 @@ export async function downServices(names: string[] = [], progress: Progress = qu
  * Stops a running daemon and starts it again in place: same port(s), same data, so clients can
  * reconnect and nothing stored is lost (for broker-restart fault tests). `hard` uses SIGKILL.
  */
-export async function restartService(name: string, opts: { hard?: boolean; pauseMs?: number } = {}, progress: Progress = quiet): Promise<ServiceRecord> {
+export async function restartService(
+  name: string,
+  opts: { hard?: boolean; pauseMs?: number } = {},
+  progress: Progress = quiet,
+): Promise<ServiceRecord> {
   const s = getService(name);
   const rec = readState(name);
-  if (!rec?.pid) throw new Error(`${name} is not running (no pid in its state file); start it with \`npm run services -- up ${name}\``);
+  if (!rec?.pid)
+    throw new Error(
+      `${name} is not running (no pid in its state file); start it with \`npm run services -- up ${name}\``,
+    );
   await stopPid(rec.pid, rec.match, opts.hard ? 0 : 15_000);
   if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
   return startOne(s, progress, rec);
@@ -186,11 +207,15 @@ function liveLeases(name: string): number[] {
 }
 
 /** Starts (or reuses) services for a test run and leases them to this process. */
-export async function acquireServices(names: string[] = [], progress: Progress = quiet): Promise<Record<string, ServiceRecord>> {
+export async function acquireServices(
+  names: string[] = [],
+  progress: Progress = quiet,
+): Promise<Record<string, ServiceRecord>> {
   const { records, started } = await upServices(names, progress);
   for (const name of Object.keys(records)) {
     writeFileSync(leaseFile(name, process.pid), '');
-    if (started.includes(name)) writeState({ ...records[name], data: { ...records[name].data, autoStarted: true } });
+    if (started.includes(name))
+      writeState({ ...records[name], data: { ...records[name].data, autoStarted: true } });
   }
   return records;
 }

@@ -25,21 +25,39 @@ const MAX_BYTES = 2_000_000;
 /** Parses `.secretlintignore` into a predicate over repo-relative paths. */
 export function ignoreMatcher(repo) {
   const file = join(repo, '.secretlintignore');
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
+  const lines = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+    : [];
   const res = lines.map((l) => {
     const dir = l.endsWith('/');
     const body = (dir ? l.slice(0, -1) : l).replace(/^\//, '');
-    const rx = body.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '[^/]');
+    const rx = body
+      .replace(/[.+^$()|[\]\\]/g, '\\$&')
+      .replace(/\*\*/g, '\u0000')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\u0000/g, '.*')
+      .replace(/\?/g, '[^/]');
     const anchored = l.startsWith('/') || body.includes('/') ? '^' : '(^|/)';
     return new RegExp(`${anchored}${rx}${dir ? '/' : '(/|$)'}`);
   });
   return (path) => res.some((r) => r.test(path));
 }
 
-const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }, { id: 'argus/secretlint-rule-argus', rule: argusRule }] };
+const config = {
+  rules: [
+    { id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended },
+    { id: 'argus/secretlint-rule-argus', rule: argusRule },
+  ],
+};
 
 async function lint(content, filePath) {
-  const r = await lintSource({ source: { content, filePath, ext: extname(filePath), contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
+  const r = await lintSource({
+    source: { content, filePath, ext: extname(filePath), contentType: 'text' },
+    options: { config, maskSecrets: true, noPhysicFilePath: true },
+  });
   return r.messages;
 }
 
@@ -85,7 +103,10 @@ export async function scanRepository(repo, { history = true } = {}) {
   const ignored = ignoreMatcher(repo);
   const findings = [];
   const scanned = new Set(); // git blob ids of working-tree contents: history copies are not scanned twice
-  const files = git(repo, ['ls-files', '-co', '--exclude-standard', '-z']).toString().split('\0').filter(Boolean);
+  const files = git(repo, ['ls-files', '-co', '--exclude-standard', '-z'])
+    .toString()
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) {
     if (ignored(f)) continue;
     const p = join(repo, f);
@@ -97,7 +118,8 @@ export async function scanRepository(repo, { history = true } = {}) {
     }
     if (data.length > MAX_BYTES || isBinary(data)) continue;
     scanned.add(createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex'));
-    for (const m of await lint(data.toString('utf8'), f)) findings.push({ where: f, ruleId: m.ruleId, message: m.message });
+    for (const m of await lint(data.toString('utf8'), f))
+      findings.push({ where: f, ruleId: m.ruleId, message: m.message });
   }
   if (history && hasCommits(repo)) {
     // Every (blob, path) reachable from any ref; a blob is scanned once, under its first path.
@@ -106,20 +128,32 @@ export async function scanRepository(repo, { history = true } = {}) {
       const sp = line.indexOf(' ');
       if (sp > 0 && !seen.has(line.slice(0, sp))) seen.set(line.slice(0, sp), line.slice(sp + 1));
     }
-    const typed = execFileSync('git', ['-C', repo, 'cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
-      input: [...seen.keys()].join('\n') + '\n',
-      maxBuffer: 1 << 30,
-    })
+    const typed = execFileSync(
+      'git',
+      ['-C', repo, 'cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'],
+      {
+        input: [...seen.keys()].join('\n') + '\n',
+        maxBuffer: 1 << 30,
+      },
+    )
       .toString()
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(' '))
-      .filter(([id, type, size]) => type === 'blob' && !scanned.has(id) && Number(size) <= MAX_BYTES && !ignored(seen.get(id)))
+      .filter(
+        ([id, type, size]) =>
+          type === 'blob' && !scanned.has(id) && Number(size) <= MAX_BYTES && !ignored(seen.get(id)),
+      )
       .map(([id]) => id);
     for await (const { id, data } of blobs(repo, typed)) {
       if (isBinary(data)) continue;
       const path = seen.get(id);
-      for (const m of await lint(data.toString('utf8'), path)) findings.push({ where: `${path} (history, blob ${id.slice(0, 12)})`, ruleId: m.ruleId, message: m.message });
+      for (const m of await lint(data.toString('utf8'), path))
+        findings.push({
+          where: `${path} (history, blob ${id.slice(0, 12)})`,
+          ruleId: m.ruleId,
+          message: m.message,
+        });
     }
   }
   return findings;
@@ -135,9 +169,13 @@ if (isMain) {
   for (const f of findings) console.log(`${f.where}: ${f.message} [${f.ruleId}]`);
   const took = ((Date.now() - t0) / 1000).toFixed(1);
   if (findings.length) {
-    console.log(`secret scan: ${findings.length} finding(s) in ${repo} (${took}s). Remove the credential (and rewrite history if it was committed), rotate it, and reference it as \${secret:kv/...#key} instead.`);
+    console.log(
+      `secret scan: ${findings.length} finding(s) in ${repo} (${took}s). Remove the credential (and rewrite history if it was committed), rotate it, and reference it as \${secret:kv/...#key} instead.`,
+    );
     process.exitCode = 1;
   } else {
-    console.log(`secret scan: clean (${repo}, working tree${args.includes('--no-history') ? '' : ' and history'}, ${took}s)`);
+    console.log(
+      `secret scan: clean (${repo}, working tree${args.includes('--no-history') ? '' : ' and history'}, ${took}s)`,
+    );
   }
 }

@@ -11,10 +11,26 @@ const messages = {
   QMT_API_KEY: { en: (p) => `found a literal API key (QMT agent key shape): ${p.TOKEN}` },
 };
 
+// Key characters; a key must hold at least one digit, which tells it from identifiers such as
+// `config.apiKeyFromVault` or `sim.tushareToken` on the right of a ternary `:`.
+const KEY = String.raw`(?=[A-Za-z_\-+/.]*\d)[A-Za-z0-9_\-+/.]{16,}={0,2}`;
+const NAME = String.raw`(?<![A-Za-z0-9])(?:api[_-]?key|x-api-key)`;
+
 const PATTERNS = [
   { id: 'TUSHARE_TOKEN', re: /(?<![0-9A-Za-z])[0-9a-f]{56}(?![0-9A-Za-z])/g },
-  { id: 'QMT_API_KEY', re: /(?:api[_-]?key|x-api-key)["']?\s*[:=]\s*["'`]?([A-Za-z0-9_\-+/.]{16,}={0,2})(?![A-Za-z0-9_\-+/.=])/gi },
-  { id: 'QMT_API_KEY', re: /Bearer\s+([A-Za-z0-9_\-+/.]{16,}={0,2})(?![A-Za-z0-9_\-+/.=$])/g },
+  // a quoted literal: api_key: "...", "X-API-Key": '...', apiKey = `...`
+  {
+    id: 'QMT_API_KEY',
+    re: new RegExp(String.raw`${NAME}["']?\s*[:=]\s*(["'\x60])(${KEY})\1`, 'gi'),
+    group: 2,
+  },
+  // an unquoted YAML / env-file value alone on its line: api_key: ... / API_KEY=...
+  {
+    id: 'QMT_API_KEY',
+    re: new RegExp(String.raw`^[ \t-]*${NAME}["']?[ \t]*[:=][ \t]*(${KEY})[ \t]*$`, 'gim'),
+    group: 1,
+  },
+  { id: 'QMT_API_KEY', re: new RegExp(String.raw`Bearer\s+(${KEY})(?![A-Za-z0-9_\-+/.=$])`, 'g'), group: 1 },
 ];
 
 export const creator = {
@@ -31,9 +47,10 @@ export const creator = {
     const allows = new Set(options?.allows ?? []);
     return {
       file(source) {
-        for (const { id, re } of PATTERNS) {
+        for (const p of PATTERNS) {
+          const { id, re } = p;
           for (const m of source.content.matchAll(re)) {
-            const token = m[1] ?? m[0];
+            const token = p.group ? m[p.group] : m[0];
             if (allows.has(token)) continue;
             const start = m.index + m[0].indexOf(token);
             context.report({ message: t(id, { TOKEN: token }), range: [start, start + token.length] });

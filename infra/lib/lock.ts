@@ -29,7 +29,8 @@ export async function withLock<T>(name: string, fn: () => Promise<T>, timeoutMs 
         /* being created or removed right now */
       }
       if (holder && !isAlive(holder)) rmSync(dir, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`lock ${dir} held by pid ${holder || '?'} for over ${timeoutMs / 1000}s`);
+      else if (Date.now() > deadline)
+        throw new Error(`lock ${dir} held by pid ${holder || '?'} for over ${timeoutMs / 1000}s`);
       else await sleep(200);
     }
   }

@@ -29,7 +29,12 @@ export function spawnDaemon(cmd: string, args: string[], opts: DaemonOptions): D
   const fd = openSync(opts.log, opts.truncateLog ? 'w' : 'a');
   const logOffset = statSync(opts.log).size;
   try {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', opts.discardStdout ? 'ignore' : fd, fd] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', opts.discardStdout ? 'ignore' : fd, fd],
+    });
     if (child.pid === undefined) throw new Error(`cannot start ${cmd} (see ${opts.log})`);
     child.on('error', () => undefined); // reported through the readiness wait instead
     child.unref();
@@ -88,16 +93,21 @@ export async function waitReady(o: ReadyOptions): Promise<void> {
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (!isAlive(o.daemon.pid)) {
-      throw new Error(`${o.name} exited during startup; last lines of ${o.log}:\n${tail(o.log, 25, o.daemon.logOffset)}`);
+      throw new Error(
+        `${o.name} exited during startup; last lines of ${o.log}:\n${tail(o.log, 25, o.daemon.logOffset)}`,
+      );
     }
     let ok = true;
-    if (ok && o.logLine) ok = o.logLine.test(existsSync(o.log) ? readFileSync(o.log, 'utf8').slice(o.daemon.logOffset) : '');
+    if (ok && o.logLine)
+      ok = o.logLine.test(existsSync(o.log) ? readFileSync(o.log, 'utf8').slice(o.daemon.logOffset) : '');
     if (ok && o.port) ok = await portOpen(o.port);
     if (ok && o.probe) ok = await o.probe().catch(() => false);
     if (ok) return;
     await sleep(100);
   }
-  throw new Error(`${o.name} did not become ready within ${(o.timeoutMs ?? 60_000) / 1000}s; last lines of ${o.log}:\n${tail(o.log, 25, o.daemon.logOffset)}`);
+  throw new Error(
+    `${o.name} did not become ready within ${(o.timeoutMs ?? 60_000) / 1000}s; last lines of ${o.log}:\n${tail(o.log, 25, o.daemon.logOffset)}`,
+  );
 }
 
 /**

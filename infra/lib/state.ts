@@ -9,7 +9,9 @@ export function readState(name: string): ServiceRecord | undefined {
   try {
     return JSON.parse(readFileSync(f, 'utf8')) as ServiceRecord;
   } catch (e) {
-    throw new Error(`state file ${f} is not valid JSON (${(e as Error).message}); remove it and run \`npm run services -- up ${name}\``);
+    throw new Error(
+      `state file ${f} is not valid JSON (${(e as Error).message}); remove it and run \`npm run services -- up ${name}\``,
+    );
   }
 }
 

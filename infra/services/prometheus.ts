@@ -7,14 +7,22 @@ import { existsSync } from 'node:fs';
 import type { ServiceDefinition } from '../service.ts';
 import { aptEnsure, aptInstalled } from '../lib/apt.ts';
 
-const PATHS = { promtool: '/usr/bin/promtool', amtool: '/usr/bin/amtool', prometheus: '/usr/bin/prometheus', alertmanager: '/usr/bin/prometheus-alertmanager' };
+const PATHS = {
+  promtool: '/usr/bin/promtool',
+  amtool: '/usr/bin/amtool',
+  prometheus: '/usr/bin/prometheus',
+  alertmanager: '/usr/bin/prometheus-alertmanager',
+};
 
 const prometheus: ServiceDefinition = {
   name: 'prometheus',
   description: 'Prometheus, promtool, Alertmanager, amtool (Debian)',
-  installed: () => aptInstalled('prometheus') && aptInstalled('prometheus-alertmanager') && existsSync(PATHS.promtool),
+  installed: () =>
+    aptInstalled('prometheus') && aptInstalled('prometheus-alertmanager') && existsSync(PATHS.promtool),
   install: (ctx) => aptEnsure(['prometheus', 'prometheus-alertmanager'], ctx.log, ctx.progress),
-  start: async () => ({ endpoint: { ...PATHS, amtool: existsSync(PATHS.amtool) ? PATHS.amtool : undefined } }),
+  start: async () => ({
+    endpoint: { ...PATHS, amtool: existsSync(PATHS.amtool) ? PATHS.amtool : undefined },
+  }),
   check: async () => existsSync(PATHS.promtool),
 };
 

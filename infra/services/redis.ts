@@ -16,7 +16,20 @@ const redis: ServiceDefinition = {
     const port = (ctx.previous?.port as number | undefined) ?? (await freePort());
     const dir = argusDir('redis');
     // Not daemonized by redis itself: the manager holds the real pid and redirects the output.
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--dir',
+      dir,
+    ];
     const daemon = spawnDaemon('redis-server', args, { log: ctx.log });
     await waitReady({ name: 'redis', daemon, log: ctx.log, probe: () => redisPing(port), timeoutMs: 20_000 });
     return { pid: daemon.pid, match: 'redis-server', port, endpoint: { url: `redis://127.0.0.1:${port}` } };

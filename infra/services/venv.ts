@@ -11,7 +11,6 @@ import { run, which } from '../lib/exec.ts';
 import { aptEnsure } from '../lib/apt.ts';
 import { argusDir, argusPath, repoRoot } from '../lib/paths.ts';
 
-
 const requirements = join(repoRoot, 'infra', 'python', 'requirements.txt');
 export const venvDir = () => argusPath('venv');
 export const venvPython = () => join(venvDir(), 'bin', 'python');
@@ -37,10 +36,14 @@ const venv: ServiceDefinition = {
       await run(python ?? 'python3', ['-m', 'venv', venvDir()], { logTo: ctx.log, what: 'venv create' });
     }
     ctx.progress('pip install -r infra/python/requirements.txt (about a minute)');
-    await run(join(venvDir(), 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', requirements], {
-      logTo: ctx.log,
-      what: 'venv pip install',
-    });
+    await run(
+      join(venvDir(), 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', requirements],
+      {
+        logTo: ctx.log,
+        what: 'venv pip install',
+      },
+    );
     writeFileSync(marker(), reqHash() + '\n');
   },
 

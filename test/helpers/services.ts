@@ -33,13 +33,17 @@ function record(name: string): ServiceRecord {
   const rec = readState(name);
   const fix = `run \`npm run services -- up ${name}\` (installs it too; or \`npm run services -- install ${name}\`), or run the test in the vitest "integration" project whose global setup starts it`;
   if (!rec) throw new Error(`service "${name}" is not running (no .argus/run/${name}.json): ${fix}`);
-  if (rec.pid && !isAlive(rec.pid, rec.match)) throw new Error(`service "${name}" (pid ${rec.pid}) is no longer running: ${fix}`);
+  if (rec.pid && !isAlive(rec.pid, rec.match))
+    throw new Error(`service "${name}" (pid ${rec.pid}) is no longer running: ${fix}`);
   return rec;
 }
 
 const str = (rec: ServiceRecord, key: string): string => {
   const v = rec.endpoint[key];
-  if (typeof v !== 'string' || !v) throw new Error(`.argus/run/${rec.name}.json has no endpoint.${key}; restart it: \`npm run services -- down ${rec.name} && npm run services -- up ${rec.name}\``);
+  if (typeof v !== 'string' || !v)
+    throw new Error(
+      `.argus/run/${rec.name}.json has no endpoint.${key}; restart it: \`npm run services -- down ${rec.name} && npm run services -- up ${rec.name}\``,
+    );
   return v;
 };
 
@@ -83,6 +87,9 @@ export function services(): ServiceEndpoints {
  * mid-stream; `hard: true` kills it with SIGKILL first. Resolves when it serves again.
  * @example await restart('kafka', { hard: true, pauseMs: 2000 });
  */
-export async function restart(name: 'kafka' | 'redis' | 'openbao', opts: { hard?: boolean; pauseMs?: number } = {}): Promise<void> {
+export async function restart(
+  name: 'kafka' | 'redis' | 'openbao',
+  opts: { hard?: boolean; pauseMs?: number } = {},
+): Promise<void> {
   await restartService(name, opts);
 }

@@ -26,7 +26,14 @@ describe('services() helper', () => {
 
   it('reports a dead pid instead of handing out a stale endpoint', () => {
     mkdirSync(join(home, 'run'));
-    const rec = { name: 'redis', pid: 2 ** 22 - 1, match: 'redis-server', port: 1, endpoint: { url: 'redis://127.0.0.1:1' }, startedAt: '' };
+    const rec = {
+      name: 'redis',
+      pid: 2 ** 22 - 1,
+      match: 'redis-server',
+      port: 1,
+      endpoint: { url: 'redis://127.0.0.1:1' },
+      startedAt: '',
+    };
     writeFileSync(join(home, 'run', 'redis.json'), JSON.stringify(rec));
     expect(() => services().redis).toThrow(/no longer running.*npm run services -- up redis/);
   });

@@ -11,7 +11,11 @@ import { services } from '../helpers/services.ts';
 
 describe('kafka', () => {
   it('round-trips keyed messages through a topic created on the broker', async () => {
-    const kafka = new Kafka({ clientId: 'infra-test', brokers: services().kafka.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'infra-test',
+      brokers: services().kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     const topic = `infra-${ulid().toLowerCase()}`;
     const admin = kafka.admin();
     await admin.connect();
@@ -26,7 +30,10 @@ describe('kafka', () => {
       await consumer.subscribe({ topic, fromBeginning: true });
       const got: string[] = [];
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${got.length}/20 messages consumed in 30s`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`only ${got.length}/20 messages consumed in 30s`)),
+          30_000,
+        );
         void consumer.run({
           eachMessage: async ({ message }) => {
             got.push(`${message.key}=${message.value}`);
@@ -47,11 +54,18 @@ describe('kafka', () => {
   });
 
   it('does not auto-create topics (pipelines declare theirs)', async () => {
-    const kafka = new Kafka({ clientId: 'infra-test', brokers: services().kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+    const kafka = new Kafka({
+      clientId: 'infra-test',
+      brokers: services().kafka.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1 },
+    });
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await expect(producer.send({ topic: `nope-${ulid().toLowerCase()}`, messages: [{ value: 'x' }] })).rejects.toThrow();
+      await expect(
+        producer.send({ topic: `nope-${ulid().toLowerCase()}`, messages: [{ value: 'x' }] }),
+      ).rejects.toThrow();
     } finally {
       await producer.disconnect();
     }
@@ -77,22 +91,33 @@ describe('redis', () => {
 describe('openbao', () => {
   it('is healthy and unsealed, and round-trips a KV v2 secret with versions', async () => {
     const { addr, token } = services().vault;
-    const health = (await (await fetch(`${addr}/v1/sys/health`)).json()) as { initialized: boolean; sealed: boolean };
+    const health = (await (await fetch(`${addr}/v1/sys/health`)).json()) as {
+      initialized: boolean;
+      sealed: boolean;
+    };
     expect(health).toMatchObject({ initialized: true, sealed: false });
     const path = `infra-test/${ulid()}`;
     const headers = { 'X-Vault-Token': token, 'content-type': 'application/json' };
     const write = async (v: string) => {
-      const r = await fetch(`${addr}/v1/kv/data/${path}`, { method: 'POST', headers, body: JSON.stringify({ data: { token: v } }) });
+      const r = await fetch(`${addr}/v1/kv/data/${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ data: { token: v } }),
+      });
       expect(r.status).toBe(200);
     };
     const first = randomBytes(8).toString('hex');
     const second = randomBytes(8).toString('hex');
     await write(first);
     await write(second);
-    const read = (await (await fetch(`${addr}/v1/kv/data/${path}`, { headers })).json()) as { data: { data: { token: string }; metadata: { version: number } } };
+    const read = (await (await fetch(`${addr}/v1/kv/data/${path}`, { headers })).json()) as {
+      data: { data: { token: string }; metadata: { version: number } };
+    };
     expect(read.data.data.token).toBe(second);
     expect(read.data.metadata.version).toBe(2);
-    const v1 = (await (await fetch(`${addr}/v1/kv/data/${path}?version=1`, { headers })).json()) as { data: { data: { token: string } } };
+    const v1 = (await (await fetch(`${addr}/v1/kv/data/${path}?version=1`, { headers })).json()) as {
+      data: { data: { token: string } };
+    };
     expect(v1.data.data.token).toBe(first);
     const denied = await fetch(`${addr}/v1/kv/data/${path}`, { headers: { 'X-Vault-Token': 'not-a-token' } });
     expect(denied.status).toBe(403);
@@ -107,12 +132,17 @@ describe('openbao', () => {
 
 describe('tools', () => {
   it('promtool and amtool run', () => {
-    expect(execFileSync(services().promtool, ['--version'], { encoding: 'utf8' })).toMatch(/promtool, version \d+\.\d+/);
-    expect(execFileSync(services().amtool!, ['--version'], { encoding: 'utf8' })).toMatch(/amtool, version \d+\.\d+/);
+    expect(execFileSync(services().promtool, ['--version'], { encoding: 'utf8' })).toMatch(
+      /promtool, version \d+\.\d+/,
+    );
+    expect(execFileSync(services().amtool!, ['--version'], { encoding: 'utf8' })).toMatch(
+      /amtool, version \d+\.\d+/,
+    );
   });
 
   it('the venv imports deltalake, duckdb (with the delta extension package) and prophet', () => {
-    const code = 'import deltalake, duckdb, duckdb_extension_delta, prophet, pyarrow; print(deltalake.__version__, duckdb.__version__)';
+    const code =
+      'import deltalake, duckdb, duckdb_extension_delta, prophet, pyarrow; print(deltalake.__version__, duckdb.__version__)';
     const out = execFileSync(services().python, ['-c', code], { encoding: 'utf8', timeout: 120_000 });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+ \d+\.\d+\.\d+$/);
   });

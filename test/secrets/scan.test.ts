@@ -12,8 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/lib/paths.ts';
 
 const script = join(repoRoot, 'infra', 'scan-secrets.mjs');
-const scan = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 120_000 });
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=scan@test', '-c', 'user.name=scan-test', ...args], { cwd, stdio: 'pipe' });
+const scan = (...args: string[]) =>
+  spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 120_000 });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=scan@test', '-c', 'user.name=scan-test', ...args], {
+    cwd,
+    stdio: 'pipe',
+  });
 
 describe('secret scan', () => {
   let copy: string;
@@ -45,16 +50,28 @@ describe('secret scan', () => {
     expect(r.stdout).not.toContain(token);
   });
 
-  it('catches a literal QMT agent API key but not a secret reference', () => {
+  it('catches literal QMT agent API keys but not secret references or identifiers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'argus-scan-key-'));
+    const key = () => randomBytes(16).toString('hex');
     try {
       git(dir, 'init', '-q');
-      writeFileSync(join(dir, 'ok.yaml'), 'config:\n  api_key: ${secret:kv/argus/qmt#api_key}\n  headers: {Authorization: "Bearer ${env:QMT_KEY}"}\n');
+      writeFileSync(
+        join(dir, 'ok.ts'),
+        [
+          "const cfg = { api_key: '${secret:kv/argus/qmt#api_key}' };",
+          'const headers = { Authorization: `Bearer ${apiKey}` };',
+          "const read = (key: string) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken);",
+          '',
+        ].join('\n'),
+      );
       expect(scan('--repo', dir).status).toBe(0);
-      writeFileSync(join(dir, 'bad.yaml'), `config:\n  api_key: "${randomBytes(16).toString('base64url')}"\n`);
+      writeFileSync(join(dir, 'a.yaml'), `config:\n  api_key: "${key()}"\n`);
+      writeFileSync(join(dir, 'b.env.example'), `QMT_API_KEY=x\nAPI_KEY=${key()}\n`);
+      writeFileSync(join(dir, 'c.ts'), `fetch(url, { headers: { Authorization: 'Bearer ${key()}' } });\n`);
       const r = scan('--repo', dir);
       expect(r.status).toBe(1);
-      expect(r.stdout).toMatch(/^bad\.yaml: found a literal API key/m);
+      for (const f of ['a.yaml', 'b.env.example', 'c.ts'])
+        expect(r.stdout).toMatch(new RegExp(`^${f.replace('.', '\\.')}: found a literal API key`, 'm'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -30,12 +30,19 @@ export class VaultAdmin {
 
   /** A read-only policy on `kv/data/<prefix>/*`. */
   async readPolicy(policyName: string, prefix: string): Promise<void> {
-    await this.call('PUT', `sys/policies/acl/${policyName}`, { policy: `path "kv/data/${prefix}/*" { capabilities = ["read"] }` });
+    await this.call('PUT', `sys/policies/acl/${policyName}`, {
+      policy: `path "kv/data/${prefix}/*" { capabilities = ["read"] }`,
+    });
   }
 
   /** A child token with the given policies (plus `default`, which allows lookup/renew-self). */
   async createToken(policies: string[], ttl = '10m', renewable = true): Promise<string> {
-    const r = await this.call<{ auth: { client_token: string } }>('POST', 'auth/token/create', { policies, ttl, renewable, explicit_max_ttl: '1h' });
+    const r = await this.call<{ auth: { client_token: string } }>('POST', 'auth/token/create', {
+      policies,
+      ttl,
+      renewable,
+      explicit_max_ttl: '1h',
+    });
     return r.auth.client_token;
   }
 
@@ -52,9 +59,17 @@ export class VaultAdmin {
     await this.call('POST', 'sys/auth/approle', { type: 'approle' }).catch((e: Error) => {
       if (!/path is already in use/.test(e.message)) throw e;
     });
-    await this.call('POST', `auth/approle/role/${name}`, { token_policies: policies, token_ttl: '5m', token_max_ttl: '1h' });
-    const roleId = (await this.call<{ data: { role_id: string } }>('GET', `auth/approle/role/${name}/role-id`)).data.role_id;
-    const secretId = (await this.call<{ data: { secret_id: string } }>('POST', `auth/approle/role/${name}/secret-id`, {})).data.secret_id;
+    await this.call('POST', `auth/approle/role/${name}`, {
+      token_policies: policies,
+      token_ttl: '5m',
+      token_max_ttl: '1h',
+    });
+    const roleId = (
+      await this.call<{ data: { role_id: string } }>('GET', `auth/approle/role/${name}/role-id`)
+    ).data.role_id;
+    const secretId = (
+      await this.call<{ data: { secret_id: string } }>('POST', `auth/approle/role/${name}/secret-id`, {})
+    ).data.secret_id;
     return { roleId, secretId };
   }
 }

@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrub } from '../../engine/observability/redact.ts';
-import { SecretError, VaultSecretsBackend, createSecretsBackend } from '../../engine/backends/secrets/index.ts';
+import {
+  SecretError,
+  VaultSecretsBackend,
+  createSecretsBackend,
+} from '../../engine/backends/secrets/index.ts';
 import { services } from '../helpers/services.ts';
 import { VaultAdmin, canary, privateOpenBao } from './vault-admin.ts';
 
@@ -25,8 +29,15 @@ describe('vault secrets backend (OpenBao)', () => {
   const run = `argus-${ulid().toLowerCase()}`; // this run's own secret prefix
   let readerToken: string;
   const backends: VaultSecretsBackend[] = [];
-  const backend = (cfg: Partial<ConstructorParameters<typeof VaultSecretsBackend>[0]> & { token?: string }) => {
-    const b = new VaultSecretsBackend({ type: 'vault', addr: services().vault.addr, auth: { method: 'token', token: cfg.token ?? readerToken }, ...cfg });
+  const backend = (
+    cfg: Partial<ConstructorParameters<typeof VaultSecretsBackend>[0]> & { token?: string },
+  ) => {
+    const b = new VaultSecretsBackend({
+      type: 'vault',
+      addr: services().vault.addr,
+      auth: { method: 'token', token: cfg.token ?? readerToken },
+      ...cfg,
+    });
     backends.push(b);
     return b;
   };
@@ -43,12 +54,18 @@ describe('vault secrets backend (OpenBao)', () => {
   it('reads a KV v2 field and registers it for log scrubbing', async () => {
     const value = canary();
     await admin.putSecret(`${run}/tushare`, { token: value, other: 'x' });
-    const b = createSecretsBackend({ type: 'vault', addr: services().vault.addr, auth: { method: 'token', token: readerToken } });
+    const b = createSecretsBackend({
+      type: 'vault',
+      addr: services().vault.addr,
+      auth: { method: 'token', token: readerToken },
+    });
     try {
       expect(await b.read(`kv/${run}/tushare`, 'token')).toBe(value);
       expect(scrub(`GET /daily?token=${value}`)).toBe('GET /daily?token=[REDACTED]');
       const missing = await failure(b.read(`kv/${run}/tushare`, 'nope'));
-      expect(missing.message).toBe(`secret kv/${run}/tushare in vault has no key "nope" (keys: other, token)`);
+      expect(missing.message).toBe(
+        `secret kv/${run}/tushare in vault has no key "nope" (keys: other, token)`,
+      );
       expect((await failure(b.read(`kv/${run}/absent`, 'token'))).reason).toBe('missing');
     } finally {
       await b.close();
@@ -106,7 +123,11 @@ describe('vault secrets backend (OpenBao)', () => {
     const value = canary();
     await admin.putSecret(`${run}/approle`, { token: value });
     const { roleId, secretId } = await admin.appRole(`${run}-role`, [`${run}-reader`]);
-    const b = new VaultSecretsBackend({ type: 'vault', addr: services().vault.addr, auth: { method: 'approle', roleId, secretId } });
+    const b = new VaultSecretsBackend({
+      type: 'vault',
+      addr: services().vault.addr,
+      auth: { method: 'approle', roleId, secretId },
+    });
     expect(await b.read(`kv/${run}/approle`, 'token')).toBe(value);
     const issued = (b as unknown as { client: { token: string } }).client.token;
     expect((await admin.lookupToken(issued)).ttl).toBeGreaterThan(0);
@@ -120,7 +141,12 @@ describe('vault secrets backend (OpenBao)', () => {
       const own = new VaultAdmin(bao.addr, bao.token);
       const value = canary();
       await own.putSecret('argus/down', { token: value });
-      const b = new VaultSecretsBackend({ type: 'vault', addr: bao.addr, auth: { method: 'token', token: bao.token }, cacheTtlMs: 1_500 });
+      const b = new VaultSecretsBackend({
+        type: 'vault',
+        addr: bao.addr,
+        auth: { method: 'token', token: bao.token },
+        cacheTtlMs: 1_500,
+      });
       backends.push(b);
       expect(await b.read('kv/argus/down', 'token')).toBe(value);
       await bao.stop();
@@ -128,7 +154,11 @@ describe('vault secrets backend (OpenBao)', () => {
       await sleep(1_600);
       const e = await failure(b.read('kv/argus/down', 'token'));
       expect(e.reason).toBe('unreachable');
-      expect(e.message).toMatch(new RegExp(`vault at ${bao.addr} is unreachable \\(ECONNREFUSED\\) reading secret kv/argus/down#token.*failing closed`));
+      expect(e.message).toMatch(
+        new RegExp(
+          `vault at ${bao.addr} is unreachable \\(ECONNREFUSED\\) reading secret kv/argus/down#token.*failing closed`,
+        ),
+      );
       expect(e.message).not.toContain(value);
       expect(e.cause).toBeUndefined();
     } finally {

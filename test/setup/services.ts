@@ -10,7 +10,10 @@ import { acquireServices, releaseServices } from '../../infra/manager.ts';
 const progress = (msg: string) => console.error(`[services] ${msg}`);
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const names = (process.env.ARGUS_SERVICES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.ARGUS_SERVICES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   await acquireServices(names, progress);
   return async () => {
     await releaseServices(progress);

@@ -14,7 +14,10 @@ describe('env secrets backend', () => {
 
   it('resolves through Secret.reveal and registers the value for scrubbing', async () => {
     const value = randomBytes(16).toString('hex');
-    const backend = createSecretsBackend({ type: 'env', env: { ARGUS_SECRET_KV_ARGUS_TUSHARE_TOKEN: value } });
+    const backend = createSecretsBackend({
+      type: 'env',
+      env: { ARGUS_SECRET_KV_ARGUS_TUSHARE_TOKEN: value },
+    });
     const secret = Secret.parse('${secret:kv/argus/tushare#token}', secretResolver(backend))!;
     expect(await secret.reveal()).toBe(value);
     expect(scrub(`calling with ${value}`)).toBe('calling with [REDACTED]');
@@ -29,6 +32,8 @@ describe('env secrets backend', () => {
   });
 
   it('rejects an unknown backend type', () => {
-    expect(() => createSecretsBackend({ type: 'nope' } as never)).toThrow(/unknown secrets backend type "nope"/);
+    expect(() => createSecretsBackend({ type: 'nope' } as never)).toThrow(
+      /unknown secrets backend type "nope"/,
+    );
   });
 });

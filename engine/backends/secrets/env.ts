@@ -14,7 +14,10 @@ import { SecretError, type EnvSecretsConfig, type SecretsBackend } from './types
 
 /** The variable that holds `${secret:<path>#<key>}`. */
 export function envVarName(path: string, key: string, prefix = 'ARGUS_SECRET_'): string {
-  const norm = `${path}_${key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const norm = `${path}_${key}`
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return prefix + norm;
 }
 
@@ -31,7 +34,12 @@ export class EnvSecretsBackend implements SecretsBackend {
     const name = envVarName(path, key, this.prefix);
     const value = this.env[name];
     if (value === undefined || value === '') {
-      throw new SecretError(`secret ${path}#${key} is not set: export ${name} (env secrets backend)`, path, key, 'missing');
+      throw new SecretError(
+        `secret ${path}#${key} is not set: export ${name} (env secrets backend)`,
+        path,
+        key,
+        'missing',
+      );
     }
     registerSecretValue(value);
     return value;

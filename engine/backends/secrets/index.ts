@@ -14,7 +14,14 @@ import { VaultSecretsBackend } from './vault.ts';
 
 export { EnvSecretsBackend, envVarName } from './env.ts';
 export { VaultSecretsBackend, kvDataPath } from './vault.ts';
-export { SecretError, type SecretsBackend, type SecretsConfig, type VaultAuth, type VaultSecretsConfig, type EnvSecretsConfig } from './types.ts';
+export {
+  SecretError,
+  type SecretsBackend,
+  type SecretsConfig,
+  type VaultAuth,
+  type VaultSecretsConfig,
+  type EnvSecretsConfig,
+} from './types.ts';
 
 /** Builds the configured backend (`{type: 'env'}` when none is configured). Does no I/O. */
 export function createSecretsBackend(config: SecretsConfig = { type: 'env' }): SecretsBackend {
@@ -24,7 +31,9 @@ export function createSecretsBackend(config: SecretsConfig = { type: 'env' }): S
     case 'vault':
       return new VaultSecretsBackend(config);
     default:
-      throw new Error(`unknown secrets backend type "${(config as { type?: string }).type}" (expected env or vault)`);
+      throw new Error(
+        `unknown secrets backend type "${(config as { type?: string }).type}" (expected env or vault)`,
+      );
   }
 }
 

@@ -27,11 +27,18 @@ type Data = Record<string, unknown>;
 export function kvDataPath(path: string): string {
   const clean = path.replace(/^\/+|\/+$/g, '');
   const i = clean.indexOf('/');
-  if (i <= 0) throw new SecretError(`secret path "${path}" needs a mount and a name, e.g. kv/argus/tushare`, path, '', 'invalid');
+  if (i <= 0)
+    throw new SecretError(
+      `secret path "${path}" needs a mount and a name, e.g. kv/argus/tushare`,
+      path,
+      '',
+      'invalid',
+    );
   return `${clean.slice(0, i)}/data/${clean.slice(i + 1)}`;
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { response?: { statusCode?: number } }).response?.statusCode;
+const statusOf = (e: unknown): number | undefined =>
+  (e as { response?: { statusCode?: number } }).response?.statusCode;
 
 export class VaultSecretsBackend implements SecretsBackend {
   private readonly client: Client;
@@ -47,7 +54,8 @@ export class VaultSecretsBackend implements SecretsBackend {
 
   constructor(private readonly config: VaultSecretsConfig) {
     const addr = config.addr ?? process.env.VAULT_ADDR ?? process.env.BAO_ADDR;
-    if (!addr) throw new Error('vault secrets backend: no address (set `addr` in the secrets config or VAULT_ADDR)');
+    if (!addr)
+      throw new Error('vault secrets backend: no address (set `addr` in the secrets config or VAULT_ADDR)');
     this.addr = addr.replace(/\/+$/, '');
     this.ttl = config.cacheTtlMs ?? 60_000;
     this.client = nodeVault({
@@ -60,12 +68,23 @@ export class VaultSecretsBackend implements SecretsBackend {
   }
 
   async read(path: string, key: string): Promise<string> {
-    if (this.closed) throw new SecretError(`secret ${path}#${key}: the vault secrets backend is closed`, path, key, 'invalid');
+    if (this.closed)
+      throw new SecretError(
+        `secret ${path}#${key}: the vault secrets backend is closed`,
+        path,
+        key,
+        'invalid',
+      );
     const hit = this.cache.get(path);
     const data = hit && Date.now() - hit.at < this.ttl ? hit.data : await this.fetchOnce(path, key);
     const value = data[key];
     if (value === undefined || value === null) {
-      throw new SecretError(`secret ${path} in vault has no key "${key}" (keys: ${Object.keys(data).sort().join(', ') || 'none'})`, path, key, 'missing');
+      throw new SecretError(
+        `secret ${path} in vault has no key "${key}" (keys: ${Object.keys(data).sort().join(', ') || 'none'})`,
+        path,
+        key,
+        'missing',
+      );
     }
     const s = typeof value === 'string' ? value : JSON.stringify(value);
     registerSecretValue(s);
@@ -95,7 +114,13 @@ export class VaultSecretsBackend implements SecretsBackend {
       await this.authenticate();
       const res = (await this.client.read(dataPath)) as { data?: { data?: Data } };
       const data = res.data?.data;
-      if (!data) throw new SecretError(`secret ${path}: vault answered without KV v2 data at ${dataPath} (is the mount KV version 2?)`, path, key, 'invalid');
+      if (!data)
+        throw new SecretError(
+          `secret ${path}: vault answered without KV v2 data at ${dataPath} (is the mount KV version 2?)`,
+          path,
+          key,
+          'invalid',
+        );
       for (const v of Object.values(data)) if (typeof v === 'string') registerSecretValue(v);
       this.cache.set(path, { data, at: Date.now() });
       return data;
@@ -110,7 +135,8 @@ export class VaultSecretsBackend implements SecretsBackend {
 
   private translate(e: unknown, path: string, key: string, dataPath: string): Error {
     const what = `secret ${path}#${key}`;
-    if (e instanceof SecretError) return e.path ? e : new SecretError(`${what}: ${e.message}`, path, key, e.reason);
+    if (e instanceof SecretError)
+      return e.path ? e : new SecretError(`${what}: ${e.message}`, path, key, e.reason);
     const status = statusOf(e);
     if (status === 403) {
       return new SecretError(
@@ -120,8 +146,20 @@ export class VaultSecretsBackend implements SecretsBackend {
         'denied',
       );
     }
-    if (status === 404) return new SecretError(`${what} not found in vault (${this.addr}/v1/${dataPath})`, path, key, 'missing');
-    if (status) return new SecretError(`vault error reading ${what}: HTTP ${status} ${(e as Error).message}`, path, key, 'invalid');
+    if (status === 404)
+      return new SecretError(
+        `${what} not found in vault (${this.addr}/v1/${dataPath})`,
+        path,
+        key,
+        'missing',
+      );
+    if (status)
+      return new SecretError(
+        `vault error reading ${what}: HTTP ${status} ${(e as Error).message}`,
+        path,
+        key,
+        'invalid',
+      );
     const code = (e as { code?: string }).code ?? (e as Error).message;
     return new SecretError(
       `vault at ${this.addr} is unreachable (${code}) reading ${what}, and no cached value is younger than ${this.ttl} ms: failing closed`,
@@ -146,7 +184,13 @@ export class VaultSecretsBackend implements SecretsBackend {
     clearTimeout(this.renewTimer);
     if (auth.method === 'token') {
       const token = auth.token ?? process.env.VAULT_TOKEN ?? process.env.BAO_TOKEN;
-      if (!token) throw new SecretError('vault secrets backend: token auth without a token (set auth.token or VAULT_TOKEN)', '', '', 'invalid');
+      if (!token)
+        throw new SecretError(
+          'vault secrets backend: token auth without a token (set auth.token or VAULT_TOKEN)',
+          '',
+          '',
+          'invalid',
+        );
       this.client.token = token;
       registerSecretValue(token);
       const self = (await this.client.tokenLookupSelf()) as { data: { ttl: number; renewable: boolean } };
@@ -154,9 +198,19 @@ export class VaultSecretsBackend implements SecretsBackend {
       return;
     }
     const secretId = auth.secretId ?? process.env.VAULT_SECRET_ID;
-    if (!secretId) throw new SecretError('vault secrets backend: AppRole auth without a secret id (set auth.secretId or VAULT_SECRET_ID)', '', '', 'invalid');
+    if (!secretId)
+      throw new SecretError(
+        'vault secrets backend: AppRole auth without a secret id (set auth.secretId or VAULT_SECRET_ID)',
+        '',
+        '',
+        'invalid',
+      );
     registerSecretValue(secretId);
-    const res = (await this.client.approleLogin({ role_id: auth.roleId, secret_id: secretId, mount_point: auth.mount })) as {
+    const res = (await this.client.approleLogin({
+      role_id: auth.roleId,
+      secret_id: secretId,
+      mount_point: auth.mount,
+    })) as {
       auth: { client_token: string; lease_duration: number; renewable: boolean };
     };
     this.client.token = res.auth.client_token;
@@ -173,7 +227,9 @@ export class VaultSecretsBackend implements SecretsBackend {
     this.renewTimer = setTimeout(() => {
       this.client
         .tokenRenewSelf()
-        .then((r: { auth: { lease_duration: number; renewable: boolean } }) => this.scheduleRenewal(r.auth.lease_duration, r.auth.renewable))
+        .then((r: { auth: { lease_duration: number; renewable: boolean } }) =>
+          this.scheduleRenewal(r.auth.lease_duration, r.auth.renewable),
+        )
         .catch(() => {
           // Next read logs in again (AppRole) or reports the 403 (static token).
           if (this.config.auth.method === 'approle') this.auth = undefined;
