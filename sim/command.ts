@@ -38,7 +38,8 @@ export function registerSimCommand(program: Command): void {
     .option('--envelope <style>', 'QMT envelope: current | legacy | mixed', 'current')
     .option('--scenario <file>', 'YAML fault scenario (see docs/sources.md)')
     .action(async (opts) => {
-      if (!['current', 'legacy', 'mixed'].includes(opts.envelope)) throw new Error(`--envelope must be current, legacy or mixed (got ${opts.envelope})`);
+      if (!['current', 'legacy', 'mixed'].includes(opts.envelope))
+        throw new Error(`--envelope must be current, legacy or mixed (got ${opts.envelope})`);
       const o: SimulatorOptions = {
         symbols: opts.symbols,
         from: opts.from,

@@ -70,15 +70,31 @@ export function validateScenario(input: unknown, where = 'scenario'): FaultScena
   const doc = input as Record<string, unknown>;
   const rules = doc.rules ?? [];
   if (!Array.isArray(rules)) throw new Error(`${where}: \`rules\` must be a list`);
-  if (doc.seed !== undefined && !Number.isInteger(doc.seed)) throw new Error(`${where}: \`seed\` must be an integer`);
+  if (doc.seed !== undefined && !Number.isInteger(doc.seed))
+    throw new Error(`${where}: \`seed\` must be an integer`);
   rules.forEach((r: Record<string, unknown>, i: number) => {
     const at = `${where}: rules[${i}]`;
-    if (!FAULT_KINDS.includes(r?.kind as FaultKind)) throw new Error(`${at}.kind must be one of ${FAULT_KINDS.join(', ')} (got ${JSON.stringify(r?.kind)})`);
-    if (r.target !== undefined && r.target !== 'tushare' && r.target !== 'qmt') throw new Error(`${at}.target must be tushare or qmt`);
-    if (r.rate !== undefined && !(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) throw new Error(`${at}.rate must be a number in [0, 1]`);
+    if (!FAULT_KINDS.includes(r?.kind as FaultKind))
+      throw new Error(`${at}.kind must be one of ${FAULT_KINDS.join(', ')} (got ${JSON.stringify(r?.kind)})`);
+    if (r.target !== undefined && r.target !== 'tushare' && r.target !== 'qmt')
+      throw new Error(`${at}.target must be tushare or qmt`);
+    if (r.rate !== undefined && !(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1))
+      throw new Error(`${at}.rate must be a number in [0, 1]`);
     for (const k of ['after', 'count', 'ms', 'status'] as const)
-      if (r[k] !== undefined && !(typeof r[k] === 'number' && (r[k] as number) >= 0)) throw new Error(`${at}.${k} must be a non-negative number`);
-    const known = new Set(['kind', 'target', 'api', 'rate', 'after', 'count', 'window', 'ms', 'status', 'row_rate']);
+      if (r[k] !== undefined && !(typeof r[k] === 'number' && (r[k] as number) >= 0))
+        throw new Error(`${at}.${k} must be a non-negative number`);
+    const known = new Set([
+      'kind',
+      'target',
+      'api',
+      'rate',
+      'after',
+      'count',
+      'window',
+      'ms',
+      'status',
+      'row_rate',
+    ]);
     for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`${at}: unknown field \`${k}\``);
   });
   return { seed: doc.seed as number | undefined, rules: rules as FaultRule[] };
@@ -144,7 +160,13 @@ export class FaultPlan {
  * Applies row-level faults to rows (objects) in place of a copy: wrong types, missing fields,
  * bad symbols and dates, duplicated rows, missing values. `symbolKey`/`dateKey` name the fields.
  */
-export function corruptRows(rows: Record<string, unknown>[], faults: FaultRule[], plan: FaultPlan, keys: { symbol?: string; date?: string }, salt: string): Record<string, unknown>[] {
+export function corruptRows(
+  rows: Record<string, unknown>[],
+  faults: FaultRule[],
+  plan: FaultPlan,
+  keys: { symbol?: string; date?: string },
+  salt: string,
+): Record<string, unknown>[] {
   let out = rows.map((r) => ({ ...r }));
   for (const f of faults) {
     const pick = (i: number) => plan.u(salt, f.kind, i) < (f.row_rate ?? 0.1) || i === 0;
@@ -155,7 +177,10 @@ export function corruptRows(rows: Record<string, unknown>[], faults: FaultRule[]
       const r = out[i];
       if (f.kind === 'wrong_types') for (const k of numeric(r).slice(0, 2)) r[k] = `${r[k]}x`;
       if (f.kind === 'missing_values') for (const k of numeric(r).slice(1, 3)) r[k] = null;
-      if (f.kind === 'missing_fields') delete r[['close', 'open', 'vol', 'volume'].find((k) => k in r) ?? numeric(r)[0] ?? Object.keys(r)[0]];
+      if (f.kind === 'missing_fields')
+        delete r[
+          ['close', 'open', 'vol', 'volume'].find((k) => k in r) ?? numeric(r)[0] ?? Object.keys(r)[0]
+        ];
       if (f.kind === 'bad_symbol' && keys.symbol) r[keys.symbol] = 'XX9999.ZZ';
       if (f.kind === 'bad_date' && keys.date) r[keys.date] = '20241345';
     }
@@ -164,6 +189,13 @@ export function corruptRows(rows: Record<string, unknown>[], faults: FaultRule[]
 }
 
 /** Row-level fault kinds (applied to the payload's rows rather than to the whole response). */
-export const ROW_FAULTS: ReadonlySet<FaultKind> = new Set(['wrong_types', 'missing_values', 'missing_fields', 'bad_symbol', 'bad_date', 'duplicate_rows']);
+export const ROW_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'wrong_types',
+  'missing_values',
+  'missing_fields',
+  'bad_symbol',
+  'bad_date',
+  'duplicate_rows',
+]);
 
 export const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));

@@ -60,7 +60,14 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<SimHandl
   const tushareToken = o.tushareToken ?? randomBytes(24).toString('hex');
   const qmtApiKey = o.qmtApiKey ?? randomBytes(24).toString('base64url');
   const ts = createTushareServer({ market, token: tushareToken, faults: plan, points: o.points });
-  const qmt = createQmtServer({ market, apiKey: qmtApiKey, faults: plan, envelope: o.envelope, rateLimit: o.qmtRateLimit, outageStallMs: o.outageStallMs });
+  const qmt = createQmtServer({
+    market,
+    apiKey: qmtApiKey,
+    faults: plan,
+    envelope: o.envelope,
+    rateLimit: o.qmtRateLimit,
+    outageStallMs: o.outageStallMs,
+  });
   const host = o.host ?? '127.0.0.1';
   const tsPort = await listen(ts.server, o.tusharePort ?? 0, host);
   let qmtPort: number;

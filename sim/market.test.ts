@@ -80,7 +80,9 @@ describe('simulated market', () => {
         const s = m.series(i.ts_code)!;
         const pre = s.preF[t] / 100;
         const close = s.closeF[t - 1] / 100;
-        expect(Math.abs(pre - (close - (row.cash_div_tax as number)) / (1 + (row.stk_div as number)))).toBeLessThanOrEqual(0.0051);
+        expect(
+          Math.abs(pre - (close - (row.cash_div_tax as number)) / (1 + (row.stk_div as number))),
+        ).toBeLessThanOrEqual(0.0051);
         expect(s.factor[t] / s.factor[t - 1]).toBeCloseTo(close / pre, 9);
         expect(m.adjFactor(i.ts_code, prev)).not.toBeNull();
         checked++;
@@ -116,13 +118,14 @@ describe('simulated market', () => {
   it('disagrees with Tushare only a little on synthetic stocks (consistency ≥ 99%)', () => {
     let n = 0;
     let within = 0;
-    for (const i of m.instruments.filter((x) => !x.real).slice(0, 150)) for (const d of m.calendar.slice(-40)) {
-      const t = m.daily(i.ts_code, d);
-      const q = m.qmtBar(i.ts_code, d);
-      if (!t || !q) continue;
-      n++;
-      if (Math.abs((q.close as number) - (t.close as number)) / (q.close as number) <= 0.005) within++;
-    }
+    for (const i of m.instruments.filter((x) => !x.real).slice(0, 150))
+      for (const d of m.calendar.slice(-40)) {
+        const t = m.daily(i.ts_code, d);
+        const q = m.qmtBar(i.ts_code, d);
+        if (!t || !q) continue;
+        n++;
+        if (Math.abs((q.close as number) - (t.close as number)) / (q.close as number) <= 0.005) within++;
+      }
     expect(within / n).toBeGreaterThanOrEqual(0.99);
     expect(within).toBeLessThanOrEqual(n);
   });

@@ -11,7 +11,14 @@
 import { dayNumber, fromDayNumber, shanghaiMidnightMs, tradingCalendar } from './dates.ts';
 import { loadRealLayer, realTradingDays, type RealSeries } from './real.ts';
 import { hash, normal, round, stream, unit } from './rng.ts';
-import { calendarInfo, generateSeries, lowerBound, sharesOn, type CalendarInfo, type Series } from './series.ts';
+import {
+  calendarInfo,
+  generateSeries,
+  lowerBound,
+  sharesOn,
+  type CalendarInfo,
+  type Series,
+} from './series.ts';
 import { buildUniverse, type Instrument } from './universe.ts';
 
 export interface MarketOptions {
@@ -47,8 +54,17 @@ export class Market {
     this.calendar = tradingCalendar(this.from, this.to, realTradingDays(this.real));
     this.calendar.forEach((d, i) => this.dayIndex.set(d, i));
     const r = stream(hash(this.seed, 'market'));
-    this.info = calendarInfo(this.calendar, Float64Array.from(this.calendar, () => 0.011 * normal(r)));
-    this.instruments = buildUniverse({ count: o.symbols ?? 5400, seed: this.seed, from: this.from, to: this.to, real: this.real });
+    this.info = calendarInfo(
+      this.calendar,
+      Float64Array.from(this.calendar, () => 0.011 * normal(r)),
+    );
+    this.instruments = buildUniverse({
+      count: o.symbols ?? 5400,
+      seed: this.seed,
+      from: this.from,
+      to: this.to,
+      real: this.real,
+    });
     for (const i of this.instruments) this.byCode.set(i.ts_code, i);
   }
 
@@ -123,7 +139,9 @@ export class Market {
     const { s, t } = x;
     const c = s.closeF[t] / 100;
     const sh = sharesOn(s, t);
-    const ttm = s.actions.filter((a) => a.t <= t && dayNumber(d) - dayNumber(a.ex_date) < 365).reduce((acc, a) => acc + a.cash_div_tax, 0);
+    const ttm = s.actions
+      .filter((a) => a.t <= t && dayNumber(d) - dayNumber(a.ex_date) < 365)
+      .reduce((acc, a) => acc + a.cash_div_tax, 0);
     const dv = ttm > 0 ? round((ttm / c) * 100, 4) : null;
     const pos = (v: number) => (v > 0 ? round(c / v, 4) : null);
     const free = sh.float * 0.8;
@@ -157,8 +175,25 @@ export class Market {
     for (const a of s.actions) {
       const exN = dayNumber(a.ex_date);
       const year = +a.ex_date.slice(0, 4) - 1;
-      const base = { ts_code: ts, end_date: `${year}1231`, stk_div: a.stk_div, stk_bo_rate: a.stk_div || null, stk_co_rate: null, cash_div: a.cash_div_tax, cash_div_tax: a.cash_div_tax };
-      out.push({ ...base, ann_date: fromDayNumber(exN - 60), div_proc: '预案', record_date: null, ex_date: null, pay_date: null, div_listdate: null, imp_ann_date: null });
+      const base = {
+        ts_code: ts,
+        end_date: `${year}1231`,
+        stk_div: a.stk_div,
+        stk_bo_rate: a.stk_div || null,
+        stk_co_rate: null,
+        cash_div: a.cash_div_tax,
+        cash_div_tax: a.cash_div_tax,
+      };
+      out.push({
+        ...base,
+        ann_date: fromDayNumber(exN - 60),
+        div_proc: '预案',
+        record_date: null,
+        ex_date: null,
+        pay_date: null,
+        div_listdate: null,
+        imp_ann_date: null,
+      });
       out.push({
         ...base,
         ann_date: fromDayNumber(exN - 60),
@@ -196,7 +231,19 @@ export class Market {
 
   /** Tushare `stock_basic` row (status as of the simulated `today`). */
   stockBasic(i: Instrument): Row {
-    return { ts_code: i.ts_code, symbol: i.symbol, name: i.name, area: i.area, industry: i.industry, market: i.market, exchange: i.exchange, list_status: i.list_status, list_date: i.list_date, delist_date: i.delist_date, is_hs: i.real ? 'S' : 'N' };
+    return {
+      ts_code: i.ts_code,
+      symbol: i.symbol,
+      name: i.name,
+      area: i.area,
+      industry: i.industry,
+      market: i.market,
+      exchange: i.exchange,
+      list_status: i.list_status,
+      list_date: i.list_date,
+      delist_date: i.delist_date,
+      is_hs: i.real ? 'S' : 'N',
+    };
   }
 
   /**

@@ -23,12 +23,36 @@ const sim = await startSimulator({ symbols, from: '20240101', to: '20241231', se
 const tStart = performance.now() - t0;
 const secrets = async (_p: string, key: string) => (key === 'token' ? sim.tushareToken : sim.qmtApiKey);
 const ctx = testContext({ secrets });
-const rows = (es: { records: Record<string, unknown>[]; port?: string }[]) => es.filter((e) => !e.port).flatMap((e) => e.records).reduce((n, r) => n + (r.rows as unknown[]).length, 0);
+const rows = (es: { records: Record<string, unknown>[]; port?: string }[]) =>
+  es
+    .filter((e) => !e.port)
+    .flatMap((e) => e.records)
+    .reduce((n, r) => n + (r.rows as unknown[]).length, 0);
 
 const t1 = performance.now();
 const [q, t] = await Promise.all([
-  readSource(qmtAgent, { base_url: sim.qmtUrl, api_key: '${secret:kv/argus/qmt#api_key}', datasets: ['daily'], trade_date: day, symbols: 'all', batch_size: 500 }, ctx),
-  readSource(tushare, { base_url: sim.tushareUrl, token: '${secret:kv/argus/tushare#token}', datasets: ['daily', 'adj_factor', 'daily_basic'], trade_date: day }, ctx),
+  readSource(
+    qmtAgent,
+    {
+      base_url: sim.qmtUrl,
+      api_key: '${secret:kv/argus/qmt#api_key}',
+      datasets: ['daily'],
+      trade_date: day,
+      symbols: 'all',
+      batch_size: 500,
+    },
+    ctx,
+  ),
+  readSource(
+    tushare,
+    {
+      base_url: sim.tushareUrl,
+      token: '${secret:kv/argus/tushare#token}',
+      datasets: ['daily', 'adj_factor', 'daily_basic'],
+      trade_date: day,
+    },
+    ctx,
+  ),
 ]);
 const tCollect = performance.now() - t1;
 console.log(
@@ -37,7 +61,12 @@ console.log(
     day,
     simulator_start_ms: Math.round(tStart),
     collect_ms: Math.round(tCollect),
-    qmt: { records: q.filter((e) => !e.port).reduce((n, e) => n + e.records.length, 0), rows: rows(q), requests: sim.stats.qmt.requests, rejected: sim.stats.qmt.rejected },
+    qmt: {
+      records: q.filter((e) => !e.port).reduce((n, e) => n + e.records.length, 0),
+      rows: rows(q),
+      requests: sim.stats.qmt.requests,
+      rejected: sim.stats.qmt.rejected,
+    },
     tushare: { rows: rows(t), requests: sim.stats.tushare.requests },
     errors: [...q, ...t].filter((e) => e.port === 'error').length,
   }),

@@ -61,7 +61,9 @@ let cache: Map<string, RealSeries> | undefined;
 export function loadRealLayer(dir = process.env.ARGUS_REAL_DATA ?? REAL_DATA_DIR): Map<string, RealSeries> {
   if (cache && dir === (process.env.ARGUS_REAL_DATA ?? REAL_DATA_DIR)) return cache;
   const out = new Map<string, RealSeries>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const [header, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
     const cols = header.split(',');
     const rows = lines
@@ -74,7 +76,13 @@ export function loadRealLayer(dir = process.env.ARGUS_REAL_DATA ?? REAL_DATA_DIR
       .sort((a, b) => (a.trade_date < b.trade_date ? -1 : 1));
     const ts = rows[0].ts_code;
     const meta = META[ts] ?? { name: ts, industry: '未知', list_date: rows[0].trade_date };
-    out.set(ts, { ts_code: ts, ...meta, dates: rows.map((r) => r.trade_date), rows, factor: deriveFactors(rows, meta.anchor ?? 1) });
+    out.set(ts, {
+      ts_code: ts,
+      ...meta,
+      dates: rows.map((r) => r.trade_date),
+      rows,
+      factor: deriveFactors(rows, meta.anchor ?? 1),
+    });
   }
   cache = out;
   return out;
@@ -84,7 +92,10 @@ export function loadRealLayer(dir = process.env.ARGUS_REAL_DATA ?? REAL_DATA_DIR
  * Cumulative factors from the price path: steps by close(T-1)/pre_close(T) whenever the exchange's
  * reference price differs from the previous close (an ex-rights/ex-dividend day).
  */
-export function deriveFactors(rows: readonly { close: number; pre_close: number }[], anchor: number): number[] {
+export function deriveFactors(
+  rows: readonly { close: number; pre_close: number }[],
+  anchor: number,
+): number[] {
   const f: number[] = [];
   let cur = anchor;
   rows.forEach((r, i) => {

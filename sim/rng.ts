@@ -56,5 +56,5 @@ export function normal(r: () => number): number {
 /** Rounds half away from zero to `d` decimals, with an epsilon so 2.675 → 2.68 as exchanges quote. */
 export function round(x: number, d: number): number {
   const f = 10 ** d;
-  return Math.sign(x) * Math.round(Math.abs(x) * f + 1e-9) / f;
+  return (Math.sign(x) * Math.round(Math.abs(x) * f + 1e-9)) / f;
 }

@@ -94,9 +94,34 @@ export function sharesOn(s: Series, t: number): { total: number; float: number }
   return { total, float };
 }
 
-const ORGS = ['中信证券', '华泰证券', '国泰君安', '招商证券', '海通证券', '广发证券', '中金公司', '申万宏源', '兴业证券', '东吴证券', '天风证券', '国信证券', '开源证券', '民生证券', '浙商证券'];
+const ORGS = [
+  '中信证券',
+  '华泰证券',
+  '国泰君安',
+  '招商证券',
+  '海通证券',
+  '广发证券',
+  '中金公司',
+  '申万宏源',
+  '兴业证券',
+  '东吴证券',
+  '天风证券',
+  '国信证券',
+  '开源证券',
+  '民生证券',
+  '浙商证券',
+];
 const AUTHORS = ['王磊', '李娜', '张伟', '刘洋', '陈静', '杨帆', '赵强', '黄敏', '周杰', '吴昊'];
-const RATINGS: [string, number][] = [['买入', 0.55], ['增持', 0.25], ['推荐', 0.05], ['强烈推荐', 0.03], ['中性', 0.08], ['跑赢行业', 0.02], ['减持', 0.015], ['卖出', 0.005]];
+const RATINGS: [string, number][] = [
+  ['买入', 0.55],
+  ['增持', 0.25],
+  ['推荐', 0.05],
+  ['强烈推荐', 0.03],
+  ['中性', 0.08],
+  ['跑赢行业', 0.02],
+  ['减持', 0.015],
+  ['卖出', 0.005],
+];
 
 function pickRating(u: number): string {
   for (const [r, p] of RATINGS) if ((u -= p) < 0) return r;
@@ -112,7 +137,12 @@ function clamp(x: number, down: number, up: number): number {
 /**
  * Generates the series of `inst` over `calendar`. `market[t]` is the common market return of day t.
  */
-export function generateSeries(inst: Instrument, info: CalendarInfo, seed: number, real?: RealSeries): Series {
+export function generateSeries(
+  inst: Instrument,
+  info: CalendarInfo,
+  seed: number,
+  real?: RealSeries,
+): Series {
   const { calendar, market } = info;
   const n = calendar.length;
   const r = stream(hash(seed, 'path', inst.ts_code));
@@ -155,7 +185,7 @@ export function generateSeries(inst: Instrument, info: CalendarInfo, seed: numbe
 
   const sigma = 0.012 + r() * 0.022;
   const beta = 0.6 + r() * 0.8;
-  let price = Math.min(1800, Math.max(2.5, Math.exp(Math.log(14) + 0.8 * normal(r))));
+  const price = Math.min(1800, Math.max(2.5, Math.exp(Math.log(14) + 0.8 * normal(r))));
   let factor = inst.list_date >= calendar[0] ? 1 : round(1 + r() * r() * 12, 3);
   const total = round(Math.min(3e6, Math.max(3000, Math.exp(Math.log(60000) + 1.1 * normal(r)))), 2);
   const free = round(total * (0.3 + 0.7 * r()), 2);
@@ -193,7 +223,10 @@ export function generateSeries(inst: Instrument, info: CalendarInfo, seed: numbe
   if (real) factor = real.factor[Math.min(realIdx, real.factor.length - 1)];
   for (let t = s.start; t < s.end; t++) {
     const d = calendar[t];
-    const rr = real && realIdx < real.rows.length && real.rows[realIdx].trade_date === d ? real.rows[realIdx++] : undefined;
+    const rr =
+      real && realIdx < real.rows.length && real.rows[realIdx].trade_date === d
+        ? real.rows[realIdx++]
+        : undefined;
     if (real && !rr && realIdx < real.rows.length) susp[t] = 1; // a calendar day the real stock did not trade
     let pre = prevClose;
     if (rr) {

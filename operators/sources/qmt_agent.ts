@@ -43,34 +43,94 @@ const date = { type: 'string', pattern: '^\\d{8}$' };
 export default defineOperator<Config>({
   type: 'qmt_agent',
   role: 'source',
-  description: 'Collects miniQMT daily bars and reference data from the QMT data agent (batched, rate-limit aware) into source-neutral raw records.',
+  description:
+    'Collects miniQMT daily bars and reference data from the QMT data agent (batched, rate-limit aware) into source-neutral raw records.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['base_url', 'api_key'],
     properties: {
-      base_url: { type: 'string', pattern: '^https?://', description: 'Agent base URL, e.g. http://10.0.0.5:8000.' },
-      api_key: { type: 'string', description: 'Secret reference, e.g. ${secret:kv/argus/qmt#api_key}. Revealed per call, never logged.' },
-      datasets: { type: 'array', items: { enum: [...DATASETS] }, minItems: 1, uniqueItems: true, default: ['daily'] },
+      base_url: {
+        type: 'string',
+        pattern: '^https?://',
+        description: 'Agent base URL, e.g. http://10.0.0.5:8000.',
+      },
+      api_key: {
+        type: 'string',
+        description:
+          'Secret reference, e.g. ${secret:kv/argus/qmt#api_key}. Revealed per call, never logged.',
+      },
+      datasets: {
+        type: 'array',
+        items: { enum: [...DATASETS] },
+        minItems: 1,
+        uniqueItems: true,
+        default: ['daily'],
+      },
       dataset: { enum: [...DATASETS] },
       trade_date: date,
       start_date: date,
       end_date: date,
-      symbols: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'string', pattern: '^[03468]\\d{5}\\.(SH|SZ|BJ)$' }, minItems: 1 }], default: 'all' },
+      symbols: {
+        oneOf: [
+          { const: 'all' },
+          { type: 'array', items: { type: 'string', pattern: '^[03468]\\d{5}\\.(SH|SZ|BJ)$' }, minItems: 1 },
+        ],
+        default: 'all',
+      },
       sector: { type: 'string', default: '沪深京A股' },
       market: { enum: ['SH', 'SZ', 'BJ'], default: 'SH' },
-      batch_size: { type: 'integer', minimum: 1, maximum: 1000, default: 500, description: 'Symbols per hist_kline request.' },
+      batch_size: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+        default: 500,
+        description: 'Symbols per hist_kline request.',
+      },
       timeout_ms: { type: 'integer', minimum: 100, default: 20000 },
       retry_delays_ms: { type: 'array', items: { type: 'integer', minimum: 0 }, default: [1000, 2000, 4000] },
-      rejection_wait_ms: { type: 'integer', minimum: 0, default: 61000, description: 'Wait before concluding a bare-500 rejection is an auth failure.' },
-      rate_limit: { type: 'object', additionalProperties: false, properties: { per_minute: { type: 'integer', minimum: 1, default: 20 }, per_hour: { type: 'integer', minimum: 1, default: 300 }, window_ms: { type: 'integer', minimum: 100, default: 60000, description: 'Length of the per-minute window (change only for tests).' } } },
+      rejection_wait_ms: {
+        type: 'integer',
+        minimum: 0,
+        default: 61000,
+        description: 'Wait before concluding a bare-500 rejection is an auth failure.',
+      },
+      rate_limit: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          per_minute: { type: 'integer', minimum: 1, default: 20 },
+          per_hour: { type: 'integer', minimum: 1, default: 300 },
+          window_ms: {
+            type: 'integer',
+            minimum: 100,
+            default: 60000,
+            description: 'Length of the per-minute window (change only for tests).',
+          },
+        },
+      },
     },
   },
   examples: [
     {
       title: 'Whole market daily bars for one day',
-      config: { base_url: '${env:QMT_AGENT_URL}', api_key: '${secret:kv/argus/qmt#api_key}', datasets: ['daily'], trade_date: '20241231', symbols: 'all' },
-      output: [{ source: 'qmt', dataset: 'daily', symbol: '600519.SH', params: { symbol: '600519.SH', start_date: '20241231', end_date: '20241231', frequency: '1d' }, fetched_at: '2025-01-01T08:00:00.000Z', rows: [{ date: '20241231', open: 1525.4, close: 1524, volume: 39354, amount: 6033540366 }] }],
+      config: {
+        base_url: '${env:QMT_AGENT_URL}',
+        api_key: '${secret:kv/argus/qmt#api_key}',
+        datasets: ['daily'],
+        trade_date: '20241231',
+        symbols: 'all',
+      },
+      output: [
+        {
+          source: 'qmt',
+          dataset: 'daily',
+          symbol: '600519.SH',
+          params: { symbol: '600519.SH', start_date: '20241231', end_date: '20241231', frequency: '1d' },
+          fetched_at: '2025-01-01T08:00:00.000Z',
+          rows: [{ date: '20241231', open: 1525.4, close: 1524, volume: 39354, amount: 6033540366 }],
+        },
+      ],
     },
   ],
   create(config, ctx) {
@@ -90,22 +150,51 @@ export default defineOperator<Config>({
           timeoutMs: config.timeout_ms,
           retryDelaysMs: config.retry_delays_ms,
           rejectionWaitMs: config.rejection_wait_ms,
-          rateLimit: { perMinute: config.rate_limit?.per_minute, perHour: config.rate_limit?.per_hour, windowMs: config.rate_limit?.window_ms },
-          onEvent: (e) => ctx.logger[e.type === 'fatal' ? 'error' : 'debug']({ event: e.type, endpoint: e.endpoint }, e.message),
+          rateLimit: {
+            perMinute: config.rate_limit?.per_minute,
+            perHour: config.rate_limit?.per_hour,
+            windowMs: config.rate_limit?.window_ms,
+          },
+          onEvent: (e) =>
+            ctx.logger[e.type === 'fatal' ? 'error' : 'debug'](
+              { event: e.type, endpoint: e.endpoint },
+              e.message,
+            ),
         });
       },
       async *read(signal): AsyncIterable<Emission> {
         const qmt = client!;
-        const base = (dataset: string, symbol: string | null, params: Rec) => ({ source: 'qmt' as const, dataset, symbol, params });
+        const base = (dataset: string, symbol: string | null, params: Rec) => ({
+          source: 'qmt' as const,
+          dataset,
+          symbol,
+          params,
+        });
         const fail = (err: unknown, b: Rec): Emission => {
           // An agent that stays down, or a rejected key, ends the read (failover); the rest is per request.
           if (!(err instanceof QmtError) || err.fatal || err.retryable) throw err;
-          return { port: 'error', records: [deadLetter(ctx.node, err.message, { ...b, fetched_at: new Date().toISOString() }, { kind: err.kind, status: err.status ?? null })] };
+          return {
+            port: 'error',
+            records: [
+              deadLetter(
+                ctx.node,
+                err.message,
+                { ...b, fetched_at: new Date().toISOString() },
+                { kind: err.kind, status: err.status ?? null },
+              ),
+            ],
+          };
         };
-        let universe: string[] | undefined = config.symbols === 'all' || !config.symbols ? undefined : config.symbols;
+        let universe: string[] | undefined =
+          config.symbols === 'all' || !config.symbols ? undefined : config.symbols;
         const listSymbols = async () => {
           const res = await qmt.stockList(config.sector ?? '沪深京A股', signal);
-          if (!Array.isArray(res.data)) throw new QmtError('malformed', 'stock_list_in_sector', `expected a list of symbols, got ${typeof res.data}`);
+          if (!Array.isArray(res.data))
+            throw new QmtError(
+              'malformed',
+              'stock_list_in_sector',
+              `expected a list of symbols, got ${typeof res.data}`,
+            );
           const good = res.data.filter((s): s is string => typeof s === 'string' && QMT_SYMBOL.test(s));
           return { res, good, bad: res.data.filter((s) => !(typeof s === 'string' && QMT_SYMBOL.test(s))) };
         };
@@ -116,8 +205,30 @@ export default defineOperator<Config>({
             try {
               const { res, good, bad } = await listSymbols();
               universe ??= good;
-              if (ds === 'stock_list') yield { records: [rawRecord('qmt', 'stock_list', null, params, res.fetchedAt, good.map((symbol) => ({ symbol })))] };
-              if (bad.length) yield { port: 'error', records: bad.map((s) => deadLetter(ctx.node, `invalid symbol ${JSON.stringify(s)} in stock list`, { ...base('stock_list', null, params), fetched_at: res.fetchedAt, rows: [{ symbol: s }] })) };
+              if (ds === 'stock_list')
+                yield {
+                  records: [
+                    rawRecord(
+                      'qmt',
+                      'stock_list',
+                      null,
+                      params,
+                      res.fetchedAt,
+                      good.map((symbol) => ({ symbol })),
+                    ),
+                  ],
+                };
+              if (bad.length)
+                yield {
+                  port: 'error',
+                  records: bad.map((s) =>
+                    deadLetter(ctx.node, `invalid symbol ${JSON.stringify(s)} in stock list`, {
+                      ...base('stock_list', null, params),
+                      fetched_at: res.fetchedAt,
+                      rows: [{ symbol: s }],
+                    }),
+                  ),
+                };
             } catch (err) {
               yield fail(err, base('stock_list', null, params));
               continue;
@@ -130,8 +241,29 @@ export default defineOperator<Config>({
               const res = await qmt.tradingDates(params.market, start, end, signal);
               const list = Array.isArray(res.data) ? res.data : [];
               const ok = list.filter((d) => typeof d === 'string' && /^\d{8}$/.test(d));
-              yield { records: [rawRecord('qmt', 'trading_dates', null, params, res.fetchedAt, ok.map((date) => ({ date })))] };
-              if (!Array.isArray(res.data) || ok.length !== list.length) yield { port: 'error', records: [deadLetter(ctx.node, 'trading dates: expected a list of YYYYMMDD strings', { ...base('trading_dates', null, params), fetched_at: res.fetchedAt, rows: [{ data: res.data as unknown }] })] };
+              yield {
+                records: [
+                  rawRecord(
+                    'qmt',
+                    'trading_dates',
+                    null,
+                    params,
+                    res.fetchedAt,
+                    ok.map((date) => ({ date })),
+                  ),
+                ],
+              };
+              if (!Array.isArray(res.data) || ok.length !== list.length)
+                yield {
+                  port: 'error',
+                  records: [
+                    deadLetter(ctx.node, 'trading dates: expected a list of YYYYMMDD strings', {
+                      ...base('trading_dates', null, params),
+                      fetched_at: res.fetchedAt,
+                      rows: [{ data: res.data as unknown }],
+                    }),
+                  ],
+                };
             } catch (err) {
               yield fail(err, base('trading_dates', null, params));
             }
@@ -143,12 +275,20 @@ export default defineOperator<Config>({
             for (let i = 0; i < symbols.length; i += size) {
               if (signal.aborted) return;
               const batch = symbols.slice(i, i + size);
-              const reqParams = { symbols: batch.join(','), start_date: start, end_date: end, frequency: '1d' };
+              const reqParams = {
+                symbols: batch.join(','),
+                start_date: start,
+                end_date: end,
+                frequency: '1d',
+              };
               try {
                 const res = await qmt.histKline(batch, start, end, signal);
                 yield* dailyRecords(ctx.node, res.data, batch, start, end, res.fetchedAt);
               } catch (err) {
-                yield fail(err, base('daily', null, { ...reqParams, symbols: `${batch.length} symbols from ${batch[0]}` }));
+                yield fail(
+                  err,
+                  base('daily', null, { ...reqParams, symbols: `${batch.length} symbols from ${batch[0]}` }),
+                );
               }
             }
           }
@@ -157,8 +297,19 @@ export default defineOperator<Config>({
               if (signal.aborted) return;
               try {
                 const res = await qmt.instrumentDetail(s, signal);
-                if (!res.data || typeof res.data !== 'object' || Array.isArray(res.data)) throw new QmtError('agent', 'instrument_detail', `expected an object for ${s}`, undefined, false);
-                yield { records: [rawRecord('qmt', 'instrument_detail', s, { symbol: s }, res.fetchedAt, [res.data as Rec])] };
+                if (!res.data || typeof res.data !== 'object' || Array.isArray(res.data))
+                  throw new QmtError(
+                    'agent',
+                    'instrument_detail',
+                    `expected an object for ${s}`,
+                    undefined,
+                    false,
+                  );
+                yield {
+                  records: [
+                    rawRecord('qmt', 'instrument_detail', s, { symbol: s }, res.fetchedAt, [res.data as Rec]),
+                  ],
+                };
               } catch (err) {
                 yield fail(err, base('instrument_detail', s, { symbol: s }));
               }
@@ -171,8 +322,22 @@ export default defineOperator<Config>({
               const params = { symbols: batch.join(',') };
               try {
                 const res = await qmt.latestMarketData(batch, signal);
-                const data = (res.data && typeof res.data === 'object' ? res.data : {}) as Record<string, Rec>;
-                yield { records: [rawRecord('qmt', 'latest', null, params, res.fetchedAt, Object.entries(data).map(([symbol, q]) => ({ symbol, ...q })))] };
+                const data = (res.data && typeof res.data === 'object' ? res.data : {}) as Record<
+                  string,
+                  Rec
+                >;
+                yield {
+                  records: [
+                    rawRecord(
+                      'qmt',
+                      'latest',
+                      null,
+                      params,
+                      res.fetchedAt,
+                      Object.entries(data).map(([symbol, q]) => ({ symbol, ...q })),
+                    ),
+                  ],
+                };
               } catch (err) {
                 yield fail(err, base('latest', null, params));
               }
@@ -188,29 +353,85 @@ export default defineOperator<Config>({
 });
 
 /** Splits a batched hist_kline answer into per-symbol records; odd keys, bad rows and absent symbols go to `error`. */
-function* dailyRecords(node: string, data: unknown, batch: readonly string[], start: string, end: string, fetchedAt: string): Iterable<Emission> {
+function* dailyRecords(
+  node: string,
+  data: unknown,
+  batch: readonly string[],
+  start: string,
+  end: string,
+  fetchedAt: string,
+): Iterable<Emission> {
   const params = (symbol: string) => ({ symbol, start_date: start, end_date: end, frequency: '1d' });
   const errors: Rec[] = [];
   const records: Rec[] = [];
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    errors.push(deadLetter(node, `hist_kline: expected an object of symbol → bars for a batched request, got ${Array.isArray(data) ? 'a list' : typeof data}`, { source: 'qmt', dataset: 'daily', symbol: null, params: { symbols: batch.join(','), start_date: start, end_date: end }, fetched_at: fetchedAt }));
+    errors.push(
+      deadLetter(
+        node,
+        `hist_kline: expected an object of symbol → bars for a batched request, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+        {
+          source: 'qmt',
+          dataset: 'daily',
+          symbol: null,
+          params: { symbols: batch.join(','), start_date: start, end_date: end },
+          fetched_at: fetchedAt,
+        },
+      ),
+    );
   } else {
     const wanted = new Set(batch);
     const got = data as Record<string, unknown>;
     for (const [symbol, bars] of Object.entries(got)) {
       if (!wanted.has(symbol)) {
-        errors.push(deadLetter(node, `hist_kline: unexpected symbol ${JSON.stringify(symbol)} in the answer`, { source: 'qmt', dataset: 'daily', symbol: null, params: { start_date: start, end_date: end }, fetched_at: fetchedAt, rows: Array.isArray(bars) ? bars : [] }));
+        errors.push(
+          deadLetter(node, `hist_kline: unexpected symbol ${JSON.stringify(symbol)} in the answer`, {
+            source: 'qmt',
+            dataset: 'daily',
+            symbol: null,
+            params: { start_date: start, end_date: end },
+            fetched_at: fetchedAt,
+            rows: Array.isArray(bars) ? bars : [],
+          }),
+        );
         continue;
       }
       if (!Array.isArray(bars)) {
-        errors.push(deadLetter(node, `hist_kline: bars of ${symbol} are not a list`, { source: 'qmt', dataset: 'daily', symbol, params: params(symbol), fetched_at: fetchedAt }));
+        errors.push(
+          deadLetter(node, `hist_kline: bars of ${symbol} are not a list`, {
+            source: 'qmt',
+            dataset: 'daily',
+            symbol,
+            params: params(symbol),
+            fetched_at: fetchedAt,
+          }),
+        );
         continue;
       }
       const { good, bad } = validateRows(bars as Record<string, unknown>[], QMT_BAR);
       records.push(rawRecord('qmt', 'daily', symbol, params(symbol), fetchedAt, good));
-      for (const b of bad) errors.push(deadLetter(node, b.reason, { source: 'qmt', dataset: 'daily', symbol, params: params(symbol), fetched_at: fetchedAt, rows: [b.row] }));
+      for (const b of bad)
+        errors.push(
+          deadLetter(node, b.reason, {
+            source: 'qmt',
+            dataset: 'daily',
+            symbol,
+            params: params(symbol),
+            fetched_at: fetchedAt,
+            rows: [b.row],
+          }),
+        );
     }
-    for (const s of batch) if (!(s in got)) errors.push(deadLetter(node, `hist_kline: requested symbol ${s} is missing from the answer`, { source: 'qmt', dataset: 'daily', symbol: s, params: params(s), fetched_at: fetchedAt }));
+    for (const s of batch)
+      if (!(s in got))
+        errors.push(
+          deadLetter(node, `hist_kline: requested symbol ${s} is missing from the answer`, {
+            source: 'qmt',
+            dataset: 'daily',
+            symbol: s,
+            params: params(s),
+            fetched_at: fetchedAt,
+          }),
+        );
   }
   if (records.length) yield { records, meta: { dataset: 'daily' } };
   if (errors.length) yield { port: 'error', records: errors };

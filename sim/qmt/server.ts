@@ -71,8 +71,16 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
-    if (path === '/health') return json(res, 200, { status: 'healthy', service: 'argus-qmt-agent', version: '1.0.0', timestamp: localIso() });
-    const endpoint = path.startsWith('/api/v1/instrument_detail/') ? 'instrument_detail' : path.replace('/api/v1/', '');
+    if (path === '/health')
+      return json(res, 200, {
+        status: 'healthy',
+        service: 'argus-qmt-agent',
+        version: '1.0.0',
+        timestamp: localIso(),
+      });
+    const endpoint = path.startsWith('/api/v1/instrument_detail/')
+      ? 'instrument_detail'
+      : path.replace('/api/v1/', '');
     stats.requests++;
     stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
     const faults = o.faults.decide('qmt', endpoint);
@@ -80,7 +88,10 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
     for (const f of faults) if (f.kind === 'latency') await sleep(f.ms ?? 200);
 
     // Middleware: auth, then the per-IP sliding window. Both fail as a bare 500 (the agent raises).
-    const key = bearer(req.headers.authorization) ?? header(req.headers['x-api-key']) ?? url.searchParams.get('api_key');
+    const key =
+      bearer(req.headers.authorization) ??
+      header(req.headers['x-api-key']) ??
+      url.searchParams.get('api_key');
     if (key !== o.apiKey || fault('invalid_token')) return reject(res);
     const ip = req.socket.remoteAddress ?? '?';
     const now = Date.now();
@@ -106,13 +117,16 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
       await sleep(fault('outage')!.ms ?? o.outageStallMs ?? 15_000);
       return json(res, 500, { detail: 'Internal server error' });
     }
-    const legacy = o.envelope === 'legacy' || (o.envelope === 'mixed' && o.faults.u('envelope', stats.requests) < 0.5);
+    const legacy =
+      o.envelope === 'legacy' || (o.envelope === 'mixed' && o.faults.u('envelope', stats.requests) < 0.5);
     try {
       if (fault('legacy_error')) throw new HttpError(500, 'xtdata call failed: QMT not connected');
       let data = route(endpoint, path, url.searchParams);
       const rowFaults = faults.filter((f) => ROW_FAULTS.has(f.kind));
       if (rowFaults.length) data = corruptData(data, rowFaults, o.faults, String(stats.requests));
-      const body = legacy ? { success: true, data } : { success: true, code: 200, message: 'Success', data, timestamp: localIso() };
+      const body = legacy
+        ? { success: true, data }
+        : { success: true, code: 200, message: 'Success', data, timestamp: localIso() };
       let text = JSON.stringify(body);
       if (fault('truncated_json')) text = text.slice(0, Math.max(10, Math.floor(text.length / 2)));
       return send(res, 200, 'application/json', text);
@@ -121,7 +135,13 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
       if (legacy || fault('legacy_error')) {
         // Older agents answer errors with HTTP 200 and success:false, in one of two shapes.
         const msg = typeof err.detail === 'string' ? err.detail : JSON.stringify(err.detail);
-        return json(res, 200, o.faults.u('legacy-shape', stats.requests) < 0.5 ? { success: false, error: msg } : { success: false, message: msg, status: err.status });
+        return json(
+          res,
+          200,
+          o.faults.u('legacy-shape', stats.requests) < 0.5
+            ? { success: false, error: msg }
+            : { success: false, message: msg, status: err.status },
+        );
       }
       return json(res, err.status, { detail: err.detail });
     }
@@ -143,11 +163,18 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
         const days = m.days(start, end);
         const one = q.get('symbol');
         const many = q.get('symbols');
-        if (!one && !many) throw new HttpError(422, [{ loc: ['query', 'symbol'], msg: 'field required', type: 'value_error.missing' }]);
+        if (!one && !many)
+          throw new HttpError(422, [
+            { loc: ['query', 'symbol'], msg: 'field required', type: 'value_error.missing' },
+          ]);
         const bars = (ts: string) => days.map((d) => m.qmtBar(ts, d)).filter((r): r is Row => r !== null);
         if (one) return bars(symbol(one));
-        const list = many!.split(',').map((s) => s.trim()).filter(Boolean);
-        if (list.length > (o.maxBatch ?? 1000)) throw new HttpError(400, `Too many symbols: ${list.length} > ${o.maxBatch ?? 1000}`);
+        const list = many!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (list.length > (o.maxBatch ?? 1000))
+          throw new HttpError(400, `Too many symbols: ${list.length} > ${o.maxBatch ?? 1000}`);
         const out: Record<string, Row[]> = {};
         for (const s of list) out[symbol(s)] = bars(s);
         return out;
@@ -161,7 +188,9 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
         const name = q.get('sector_name') ?? '沪深A股';
         const pred = SECTORS[name];
         if (!pred) throw new HttpError(404, `Sector not found: ${name}`);
-        return m.instruments.filter((i) => i.list_status === 'L' && i.list_date <= m.today && pred(i.ts_code)).map((i) => i.ts_code);
+        return m.instruments
+          .filter((i) => i.list_status === 'L' && i.list_date <= m.today && pred(i.ts_code))
+          .map((i) => i.ts_code);
       }
       case 'instrument_detail': {
         const ts = symbol(decodeURIComponent(path.slice('/api/v1/instrument_detail/'.length)));
@@ -185,13 +214,28 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
         };
       }
       case 'latest_market_data': {
-        const list = (q.get('symbols') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-        if (list.length === 0) throw new HttpError(422, [{ loc: ['query', 'symbols'], msg: 'field required', type: 'value_error.missing' }]);
+        const list = (q.get('symbols') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (list.length === 0)
+          throw new HttpError(422, [
+            { loc: ['query', 'symbols'], msg: 'field required', type: 'value_error.missing' },
+          ]);
         const out: Record<string, unknown> = {};
         for (const s of list) {
           const bar = m.qmtBar(symbol(s), m.today);
           if (!bar) continue;
-          out[s] = { time: shanghaiMidnightMs(m.today) + 15 * 3_600_000, lastPrice: bar.close, open: bar.open, high: bar.high, low: bar.low, lastClose: bar.preClose, volume: bar.volume, amount: bar.amount };
+          out[s] = {
+            time: shanghaiMidnightMs(m.today) + 15 * 3_600_000,
+            lastPrice: bar.close,
+            open: bar.open,
+            high: bar.high,
+            low: bar.low,
+            lastClose: bar.preClose,
+            volume: bar.volume,
+            amount: bar.amount,
+          };
         }
         return out;
       }
@@ -211,19 +255,25 @@ function symbol(s: string): string {
 function date(q: URLSearchParams, k: string, dflt: string): string {
   const v = q.get(k);
   if (v === null || v === '') return dflt;
-  if (!isDate(v)) throw new HttpError(422, [{ loc: ['query', k], msg: `invalid date ${v}, expected YYYYMMDD`, type: 'value_error' }]);
+  if (!isDate(v))
+    throw new HttpError(422, [
+      { loc: ['query', k], msg: `invalid date ${v}, expected YYYYMMDD`, type: 'value_error' },
+    ]);
   return v;
 }
 
 /** Row-level faults on a hist_kline-like payload (array of bars or a map of symbol → bars). */
 function corruptData(data: unknown, faults: FaultRule[], plan: FaultPlan, salt: string): unknown {
-  if (Array.isArray(data) && data.every((r) => r && typeof r === 'object')) return corruptRows(data as Row[], faults, plan, { date: 'date' }, salt);
+  if (Array.isArray(data) && data.every((r) => r && typeof r === 'object'))
+    return corruptRows(data as Row[], faults, plan, { date: 'date' }, salt);
   if (data && typeof data === 'object' && !Array.isArray(data)) {
     const entries = Object.entries(data as Record<string, unknown>);
     const out: Record<string, unknown> = {};
     entries.forEach(([k, v], i) => {
       const badKey = i === 0 && faults.some((f) => f.kind === 'bad_symbol') ? 'XX9999.ZZ' : k;
-      out[badKey] = Array.isArray(v) ? corruptRows(v as Row[], faults, plan, { date: 'date' }, `${salt}:${k}`) : v;
+      out[badKey] = Array.isArray(v)
+        ? corruptRows(v as Row[], faults, plan, { date: 'date' }, `${salt}:${k}`)
+        : v;
     });
     return out;
   }

@@ -29,31 +29,65 @@ export interface ApiDef {
 }
 
 function checkDates(p: Params, ...keys: string[]): void {
-  for (const k of keys) if (p[k] !== undefined && !isDate(p[k]!)) throw new TushareApiError(-2001, `参数错误：${k} 格式应为 YYYYMMDD，收到 ${p[k]}`);
+  for (const k of keys)
+    if (p[k] !== undefined && !isDate(p[k]!))
+      throw new TushareApiError(-2001, `参数错误：${k} 格式应为 YYYYMMDD，收到 ${p[k]}`);
 }
 
-const codes = (m: Market, p: Params) => (p.ts_code ? p.ts_code.split(',').map((s) => s.trim()).filter(Boolean) : m.instruments.map((i) => i.ts_code));
+const codes = (m: Market, p: Params) =>
+  p.ts_code
+    ? p.ts_code
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : m.instruments.map((i) => i.ts_code);
 
 /** Per (day, code) generator for daily-like APIs: by trade_date (whole market) or code list + range. */
 function perDay(get: (m: Market, ts: string, d: string) => Row | null) {
   return (m: Market, p: Params): Row[] => {
     checkDates(p, 'trade_date', 'start_date', 'end_date');
-    if (!p.ts_code && !p.trade_date) throw new TushareApiError(-2001, '参数错误：ts_code 和 trade_date 至少输入一个');
+    if (!p.ts_code && !p.trade_date)
+      throw new TushareApiError(-2001, '参数错误：ts_code 和 trade_date 至少输入一个');
     const days = p.trade_date ? [p.trade_date] : m.days(p.start_date ?? '19900101', p.end_date ?? '20991231');
     const list = codes(m, p);
     const out: Row[] = [];
-    for (let i = days.length - 1; i >= 0; i--) for (const ts of list) {
-      const r = get(m, ts, days[i]);
-      if (r) out.push(r);
-    }
+    for (let i = days.length - 1; i >= 0; i--)
+      for (const ts of list) {
+        const r = get(m, ts, days[i]);
+        if (r) out.push(r);
+      }
     return out;
   };
 }
 
 export const APIS: Record<string, ApiDef> = {
   daily: {
-    fields: ['ts_code', 'trade_date', 'open', 'high', 'low', 'close', 'pre_close', 'change', 'pct_chg', 'vol', 'amount'],
-    defaultFields: ['ts_code', 'trade_date', 'open', 'high', 'low', 'close', 'pre_close', 'change', 'pct_chg', 'vol', 'amount'],
+    fields: [
+      'ts_code',
+      'trade_date',
+      'open',
+      'high',
+      'low',
+      'close',
+      'pre_close',
+      'change',
+      'pct_chg',
+      'vol',
+      'amount',
+    ],
+    defaultFields: [
+      'ts_code',
+      'trade_date',
+      'open',
+      'high',
+      'low',
+      'close',
+      'pre_close',
+      'change',
+      'pct_chg',
+      'vol',
+      'amount',
+    ],
     cap: 6000,
     rows: perDay((m, ts, d) => m.daily(ts, d)),
   },
@@ -64,34 +98,127 @@ export const APIS: Record<string, ApiDef> = {
     rows: perDay((m, ts, d) => m.adjFactor(ts, d)),
   },
   daily_basic: {
-    fields: ['ts_code', 'trade_date', 'close', 'turnover_rate', 'turnover_rate_f', 'volume_ratio', 'pe', 'pe_ttm', 'pb', 'ps', 'ps_ttm', 'dv_ratio', 'dv_ttm', 'total_share', 'float_share', 'free_share', 'total_mv', 'circ_mv'],
-    defaultFields: ['ts_code', 'trade_date', 'close', 'turnover_rate', 'turnover_rate_f', 'volume_ratio', 'pe', 'pe_ttm', 'pb', 'ps', 'ps_ttm', 'dv_ratio', 'dv_ttm', 'total_share', 'float_share', 'free_share', 'total_mv', 'circ_mv'],
+    fields: [
+      'ts_code',
+      'trade_date',
+      'close',
+      'turnover_rate',
+      'turnover_rate_f',
+      'volume_ratio',
+      'pe',
+      'pe_ttm',
+      'pb',
+      'ps',
+      'ps_ttm',
+      'dv_ratio',
+      'dv_ttm',
+      'total_share',
+      'float_share',
+      'free_share',
+      'total_mv',
+      'circ_mv',
+    ],
+    defaultFields: [
+      'ts_code',
+      'trade_date',
+      'close',
+      'turnover_rate',
+      'turnover_rate_f',
+      'volume_ratio',
+      'pe',
+      'pe_ttm',
+      'pb',
+      'ps',
+      'ps_ttm',
+      'dv_ratio',
+      'dv_ttm',
+      'total_share',
+      'float_share',
+      'free_share',
+      'total_mv',
+      'circ_mv',
+    ],
     cap: 6000,
     minPoints: 2000,
     rows: perDay((m, ts, d) => m.dailyBasic(ts, d)),
   },
   dividend: {
-    fields: ['ts_code', 'end_date', 'ann_date', 'div_proc', 'stk_div', 'stk_bo_rate', 'stk_co_rate', 'cash_div', 'cash_div_tax', 'record_date', 'ex_date', 'pay_date', 'div_listdate', 'imp_ann_date'],
-    defaultFields: ['ts_code', 'end_date', 'ann_date', 'div_proc', 'stk_div', 'stk_bo_rate', 'stk_co_rate', 'cash_div', 'cash_div_tax', 'record_date', 'ex_date', 'pay_date', 'div_listdate', 'imp_ann_date'],
+    fields: [
+      'ts_code',
+      'end_date',
+      'ann_date',
+      'div_proc',
+      'stk_div',
+      'stk_bo_rate',
+      'stk_co_rate',
+      'cash_div',
+      'cash_div_tax',
+      'record_date',
+      'ex_date',
+      'pay_date',
+      'div_listdate',
+      'imp_ann_date',
+    ],
+    defaultFields: [
+      'ts_code',
+      'end_date',
+      'ann_date',
+      'div_proc',
+      'stk_div',
+      'stk_bo_rate',
+      'stk_co_rate',
+      'cash_div',
+      'cash_div_tax',
+      'record_date',
+      'ex_date',
+      'pay_date',
+      'div_listdate',
+      'imp_ann_date',
+    ],
     cap: 6000,
     minPoints: 2000,
     rows(m, p) {
       checkDates(p, 'ann_date', 'record_date', 'ex_date', 'imp_ann_date');
-      if (!p.ts_code && !p.ann_date && !p.record_date && !p.ex_date && !p.imp_ann_date) throw new TushareApiError(-2001, '参数错误：ts_code, ann_date, record_date, ex_date, imp_ann_date 至少输入一个');
+      if (!p.ts_code && !p.ann_date && !p.record_date && !p.ex_date && !p.imp_ann_date)
+        throw new TushareApiError(
+          -2001,
+          '参数错误：ts_code, ann_date, record_date, ex_date, imp_ann_date 至少输入一个',
+        );
       const out = codes(m, p).flatMap((ts) => m.dividends(ts));
       const keys = ['ann_date', 'record_date', 'ex_date', 'imp_ann_date'] as const;
-      return out.filter((r) => keys.every((k) => p[k] === undefined || r[k] === p[k])).sort((a, b) => (String(a.ann_date) < String(b.ann_date) ? 1 : -1));
+      return out
+        .filter((r) => keys.every((k) => p[k] === undefined || r[k] === p[k]))
+        .sort((a, b) => (String(a.ann_date) < String(b.ann_date) ? 1 : -1));
     },
   },
   stock_basic: {
-    fields: ['ts_code', 'symbol', 'name', 'area', 'industry', 'market', 'exchange', 'list_status', 'list_date', 'delist_date', 'is_hs'],
+    fields: [
+      'ts_code',
+      'symbol',
+      'name',
+      'area',
+      'industry',
+      'market',
+      'exchange',
+      'list_status',
+      'list_date',
+      'delist_date',
+      'is_hs',
+    ],
     defaultFields: ['ts_code', 'symbol', 'name', 'area', 'industry', 'market', 'list_date'],
     cap: 6000,
     rows(m, p) {
       const status = p.list_status ?? 'L';
       const wanted = p.ts_code ? new Set(codes(m, p)) : undefined;
       return m.instruments
-        .filter((i) => i.list_status === status && (!wanted || wanted.has(i.ts_code)) && (!p.exchange || i.exchange === p.exchange) && (!p.market || i.market === p.market) && (!p.name || i.name === p.name))
+        .filter(
+          (i) =>
+            i.list_status === status &&
+            (!wanted || wanted.has(i.ts_code)) &&
+            (!p.exchange || i.exchange === p.exchange) &&
+            (!p.market || i.market === p.market) &&
+            (!p.name || i.name === p.name),
+        )
         .map((i) => m.stockBasic(i));
     },
   },
@@ -113,14 +240,43 @@ export const APIS: Record<string, ApiDef> = {
       for (const d of days) {
         while (j < open.length && open[j] < d) prev = open[j++];
         const isOpen = openSet.has(d) ? 1 : 0;
-        if (p.is_open === undefined || String(isOpen) === p.is_open) out.push({ exchange, cal_date: d, is_open: isOpen, pretrade_date: prev });
+        if (p.is_open === undefined || String(isOpen) === p.is_open)
+          out.push({ exchange, cal_date: d, is_open: isOpen, pretrade_date: prev });
       }
       return out.reverse();
     },
   },
   report_rc: {
-    fields: ['ts_code', 'name', 'report_date', 'report_title', 'report_type', 'org_name', 'author_name', 'quarter', 'eps', 'rating', 'tp', 'max_price', 'min_price'],
-    defaultFields: ['ts_code', 'name', 'report_date', 'report_title', 'report_type', 'org_name', 'author_name', 'quarter', 'eps', 'rating', 'tp', 'max_price', 'min_price'],
+    fields: [
+      'ts_code',
+      'name',
+      'report_date',
+      'report_title',
+      'report_type',
+      'org_name',
+      'author_name',
+      'quarter',
+      'eps',
+      'rating',
+      'tp',
+      'max_price',
+      'min_price',
+    ],
+    defaultFields: [
+      'ts_code',
+      'name',
+      'report_date',
+      'report_title',
+      'report_type',
+      'org_name',
+      'author_name',
+      'quarter',
+      'eps',
+      'rating',
+      'tp',
+      'max_price',
+      'min_price',
+    ],
     cap: 3000,
     minPoints: 5000,
     rows(m, p) {
@@ -130,7 +286,13 @@ export const APIS: Record<string, ApiDef> = {
       return codes(m, p)
         .flatMap((ts) => m.reports(ts))
         .filter((r) => String(r.report_date) >= lo && String(r.report_date) <= hi)
-        .sort((a, b) => (String(a.report_date) < String(b.report_date) ? 1 : String(a.report_date) > String(b.report_date) ? -1 : 0));
+        .sort((a, b) =>
+          String(a.report_date) < String(b.report_date)
+            ? 1
+            : String(a.report_date) > String(b.report_date)
+              ? -1
+              : 0,
+        );
     },
   },
 };
@@ -139,7 +301,8 @@ function allDays(start: string, end: string): string[] {
   const out: string[] = [];
   const d = new Date(Date.UTC(+start.slice(0, 4), +start.slice(4, 6) - 1, +start.slice(6, 8)));
   const e = Date.UTC(+end.slice(0, 4), +end.slice(4, 6) - 1, +end.slice(6, 8));
-  for (; d.getTime() <= e; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10).replaceAll('-', ''));
+  for (; d.getTime() <= e; d.setUTCDate(d.getUTCDate() + 1))
+    out.push(d.toISOString().slice(0, 10).replaceAll('-', ''));
   return out;
 }
 
@@ -147,8 +310,10 @@ function allDays(start: string, end: string): string[] {
 export const MESSAGES = {
   invalidToken: '您的token不对，请确认。',
   noPermission: '抱歉，您没有接口访问权限，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。',
-  perMinute: (n: number) => `抱歉，您每分钟最多访问该接口${n}次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。`,
-  perDay: (n: number) => `抱歉，您每天最多访问该接口${n}次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。`,
+  perMinute: (n: number) =>
+    `抱歉，您每分钟最多访问该接口${n}次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。`,
+  perDay: (n: number) =>
+    `抱歉，您每天最多访问该接口${n}次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。`,
   internal: '系统内部错误',
   unknown: '未知错误',
   legacyNoPermission: '没有访问该接口的权限',

@@ -13,7 +13,13 @@ export interface Canned {
   text?: string;
 }
 
-export async function serve(next: (req: IncomingMessage, body: string) => Canned): Promise<{ url: string; requests: { url: string; body: string; headers: IncomingMessage['headers'] }[]; close(): Promise<void> }> {
+export async function serve(
+  next: (req: IncomingMessage, body: string) => Canned,
+): Promise<{
+  url: string;
+  requests: { url: string; body: string; headers: IncomingMessage['headers'] }[];
+  close(): Promise<void>;
+}> {
   const requests: { url: string; body: string; headers: IncomingMessage['headers'] }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -23,7 +29,11 @@ export async function serve(next: (req: IncomingMessage, body: string) => Canned
       requests.push({ url: req.url ?? '', body, headers: req.headers });
       const c = next(req, body);
       const text = c.text ?? JSON.stringify(c.body);
-      res.writeHead(c.status, { 'content-type': 'application/json', ...c.headers, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(c.status, {
+        'content-type': 'application/json',
+        ...c.headers,
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     });
   });
@@ -31,7 +41,11 @@ export async function serve(next: (req: IncomingMessage, body: string) => Canned
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -45,6 +59,9 @@ export function shape(v: unknown): unknown {
 /** Key names in order, recursively, as one string (order-sensitive comparison). */
 export function keyOrder(v: unknown): string {
   if (Array.isArray(v)) return v.length ? `[${keyOrder(v[0])}]` : '[]';
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}:${keyOrder(x)}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}:${keyOrder(x)}`)
+      .join(',')}}`;
   return '';
 }

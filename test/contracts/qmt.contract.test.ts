@@ -12,20 +12,37 @@ import { keyOrder, serve, shape } from './fixture-server.ts';
 const fx = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 const current = fx('qmt/hist_kline.current.json');
 const legacy = fx('qmt/hist_kline.legacy.json');
-const errors: { name: string; status: number; headers: Record<string, string>; body?: unknown; text?: string; expect: Record<string, unknown> }[] = fx('qmt/errors.json');
+const errors: {
+  name: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+  text?: string;
+  expect: Record<string, unknown>;
+}[] = fx('qmt/errors.json');
 
 describe('QMT contract: the simulator speaks the recorded shapes', () => {
   let sim: SimHandle;
   let old: SimHandle;
   beforeAll(async () => {
     sim = await startSimulator({ symbols: 30, from: '20241201', to: '20241231', seed: 1 });
-    old = await startSimulator({ symbols: 30, from: '20241201', to: '20241231', seed: 1, envelope: 'legacy' });
+    old = await startSimulator({
+      symbols: 30,
+      from: '20241201',
+      to: '20241231',
+      seed: 1,
+      envelope: 'legacy',
+    });
   });
   afterAll(async () => {
     await sim.stop();
     await old.stop();
   });
-  const get = (s: SimHandle, path: string, auth: Record<string, string> = { authorization: `Bearer ${s.qmtApiKey}` }) => fetch(s.qmtUrl + path, { headers: auth });
+  const get = (
+    s: SimHandle,
+    path: string,
+    auth: Record<string, string> = { authorization: `Bearer ${s.qmtApiKey}` },
+  ) => fetch(s.qmtUrl + path, { headers: auth });
 
   it('current envelope: keys, order, bar fields and values of the real 600519.SH day', async () => {
     const res = await get(sim, current.request);
@@ -35,7 +52,8 @@ describe('QMT contract: the simulator speaks the recorded shapes', () => {
     expect(shape(body)).toEqual(shape(current.body));
     expect(body.data).toEqual(current.body.data);
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
-    for (const h of Object.keys(current.headers).filter((k) => k.startsWith('x-ratelimit'))) expect(res.headers.get(h), h).toMatch(/^\d+$/);
+    for (const h of Object.keys(current.headers).filter((k) => k.startsWith('x-ratelimit')))
+      expect(res.headers.get(h), h).toMatch(/^\d+$/);
   });
 
   it('older envelope: {success, data}', async () => {
@@ -46,12 +64,17 @@ describe('QMT contract: the simulator speaks the recorded shapes', () => {
 
   it('API key as Bearer, X-API-Key or api_key; /health needs none', async () => {
     expect((await get(sim, current.request, { 'x-api-key': sim.qmtApiKey })).status).toBe(200);
-    expect((await get(sim, `${current.request}&api_key=${encodeURIComponent(sim.qmtApiKey)}`, {})).status).toBe(200);
+    expect(
+      (await get(sim, `${current.request}&api_key=${encodeURIComponent(sim.qmtApiKey)}`, {})).status,
+    ).toBe(200);
     expect(await (await get(sim, '/health', {})).json()).toMatchObject({ status: 'healthy' });
   });
 
   it.each([
-    ['auth or rate-limit rejection (middleware)', () => get(sim, current.request, { authorization: 'Bearer wrong' })],
+    [
+      'auth or rate-limit rejection (middleware)',
+      () => get(sim, current.request, { authorization: 'Bearer wrong' }),
+    ],
     ['FastAPI validation error', () => get(sim, '/api/v1/hist_kline?symbol=600519.SH&start_date=20241345')],
     ['FastAPI bad request', () => get(sim, '/api/v1/hist_kline?symbol=600519')],
     ['FastAPI not found', () => get(sim, '/api/v1/instrument_detail/600000.SH')],
@@ -80,7 +103,12 @@ describe('QMT contract: the simulator speaks the recorded shapes', () => {
       expect(res.status).toBe(200);
       shapes.add(keyOrder(await res.json()));
     }
-    expect([...shapes].sort()).toEqual(errors.filter((e) => e.status === 200).map((e) => keyOrder(e.body)).sort());
+    expect([...shapes].sort()).toEqual(
+      errors
+        .filter((e) => e.status === 200)
+        .map((e) => keyOrder(e.body))
+        .sort(),
+    );
   });
 });
 
@@ -102,7 +130,12 @@ describe('QMT contract: the client reads the recorded shapes', () => {
 
   it.each(errors)('error: $name', async (e) => {
     const srv = await serve(() => ({ status: e.status, headers: e.headers, body: e.body, text: e.text }));
-    const c = new QmtClient({ baseUrl: srv.url, apiKey: async () => 'fixture-key', retryDelaysMs: [], rejectionWaitMs: 5 });
+    const c = new QmtClient({
+      baseUrl: srv.url,
+      apiKey: async () => 'fixture-key',
+      retryDelaysMs: [],
+      rejectionWaitMs: 5,
+    });
     try {
       const err = await c.histKlineOne('600519.SH', '20241231', '20241231').catch((x) => x);
       expect(err).toBeInstanceOf(QmtError);

@@ -15,17 +15,32 @@ const fx = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}
 const daily = fx('tushare/daily.json');
 const adj = fx('tushare/adj_factor.json');
 const fields: Record<string, string[]> = fx('tushare/fields.json');
-const errors: { name: string; fault?: FaultKind; response: Record<string, unknown>; expect: Record<string, unknown> }[] = fx('tushare/errors.json');
+const errors: {
+  name: string;
+  fault?: FaultKind;
+  response: Record<string, unknown>;
+  expect: Record<string, unknown>;
+}[] = fx('tushare/errors.json');
 
-async function post(sim: SimHandle, body: Record<string, unknown>, path = '/'): Promise<Record<string, unknown>> {
-  const res = await fetch(sim.tushareUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: sim.tushareToken, ...body }) });
+async function post(
+  sim: SimHandle,
+  body: Record<string, unknown>,
+  path = '/',
+): Promise<Record<string, unknown>> {
+  const res = await fetch(sim.tushareUrl + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: sim.tushareToken, ...body }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;
 }
 
 describe('Tushare contract: the simulator speaks the recorded shapes', () => {
   let sim: SimHandle;
-  beforeAll(async () => (sim = await startSimulator({ symbols: 50, from: '20200101', to: '20241231', seed: 1 })));
+  beforeAll(
+    async () => (sim = await startSimulator({ symbols: 50, from: '20200101', to: '20241231', seed: 1 })),
+  );
   afterAll(() => sim.stop());
 
   it('daily of a real stock equals the recorded response (values, envelope keys and order)', async () => {
@@ -43,17 +58,35 @@ describe('Tushare contract: the simulator speaks the recorded shapes', () => {
     expect(dataapi.data).toEqual(adj.response.data);
   });
 
-  it.each(Object.keys(fields).filter((k) => !k.startsWith('_')))('%s: default field names and order', async (api) => {
-    const params = api === 'trade_cal' ? { start_date: '20241230', end_date: '20241231' } : api === 'stock_basic' ? {} : api === 'dividend' || api === 'report_rc' ? { ts_code: '600519.SH' } : { trade_date: '20241231' };
-    const got = await post(sim, { api_name: api, params, fields: '' });
-    expect(got.code).toBe(0);
-    expect((got.data as Record<string, unknown>).fields).toEqual(fields[api]);
-    expect(Object.keys(got.data as object)).toEqual(['fields', 'items', 'has_more', 'count']);
-  });
+  it.each(Object.keys(fields).filter((k) => !k.startsWith('_')))(
+    '%s: default field names and order',
+    async (api) => {
+      const params =
+        api === 'trade_cal'
+          ? { start_date: '20241230', end_date: '20241231' }
+          : api === 'stock_basic'
+            ? {}
+            : api === 'dividend' || api === 'report_rc'
+              ? { ts_code: '600519.SH' }
+              : { trade_date: '20241231' };
+      const got = await post(sim, { api_name: api, params, fields: '' });
+      expect(got.code).toBe(0);
+      expect((got.data as Record<string, unknown>).fields).toEqual(fields[api]);
+      expect(Object.keys(got.data as object)).toEqual(['fields', 'items', 'has_more', 'count']);
+    },
+  );
 
   it('fields as a list or a string, empty params ignored', async () => {
-    const a = await post(sim, { api_name: 'daily', params: { trade_date: '20241231', ts_code: '' }, fields: ['ts_code', 'close'] });
-    const b = await post(sim, { api_name: 'daily', params: { trade_date: '20241231' }, fields: 'ts_code,close' });
+    const a = await post(sim, {
+      api_name: 'daily',
+      params: { trade_date: '20241231', ts_code: '' },
+      fields: ['ts_code', 'close'],
+    });
+    const b = await post(sim, {
+      api_name: 'daily',
+      params: { trade_date: '20241231' },
+      fields: 'ts_code,close',
+    });
     expect(a.data).toEqual(b.data);
     expect((a.data as Record<string, unknown>).fields).toEqual(['ts_code', 'close']);
   });
@@ -77,11 +110,27 @@ describe('Tushare contract: the simulator speaks the recorded shapes', () => {
 describe('Tushare contract: the adapter reads the recorded shapes', () => {
   it('zips positional items with fields, keeping Tushare names, units and order', async () => {
     const srv = await serve(() => ({ status: 200, body: daily.response }));
-    const ts = new TushareAdapter({ baseUrl: srv.url, token: async () => 'fixture-token', retryDelaysMs: [] });
+    const ts = new TushareAdapter({
+      baseUrl: srv.url,
+      token: async () => 'fixture-token',
+      retryDelaysMs: [],
+    });
     try {
       const page = await ts.call('daily', daily.request.params);
       expect(page.fields).toEqual(daily.response.data.fields);
-      expect(page.rows[0]).toEqual({ ts_code: '000001.SZ', trade_date: '20241231', open: 11.93, high: 11.99, low: 11.7, close: 11.7, pre_close: 11.95, change: -0.25, pct_chg: -2.0921, vol: 1475367.33, amount: 1747242.074 });
+      expect(page.rows[0]).toEqual({
+        ts_code: '000001.SZ',
+        trade_date: '20241231',
+        open: 11.93,
+        high: 11.99,
+        low: 11.7,
+        close: 11.7,
+        pre_close: 11.95,
+        change: -0.25,
+        pct_chg: -2.0921,
+        vol: 1475367.33,
+        amount: 1747242.074,
+      });
       expect(Object.keys(page.rows[0])).toEqual(daily.response.data.fields);
       expect(page.hasMore).toBe(false);
       const sent = JSON.parse(srv.requests[0].body);
@@ -95,7 +144,12 @@ describe('Tushare contract: the adapter reads the recorded shapes', () => {
 
   it.each(errors)('classifies the recorded error: $name', async (e) => {
     const srv = await serve(() => ({ status: 200, body: e.response }));
-    const ts = new TushareAdapter({ baseUrl: srv.url, token: async () => 'fixture-token', retryDelaysMs: [], rateLimitRetries: 0 });
+    const ts = new TushareAdapter({
+      baseUrl: srv.url,
+      token: async () => 'fixture-token',
+      retryDelaysMs: [],
+      rateLimitRetries: 0,
+    });
     try {
       const err = await ts.call('daily', {}).catch((x) => x);
       if (e.expect.kind === 'quota_daily') {

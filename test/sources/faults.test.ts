@@ -11,11 +11,22 @@ const DAY = '20241231';
 describe('Tushare error handling against the simulator', () => {
   let sim: SimHandle;
   let ctx: Context;
-  beforeAll(async () => ({ sim, ctx } = await simWithContext({ symbols: 200, from: '20241201', to: '20241231', seed: 9 })));
+  beforeAll(
+    async () =>
+      ({ sim, ctx } = await simWithContext({ symbols: 200, from: '20241201', to: '20241231', seed: 9 })),
+  );
   afterAll(() => sim.stop());
 
   const adapter = (events: TushareEvent[] = [], extra = {}) =>
-    new TushareAdapter({ baseUrl: sim.tushareUrl, token: async () => sim.tushareToken, retryDelaysMs: [5, 10, 20], rateLimitWaitMs: 30, timeoutMs: 300, onEvent: (e) => events.push(e), ...extra });
+    new TushareAdapter({
+      baseUrl: sim.tushareUrl,
+      token: async () => sim.tushareToken,
+      retryDelaysMs: [5, 10, 20],
+      rateLimitWaitMs: 30,
+      timeoutMs: 300,
+      onEvent: (e) => events.push(e),
+      ...extra,
+    });
 
   it('40101: fatal (P0), never retried, ends the source', async () => {
     sim.setFaults([{ kind: 'invalid_token', target: 'tushare' }]);
@@ -44,11 +55,19 @@ describe('Tushare error handling against the simulator', () => {
     expect(err).toBeInstanceOf(QuotaExhaustedError);
     expect(err).toMatchObject({ endpoint: 'adj_factor', scope: 'daily' });
     expect(events.at(-1)).toMatchObject({ type: 'quota_exhausted', api: 'adj_factor', level: 'P1' });
-    await expect(readTushare(sim, ctx, { datasets: ['adj_factor'], trade_date: DAY })).rejects.toThrow(/每天最多/);
+    await expect(readTushare(sim, ctx, { datasets: ['adj_factor'], trade_date: DAY })).rejects.toThrow(
+      /每天最多/,
+    );
 
     sim.setFaults([{ kind: 'no_permission', target: 'tushare', api: 'report_rc' }]);
     const es = await readTushare(sim, ctx, { datasets: ['report_rc', 'daily'], trade_date: DAY });
-    expect(errors(es)).toEqual([expect.objectContaining({ kind: 'permission', code: 40203, reason: expect.stringMatching(/没有接口访问权限/) })]);
+    expect(errors(es)).toEqual([
+      expect.objectContaining({
+        kind: 'permission',
+        code: 40203,
+        reason: expect.stringMatching(/没有接口访问权限/),
+      }),
+    ]);
     expect(out(es).map((r) => r.dataset)).toEqual(['daily']);
     await ts.close();
   });
@@ -58,10 +77,17 @@ describe('Tushare error handling against the simulator', () => {
     const events: TushareEvent[] = [];
     const ts = adapter(events);
     expect((await ts.call('daily', { trade_date: DAY })).rows.length).toBeGreaterThan(0);
-    expect(events.filter((e) => e.type === 'retry').map((e) => e.message)).toEqual([expect.stringMatching(/code (-1000|50101)/), expect.anything(), expect.anything()]);
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.message)).toEqual([
+      expect.stringMatching(/code (-1000|50101)/),
+      expect.anything(),
+      expect.anything(),
+    ]);
     sim.setFaults([]);
     const before = sim.stats.tushare.requests;
-    await expect(ts.call('daily', { trade_date: DAY }, 'ts_code,nonsense')).rejects.toMatchObject({ kind: 'bad_request', code: -2001 });
+    await expect(ts.call('daily', { trade_date: DAY }, 'ts_code,nonsense')).rejects.toMatchObject({
+      kind: 'bad_request',
+      code: -2001,
+    });
     expect(sim.stats.tushare.requests - before).toBe(1);
     await ts.close();
   });
@@ -69,9 +95,17 @@ describe('Tushare error handling against the simulator', () => {
   it('5xx, resets and timeouts: retried on the schedule, then fail over', async () => {
     const events: TushareEvent[] = [];
     const ts = adapter(events);
-    sim.setFaults([{ kind: 'http_5xx', target: 'tushare', count: 1 }, { kind: 'outage', target: 'tushare', after: 1, count: 1 }, { kind: 'timeout', target: 'tushare', ms: 1000, after: 2, count: 1 }]);
+    sim.setFaults([
+      { kind: 'http_5xx', target: 'tushare', count: 1 },
+      { kind: 'outage', target: 'tushare', after: 1, count: 1 },
+      { kind: 'timeout', target: 'tushare', ms: 1000, after: 2, count: 1 },
+    ]);
     expect((await ts.call('daily', { trade_date: DAY })).rows.length).toBeGreaterThan(0);
-    expect(events.filter((e) => e.type === 'retry').map((e) => e.message)).toEqual([expect.stringMatching(/HTTP 502/), expect.stringMatching(/network error/), expect.stringMatching(/timed out after 300 ms/)]);
+    expect(events.filter((e) => e.type === 'retry').map((e) => e.message)).toEqual([
+      expect.stringMatching(/HTTP 502/),
+      expect.stringMatching(/network error/),
+      expect.stringMatching(/timed out after 300 ms/),
+    ]);
     sim.setFaults([{ kind: 'http_5xx', target: 'tushare', status: 503 }]);
     const before = sim.stats.tushare.requests;
     const err = await ts.call('daily', { trade_date: DAY }).catch((e) => e);
@@ -117,7 +151,13 @@ describe('Tushare success rate under a 5% injected transient-failure rate', () =
           { kind: 'legacy_error', target: 'tushare', rate: 0.0125 },
         ],
       });
-      const ts = new TushareAdapter({ baseUrl: sim.tushareUrl, token: async () => sim.tushareToken, retryDelaysMs: [1, 2, 4], timeoutMs: 2000, metrics: ctx.metrics });
+      const ts = new TushareAdapter({
+        baseUrl: sim.tushareUrl,
+        token: async () => sim.tushareToken,
+        retryDelaysMs: [1, 2, 4],
+        timeoutMs: 2000,
+        metrics: ctx.metrics,
+      });
       const codes = sim.market.instruments.map((i) => i.ts_code).filter((c) => sim.market.daily(c, DAY));
       let ok = 0;
       let failed = 0;
@@ -126,7 +166,11 @@ describe('Tushare success rate under a 5% injected transient-failure rate', () =
       for (let i = 0; i < calls; i++) {
         const api = ['daily', 'adj_factor'][i % 2];
         try {
-          const page = await ts.call(api, { ts_code: codes[i % codes.length], start_date: '20241220', end_date: DAY });
+          const page = await ts.call(api, {
+            ts_code: codes[i % codes.length],
+            start_date: '20241220',
+            end_date: DAY,
+          });
           if (page.rows.length === 0) empty++;
           ok++;
         } catch {
@@ -146,12 +190,23 @@ describe('Tushare success rate under a 5% injected transient-failure rate', () =
         ['adj_factor', rates.adj_factor.ratio],
       ]);
       // The same faults without retries: the rate would miss the target, so the retries earn it.
-      const bare = new TushareAdapter({ baseUrl: sim.tushareUrl, token: async () => sim.tushareToken, retryDelaysMs: [], timeoutMs: 2000 });
+      const bare = new TushareAdapter({
+        baseUrl: sim.tushareUrl,
+        token: async () => sim.tushareToken,
+        retryDelaysMs: [],
+        timeoutMs: 2000,
+      });
       let bareOk = 0;
-      for (let i = 0; i < 200; i++) bareOk += await bare.call('daily', { ts_code: codes[i % codes.length], trade_date: DAY }).then(() => 1, () => 0);
+      for (let i = 0; i < 200; i++)
+        bareOk += await bare.call('daily', { ts_code: codes[i % codes.length], trade_date: DAY }).then(
+          () => 1,
+          () => 0,
+        );
       expect(bareOk / 200).toBeLessThan(0.995);
       await bare.close();
-      console.log(`tushare success rate: ${ok}/${calls} calls (${attempts} attempts, ${(((attempts - calls) / attempts) * 100).toFixed(1)}% of attempts failed and were retried)`);
+      console.log(
+        `tushare success rate: ${ok}/${calls} calls (${attempts} attempts, ${(((attempts - calls) / attempts) * 100).toFixed(1)}% of attempts failed and were retried)`,
+      );
       await ts.close();
     } finally {
       await sim.stop();
@@ -162,7 +217,16 @@ describe('Tushare success rate under a 5% injected transient-failure rate', () =
 describe('QMT agent quirks against the simulator', () => {
   let sim: SimHandle;
   let ctx: Context;
-  beforeAll(async () => ({ sim, ctx } = await simWithContext({ symbols: 120, from: '20241201', to: '20241231', seed: 4, outageStallMs: 400 })));
+  beforeAll(
+    async () =>
+      ({ sim, ctx } = await simWithContext({
+        symbols: 120,
+        from: '20241201',
+        to: '20241231',
+        seed: 4,
+        outageStallMs: 400,
+      })),
+  );
   afterAll(() => sim.stop());
 
   it('a wrong API key (bare 500) is fatal after waiting out the rate-limit window', async () => {
@@ -178,16 +242,26 @@ describe('QMT agent quirks against the simulator', () => {
     const es = await readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 2000 });
     expect(out(es).length).toBeGreaterThan(100);
     sim.setFaults([{ kind: 'outage', target: 'qmt', api: 'hist_kline' }]);
-    await expect(readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 2000 })).rejects.toThrow(/HTTP 500: Internal server error/);
+    await expect(readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 2000 })).rejects.toThrow(
+      /HTTP 500: Internal server error/,
+    );
     sim.setFaults([{ kind: 'outage', target: 'qmt', api: 'hist_kline', ms: 5000 }]);
-    await expect(readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 150, retry_delays_ms: [5] })).rejects.toThrow(/no answer within 150 ms/);
+    await expect(
+      readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 150, retry_delays_ms: [5] }),
+    ).rejects.toThrow(/no answer within 150 ms/);
     sim.setFaults([]);
   });
 
   it('both envelopes and success:false with HTTP 200', async () => {
     const current = out(await readQmt(sim, ctx, { trade_date: DAY }));
     for (const envelope of ['legacy', 'mixed'] as const) {
-      const other = await simWithContext({ symbols: 120, from: '20241201', to: '20241231', seed: 4, envelope });
+      const other = await simWithContext({
+        symbols: 120,
+        from: '20241201',
+        to: '20241231',
+        seed: 4,
+        envelope,
+      });
       try {
         const recs = out(await readQmt(other.sim, other.ctx, { trade_date: DAY, batch_size: 30 }));
         expect(recs.map((r) => [r.symbol, r.rows])).toEqual(current.map((r) => [r.symbol, r.rows]));
@@ -198,10 +272,24 @@ describe('QMT agent quirks against the simulator', () => {
         await other.sim.stop();
       }
     }
-    const legacy = await simWithContext({ symbols: 20, from: '20241201', to: '20241231', seed: 4, envelope: 'legacy' });
+    const legacy = await simWithContext({
+      symbols: 20,
+      from: '20241201',
+      to: '20241231',
+      seed: 4,
+      envelope: 'legacy',
+    });
     try {
-      const es = await readQmt(legacy.sim, legacy.ctx, { datasets: ['instrument_detail'], symbols: ['600000.SH'] });
-      expect(errors(es)).toEqual([expect.objectContaining({ kind: 'agent', reason: expect.stringMatching(/success:false: Instrument not found/) })]);
+      const es = await readQmt(legacy.sim, legacy.ctx, {
+        datasets: ['instrument_detail'],
+        symbols: ['600000.SH'],
+      });
+      expect(errors(es)).toEqual([
+        expect.objectContaining({
+          kind: 'agent',
+          reason: expect.stringMatching(/success:false: Instrument not found/),
+        }),
+      ]);
     } finally {
       await legacy.sim.stop();
     }

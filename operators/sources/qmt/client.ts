@@ -70,22 +70,56 @@ export class QmtClient {
   constructor(private readonly o: QmtClientOptions) {
     const url = new URL(o.baseUrl);
     this.prefix = url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, { connections: o.connections ?? 2, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.pool = new Pool(url.origin, {
+      connections: o.connections ?? 2,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
     this.limiter = o.limiter ?? new RateLimiter(o.rateLimit);
   }
 
   /** Daily bars of several symbols in one request (`symbols=`); returns symbol → bars as the agent sent them. */
-  histKline(symbols: readonly string[], start: string, end: string, signal?: AbortSignal): Promise<QmtResponse<Record<string, unknown>>> {
-    return this.get('hist_kline', '/api/v1/hist_kline', { symbols: symbols.join(','), start_date: start, end_date: end, frequency: '1d' }, signal);
+  histKline(
+    symbols: readonly string[],
+    start: string,
+    end: string,
+    signal?: AbortSignal,
+  ): Promise<QmtResponse<Record<string, unknown>>> {
+    return this.get(
+      'hist_kline',
+      '/api/v1/hist_kline',
+      { symbols: symbols.join(','), start_date: start, end_date: end, frequency: '1d' },
+      signal,
+    );
   }
 
   /** Daily bars of one symbol (`symbol=`), the agent's documented form. */
-  histKlineOne(symbol: string, start: string, end: string, signal?: AbortSignal): Promise<QmtResponse<unknown>> {
-    return this.get('hist_kline', '/api/v1/hist_kline', { symbol, start_date: start, end_date: end, frequency: '1d' }, signal);
+  histKlineOne(
+    symbol: string,
+    start: string,
+    end: string,
+    signal?: AbortSignal,
+  ): Promise<QmtResponse<unknown>> {
+    return this.get(
+      'hist_kline',
+      '/api/v1/hist_kline',
+      { symbol, start_date: start, end_date: end, frequency: '1d' },
+      signal,
+    );
   }
 
-  tradingDates(market: string, start: string, end: string, signal?: AbortSignal): Promise<QmtResponse<unknown>> {
-    return this.get('get_trading_dates', '/api/v1/get_trading_dates', { market, start_date: start, end_date: end }, signal);
+  tradingDates(
+    market: string,
+    start: string,
+    end: string,
+    signal?: AbortSignal,
+  ): Promise<QmtResponse<unknown>> {
+    return this.get(
+      'get_trading_dates',
+      '/api/v1/get_trading_dates',
+      { market, start_date: start, end_date: end },
+      signal,
+    );
   }
 
   stockList(sector = '沪深京A股', signal?: AbortSignal): Promise<QmtResponse<unknown>> {
@@ -93,18 +127,34 @@ export class QmtClient {
   }
 
   instrumentDetail(symbol: string, signal?: AbortSignal): Promise<QmtResponse<unknown>> {
-    return this.get('instrument_detail', `/api/v1/instrument_detail/${encodeURIComponent(symbol)}`, {}, signal);
+    return this.get(
+      'instrument_detail',
+      `/api/v1/instrument_detail/${encodeURIComponent(symbol)}`,
+      {},
+      signal,
+    );
   }
 
   latestMarketData(symbols: readonly string[], signal?: AbortSignal): Promise<QmtResponse<unknown>> {
-    return this.get('latest_market_data', '/api/v1/latest_market_data', { symbols: symbols.join(',') }, signal);
+    return this.get(
+      'latest_market_data',
+      '/api/v1/latest_market_data',
+      { symbols: symbols.join(',') },
+      signal,
+    );
   }
 
   /** `/health` (no auth, not rate limited). */
   async health(signal?: AbortSignal): Promise<unknown> {
-    const res = await this.pool.request({ path: `${this.prefix}/health`, method: 'GET', signal, headersTimeout: this.o.timeoutMs ?? 20_000 });
+    const res = await this.pool.request({
+      path: `${this.prefix}/health`,
+      method: 'GET',
+      signal,
+      headersTimeout: this.o.timeoutMs ?? 20_000,
+    });
     const text = await res.body.text();
-    if (res.statusCode !== 200) throw new QmtError('unavailable', 'health', `HTTP ${res.statusCode}`, res.statusCode);
+    if (res.statusCode !== 200)
+      throw new QmtError('unavailable', 'health', `HTTP ${res.statusCode}`, res.statusCode);
     return JSON.parse(text);
   }
 
@@ -113,7 +163,12 @@ export class QmtClient {
   }
 
   /** One logical GET with retries. */
-  async get<T>(endpoint: string, path: string, query: Record<string, string>, signal?: AbortSignal): Promise<QmtResponse<T>> {
+  async get<T>(
+    endpoint: string,
+    path: string,
+    query: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<QmtResponse<T>> {
     const delays = this.o.retryDelaysMs ?? [1000, 2000, 4000];
     let transient = 0;
     let rejections = 0;
@@ -128,14 +183,24 @@ export class QmtClient {
           rejections++;
           this.o.onEvent?.({ type: 'rejected', endpoint, message: e.message });
           if (rejections === 1) {
-            this.limiter.backOff(this.limiter.nearLimit() ? (this.o.rejectionWaitMs ?? 61_000) : jitter(delays[0] ?? 1000, this.o.random));
+            this.limiter.backOff(
+              this.limiter.nearLimit()
+                ? (this.o.rejectionWaitMs ?? 61_000)
+                : jitter(delays[0] ?? 1000, this.o.random),
+            );
             continue;
           }
           if (rejections === 2) {
             this.limiter.backOff(this.o.rejectionWaitMs ?? 61_000);
             continue;
           }
-          const fatal = new QmtError('auth', endpoint, 'API key rejected (HTTP 500 "Internal Server Error" three times, the last after waiting out the rate-limit window); check the agent API key', 500, false);
+          const fatal = new QmtError(
+            'auth',
+            endpoint,
+            'API key rejected (HTTP 500 "Internal Server Error" three times, the last after waiting out the rate-limit window); check the agent API key',
+            500,
+            false,
+          );
           this.o.onEvent?.({ type: 'fatal', endpoint, message: fatal.message });
           throw fatal;
         }
@@ -149,7 +214,12 @@ export class QmtClient {
     }
   }
 
-  private async once<T>(endpoint: string, path: string, query: Record<string, string>, signal?: AbortSignal): Promise<QmtResponse<T>> {
+  private async once<T>(
+    endpoint: string,
+    path: string,
+    query: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<QmtResponse<T>> {
     await this.limiter.take(signal);
     const key = await this.o.apiKey();
     const qs = new URLSearchParams(query).toString();
@@ -163,37 +233,73 @@ export class QmtClient {
     let type: string;
     this.requests++;
     try {
-      const res = await this.pool.request({ path: `${this.prefix}${path}${qs ? `?${qs}` : ''}`, method: 'GET', headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, signal: ac.signal, headersTimeout: timeout, bodyTimeout: timeout });
+      const res = await this.pool.request({
+        path: `${this.prefix}${path}${qs ? `?${qs}` : ''}`,
+        method: 'GET',
+        headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
+        signal: ac.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
       status = res.statusCode;
       this.limiter.observe(res.headers);
       type = String(res.headers['content-type'] ?? '');
       text = await res.body.text();
     } catch (err) {
-      const why = ac.signal.aborted && !signal?.aborted ? `no answer within ${timeout} ms (QMT down?)` : (err as Error).message;
+      const why =
+        ac.signal.aborted && !signal?.aborted
+          ? `no answer within ${timeout} ms (QMT down?)`
+          : (err as Error).message;
       throw new QmtError('network', endpoint, why);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     const fetchedAt = new Date().toISOString();
-    if (status === 500 && !type.includes('json') && text.trim() === 'Internal Server Error') throw new QmtError('auth', endpoint, 'HTTP 500 "Internal Server Error" (auth or rate-limit rejection)', 500, false);
+    if (status === 500 && !type.includes('json') && text.trim() === 'Internal Server Error')
+      throw new QmtError(
+        'auth',
+        endpoint,
+        'HTTP 500 "Internal Server Error" (auth or rate-limit rejection)',
+        500,
+        false,
+      );
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (err) {
-      if (status >= 500) throw new QmtError('unavailable', endpoint, `HTTP ${status}: ${text.slice(0, 80)}`, status);
-      throw new QmtError('malformed', endpoint, `response is not valid JSON (${(err as Error).message}; ${text.length} bytes)`, status);
+      if (status >= 500)
+        throw new QmtError('unavailable', endpoint, `HTTP ${status}: ${text.slice(0, 80)}`, status);
+      throw new QmtError(
+        'malformed',
+        endpoint,
+        `response is not valid JSON (${(err as Error).message}; ${text.length} bytes)`,
+        status,
+      );
     }
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     if (status >= 500) throw new QmtError('unavailable', endpoint, `HTTP ${status}: ${detail(b)}`, status);
-    if (status !== 200) throw new QmtError('request', endpoint, `HTTP ${status}: ${detail(b)}`, status, false);
+    if (status !== 200)
+      throw new QmtError('request', endpoint, `HTTP ${status}: ${detail(b)}`, status, false);
     if (b.success === false) {
       const msg = String(b.error ?? b.message ?? b.detail ?? 'success:false without a message');
       const st = typeof b.status === 'number' ? b.status : undefined;
       const transient = (st !== undefined && st >= 500) || /connect|timeout|internal|unavailable/i.test(msg);
-      throw new QmtError(transient ? 'unavailable' : 'agent', endpoint, `success:false: ${msg}`, st, transient);
+      throw new QmtError(
+        transient ? 'unavailable' : 'agent',
+        endpoint,
+        `success:false: ${msg}`,
+        st,
+        transient,
+      );
     }
-    if (b.success !== true || !('data' in b)) throw new QmtError('malformed', endpoint, `unexpected envelope (keys: ${Object.keys(b).join(',') || 'none'})`, status);
+    if (b.success !== true || !('data' in b))
+      throw new QmtError(
+        'malformed',
+        endpoint,
+        `unexpected envelope (keys: ${Object.keys(b).join(',') || 'none'})`,
+        status,
+      );
     return { data: b.data as T, envelope: 'code' in b || 'timestamp' in b ? 'current' : 'legacy', fetchedAt };
   }
 }

@@ -46,8 +46,10 @@ export class RateLimiter {
     this.stamps = this.stamps.filter((t) => now - t < 3_600_000);
     let until = this.blockedUntil;
     const minute = this.stamps.filter((t) => now - t < this.windowMs);
-    if (minute.length >= this.perMinute) until = Math.max(until, minute[minute.length - this.perMinute] + this.windowMs);
-    if (this.stamps.length >= this.perHour) until = Math.max(until, this.stamps[this.stamps.length - this.perHour] + 3_600_000);
+    if (minute.length >= this.perMinute)
+      until = Math.max(until, minute[minute.length - this.perMinute] + this.windowMs);
+    if (this.stamps.length >= this.perHour)
+      until = Math.max(until, this.stamps[this.stamps.length - this.perHour] + 3_600_000);
     return Math.max(0, until - now);
   }
 
@@ -71,7 +73,8 @@ export class RateLimiter {
     const reset = h('X-RateLimit-IP-Minute-Reset');
     // The stricter of our own budget and the agent's announced limit.
     if (limit && Number.isFinite(limit) && limit > 0) this.perMinute = Math.min(this.configured, limit);
-    if (remaining === 0 && reset && Number.isFinite(reset)) this.blockedUntil = Math.max(this.blockedUntil, reset * 1000);
+    if (remaining === 0 && reset && Number.isFinite(reset))
+      this.blockedUntil = Math.max(this.blockedUntil, reset * 1000);
   }
 
   /** Blocks new requests for `ms` (after an ambiguous rejection). */
@@ -82,6 +85,9 @@ export class RateLimiter {
   /** Whether the last known state says the minute window is (nearly) used up. */
   nearLimit(): boolean {
     const now = this.now();
-    return this.blockedUntil > now || this.stamps.filter((t) => now - t < this.windowMs).length >= this.perMinute - 1;
+    return (
+      this.blockedUntil > now ||
+      this.stamps.filter((t) => now - t < this.windowMs).length >= this.perMinute - 1
+    );
   }
 }

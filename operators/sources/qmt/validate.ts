@@ -5,7 +5,18 @@
 import type { RowSchema } from '../tushare/validate.ts';
 
 export const QMT_BAR: RowSchema = {
-  types: { date: 'date', time: 'integer', open: 'number', high: 'number', low: 'number', close: 'number', volume: 'number', amount: 'number', preClose: 'number', suspendFlag: 'integer' },
+  types: {
+    date: 'date',
+    time: 'integer',
+    open: 'number',
+    high: 'number',
+    low: 'number',
+    close: 'number',
+    volume: 'number',
+    amount: 'number',
+    preClose: 'number',
+    suspendFlag: 'integer',
+  },
   required: ['date', 'open', 'high', 'low', 'close', 'volume'],
   key: ['date'],
 };

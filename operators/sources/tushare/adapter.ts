@@ -72,11 +72,20 @@ export class TushareAdapter {
     this.o = o;
     const url = new URL(o.baseUrl);
     this.prefix = url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, { connections: o.connections ?? 4, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.pool = new Pool(url.origin, {
+      connections: o.connections ?? 4,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
   }
 
   /** One call (one page). Retries as classified; throws a `TushareError` or `QuotaExhaustedError`. */
-  async call(api: string, params: TushareParams = {}, fields?: string | readonly string[], signal?: AbortSignal): Promise<TusharePage> {
+  async call(
+    api: string,
+    params: TushareParams = {},
+    fields?: string | readonly string[],
+    signal?: AbortSignal,
+  ): Promise<TusharePage> {
     const delays = this.o.retryDelaysMs ?? [1000, 2000, 4000];
     let transient = 0;
     let minute = 0;
@@ -89,7 +98,8 @@ export class TushareAdapter {
         if (signal?.aborted) throw err;
         if (isQuotaExhausted(err)) {
           this.record(api, false);
-          if (err.scope === 'daily') this.emit({ type: 'quota_exhausted', api, level: 'P1', message: err.message });
+          if (err.scope === 'daily')
+            this.emit({ type: 'quota_exhausted', api, level: 'P1', message: err.message });
           throw err;
         }
         const e = err instanceof TushareError ? err : new TushareError('network', api, String(err));
@@ -117,7 +127,13 @@ export class TushareAdapter {
         this.record(api, false);
         if (e.retryable) {
           e.failover = true;
-          this.emit({ type: 'failover', api, level: 'P1', message: `${e.message} (gave up after ${attempt} attempts)`, attempt });
+          this.emit({
+            type: 'failover',
+            api,
+            level: 'P1',
+            message: `${e.message} (gave up after ${attempt} attempts)`,
+            attempt,
+          });
         }
         throw e;
       }
@@ -125,7 +141,11 @@ export class TushareAdapter {
   }
 
   /** Pages through `api` with limit/offset until `has_more` is false. */
-  async *pages(api: string, params: TushareParams = {}, opts: { fields?: string | readonly string[]; limit?: number; signal?: AbortSignal } = {}): AsyncIterable<TusharePage> {
+  async *pages(
+    api: string,
+    params: TushareParams = {},
+    opts: { fields?: string | readonly string[]; limit?: number; signal?: AbortSignal } = {},
+  ): AsyncIterable<TusharePage> {
     let offset = Number(params.offset ?? 0);
     for (;;) {
       const p = { ...params, ...(opts.limit ? { limit: opts.limit } : {}), ...(offset ? { offset } : {}) };
@@ -137,7 +157,11 @@ export class TushareAdapter {
   }
 
   /** All rows of a paged query. */
-  async fetchAll(api: string, params: TushareParams = {}, opts: { fields?: string | readonly string[]; limit?: number; signal?: AbortSignal } = {}): Promise<TushareRow[]> {
+  async fetchAll(
+    api: string,
+    params: TushareParams = {},
+    opts: { fields?: string | readonly string[]; limit?: number; signal?: AbortSignal } = {},
+  ): Promise<TushareRow[]> {
     const out: TushareRow[] = [];
     for await (const page of this.pages(api, params, opts)) out.push(...page.rows);
     return out;
@@ -154,12 +178,22 @@ export class TushareAdapter {
     await this.pool.close();
   }
 
-  private async attempt(api: string, params: TushareParams, fields: string | readonly string[] | undefined, signal?: AbortSignal): Promise<TusharePage> {
+  private async attempt(
+    api: string,
+    params: TushareParams,
+    fields: string | readonly string[] | undefined,
+    signal?: AbortSignal,
+  ): Promise<TusharePage> {
     await this.o.quota?.acquire(api, { signal });
     const token = await this.o.token();
     const cleanParams: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') cleanParams[k] = v;
-    const body = JSON.stringify({ api_name: api, token, params: cleanParams, fields: Array.isArray(fields) ? fields.join(',') : (fields ?? '') });
+    const body = JSON.stringify({
+      api_name: api,
+      token,
+      params: cleanParams,
+      fields: Array.isArray(fields) ? fields.join(',') : (fields ?? ''),
+    });
     const path = this.o.dataapiPath ? `${this.prefix}/dataapi/${api}` : `${this.prefix}/` || '/';
     const timeout = this.o.timeoutMs ?? 30_000;
     const ac = new AbortController();
@@ -169,11 +203,20 @@ export class TushareAdapter {
     let status: number;
     let text: string;
     try {
-      const res = await this.pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: ac.signal, headersTimeout: timeout, bodyTimeout: timeout });
+      const res = await this.pool.request({
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: ac.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      const reason = ac.signal.aborted && !signal?.aborted ? `timed out after ${timeout} ms` : (err as Error).message;
+      const reason =
+        ac.signal.aborted && !signal?.aborted ? `timed out after ${timeout} ms` : (err as Error).message;
       throw new TushareError('network', api, `network error: ${reason}`);
     } finally {
       clearTimeout(timer);
@@ -181,7 +224,10 @@ export class TushareAdapter {
     }
     const fetchedAt = new Date().toISOString();
     if (status >= 500) throw new TushareError('http', api, `HTTP ${status}`, undefined, { retryable: true });
-    if (status !== 200) throw new TushareError('http', api, `HTTP ${status}: ${text.slice(0, 120)}`, undefined, { retryable: false });
+    if (status !== 200)
+      throw new TushareError('http', api, `HTTP ${status}: ${text.slice(0, 120)}`, undefined, {
+        retryable: false,
+      });
     const parsed = parseEnvelope(api, text);
     if (parsed.code !== 0) throw TushareError.fromCode(api, parsed.code, parsed.msg);
     const { fields: names, items, has_more } = parsed.data!;
@@ -200,8 +246,15 @@ export class TushareAdapter {
     this.counts.set(api, c);
     const m = this.o.metrics;
     if (!m) return;
-    m.counter('argus_source_calls_total', 'Source API calls after retries, by outcome', ['source', 'endpoint', 'outcome']).inc({ source: 'tushare', endpoint: api, outcome: ok ? 'success' : 'failure' });
-    m.gauge('argus_source_success_ratio', 'Share of successful source API calls since start, per endpoint', ['source', 'endpoint']).set({ source: 'tushare', endpoint: api }, c.ok / c.total);
+    m.counter('argus_source_calls_total', 'Source API calls after retries, by outcome', [
+      'source',
+      'endpoint',
+      'outcome',
+    ]).inc({ source: 'tushare', endpoint: api, outcome: ok ? 'success' : 'failure' });
+    m.gauge('argus_source_success_ratio', 'Share of successful source API calls since start, per endpoint', [
+      'source',
+      'endpoint',
+    ]).set({ source: 'tushare', endpoint: api }, c.ok / c.total);
   }
 
   private emit(e: TushareEvent): void {
@@ -221,21 +274,38 @@ export function parseEnvelope(api: string, text: string): Envelope {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new TushareError('malformed', api, `response is not valid JSON (${(err as Error).message}; ${text.length} bytes, ends with ${JSON.stringify(text.slice(-20))})`);
+    throw new TushareError(
+      'malformed',
+      api,
+      `response is not valid JSON (${(err as Error).message}; ${text.length} bytes, ends with ${JSON.stringify(text.slice(-20))})`,
+    );
   }
-  if (!doc || typeof doc !== 'object') throw new TushareError('malformed', api, 'response is not a JSON object');
+  if (!doc || typeof doc !== 'object')
+    throw new TushareError('malformed', api, 'response is not a JSON object');
   const d = doc as Record<string, unknown>;
-  if (typeof d.code !== 'number') throw new TushareError('malformed', api, `response has no numeric "code" (got ${JSON.stringify(d.code)})`);
+  if (typeof d.code !== 'number')
+    throw new TushareError(
+      'malformed',
+      api,
+      `response has no numeric "code" (got ${JSON.stringify(d.code)})`,
+    );
   const msg = typeof d.msg === 'string' ? d.msg : '';
   if (d.code !== 0) return { code: d.code, msg, data: null };
   const data = d.data as Record<string, unknown> | null;
-  if (!data || typeof data !== 'object') throw new TushareError('malformed', api, 'success response without "data"');
-  if (!Array.isArray(data.fields) || !data.fields.every((f) => typeof f === 'string')) throw new TushareError('malformed', api, '"data.fields" is not a list of names');
+  if (!data || typeof data !== 'object')
+    throw new TushareError('malformed', api, 'success response without "data"');
+  if (!Array.isArray(data.fields) || !data.fields.every((f) => typeof f === 'string'))
+    throw new TushareError('malformed', api, '"data.fields" is not a list of names');
   if (!Array.isArray(data.items)) throw new TushareError('malformed', api, '"data.items" is not a list');
   const n = data.fields.length;
   data.items.forEach((item, i) => {
     if (!Array.isArray(item)) throw new TushareError('malformed', api, `data.items[${i}] is not a list`);
-    if (item.length !== n) throw new TushareError('malformed', api, `data.items[${i}] has ${item.length} values for ${n} fields (${(data.fields as string[]).join(',')})`);
+    if (item.length !== n)
+      throw new TushareError(
+        'malformed',
+        api,
+        `data.items[${i}] has ${item.length} values for ${n} fields (${(data.fields as string[]).join(',')})`,
+      );
   });
   return { code: 0, msg, data: data as unknown as Envelope['data'] };
 }

@@ -58,7 +58,12 @@ export class TushareError extends Error {
     c?: Partial<Classification>,
   ) {
     super(`tushare ${api}: ${message}`);
-    const dflt = kind === 'network' || kind === 'malformed' || kind === 'server' || kind === 'unknown' || kind === 'rate_minute';
+    const dflt =
+      kind === 'network' ||
+      kind === 'malformed' ||
+      kind === 'server' ||
+      kind === 'unknown' ||
+      kind === 'rate_minute';
     this.retryable = c?.retryable ?? dflt;
     this.fatal = c?.fatal ?? false;
     this.level = c?.level ?? (this.fatal ? 'P0' : 'P1');

@@ -25,6 +25,8 @@ export class QuotaExhaustedError extends Error {
 }
 
 /** True for this module's error and for any structurally equal one (e.g. the engine quota backend's). */
-export function isQuotaExhausted(err: unknown): err is { name: 'QuotaExhaustedError'; endpoint: string; scope: 'daily' | 'minute'; message: string } {
+export function isQuotaExhausted(
+  err: unknown,
+): err is { name: 'QuotaExhaustedError'; endpoint: string; scope: 'daily' | 'minute'; message: string } {
   return err instanceof Error && err.name === 'QuotaExhaustedError';
 }

@@ -18,12 +18,24 @@ export interface RawRecord extends Rec {
   rows: Record<string, unknown>[];
 }
 
-export function rawRecord(source: RawRecord['source'], dataset: string, symbol: string | null, params: Record<string, unknown>, fetchedAt: string, rows: Record<string, unknown>[]): RawRecord {
+export function rawRecord(
+  source: RawRecord['source'],
+  dataset: string,
+  symbol: string | null,
+  params: Record<string, unknown>,
+  fetchedAt: string,
+  rows: Record<string, unknown>[],
+): RawRecord {
   return { source, dataset, symbol, params, fetched_at: fetchedAt, rows };
 }
 
 /** A dead-letter record (the engine's error-record shape) with the request it came from. */
-export function deadLetter(node: string, reason: string, record: Partial<RawRecord> & Rec, extra: Rec = {}): Rec {
+export function deadLetter(
+  node: string,
+  reason: string,
+  record: Partial<RawRecord> & Rec,
+  extra: Rec = {},
+): Rec {
   return { node, reason, at: new Date().toISOString(), record, ...extra };
 }
 
