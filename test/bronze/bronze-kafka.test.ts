@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { createBus } from '../../engine/backends/bus/index.ts';
 import type { Bus } from '../../engine/backends/bus/types.ts';
+import type { KafkaBus } from '../../engine/backends/bus/kafka.ts';
+import { AssignerProtocol } from 'kafkajs';
 import { restart, services } from '../helpers/services.ts';
 import { expectBronze } from './expectations.ts';
 import { scenario } from './fixtures.ts';
@@ -58,6 +60,21 @@ function worker(lake: string, files: string[]): Promise<ChildProcess> {
     child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
     child.on('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${err.slice(-2000)}`)));
   });
+}
+
+/** For each member of the group: does it own at least one partition? */
+async function groupSplit(group: string): Promise<boolean[]> {
+  const admin = (bus as KafkaBus).kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([group]);
+    return (groups[0]?.members ?? []).map((m) => {
+      const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+      return Object.values(a?.assignment ?? {}).flat().length > 0;
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const committedTotal = async (names: Names) => [...(await bus.committed(names.group, names.topic)).values()].reduce((n, o) => n + Math.max(0, Number(o)), 0);
@@ -128,6 +145,8 @@ describe('Bronze on the real broker', () => {
 
     const a = await startBronze(bus, two.lake, two.files);
     const b = await startBronze(bus, two.lake, two.files);
+    // Both are members of the group and each owns some of the 6 partitions.
+    await expect.poll(() => groupSplit(two.names.group), { timeout: 60_000, interval: 250 }).toEqual([true, true]);
     await drained(bus, two.names.topic, two.names.group, 180_000);
     await a.stop();
     await b.stop();
