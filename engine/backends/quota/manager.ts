@@ -23,6 +23,8 @@ import { dayWindow } from './day-window.ts';
 import { LocalBudget } from './local-budget.ts';
 import { StoreUnavailableError, type QuotaStore, type TakeResult } from './store.ts';
 import { QuotaMetrics } from './quota-metrics.ts';
+import { StoreSession } from './store-session.ts';
+import { crossingEvents, exhaustedSignal } from './usage-events.ts';
 import {
   QuotaExhaustedError,
   type EndpointLimits,
@@ -60,10 +62,7 @@ export class QuotaManager implements QuotaGate {
   private readonly metrics?: QuotaMetrics;
   private readonly logger?: Logger;
   private readonly listeners = new Set<QuotaListener>();
-  private mode: 'store' | 'local' = 'store';
-  private epoch: string | null = null;
-  private outageSince: number | null = null;
-  private resyncing: Promise<boolean> | null = null;
+  private readonly session: StoreSession;
   private budgetTimer?: NodeJS.Timeout;
   private starting?: Promise<void>;
   /** Endpoint → day on which this process already signalled `exhausted`. */
@@ -77,6 +76,16 @@ export class QuotaManager implements QuotaGate {
     this.budget = new LocalBudget(opts.config.localBudget);
     this.metrics = opts.metrics ? new QuotaMetrics(opts.metrics, opts.config) : undefined;
     this.logger = opts.logger;
+    this.session = new StoreSession({
+      store: this.store,
+      config: this.config,
+      budget: this.budget,
+      now: this.now,
+      emit: (e) => this.emit(e),
+      counted: (endpoint, limits, r) => this.crossings(endpoint, limits, r),
+      metrics: this.metrics,
+      logger: this.logger,
+    });
   }
 
   /**
@@ -89,21 +98,13 @@ export class QuotaManager implements QuotaGate {
   }
 
   private async doStart(): Promise<void> {
-    this.store.onReconnect(() => void this.resync());
-    try {
-      await this.store.start();
-      await this.sync();
-      this.metrics?.backendUp(true);
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      this.enterLocal(err);
-    }
+    await this.session.open();
   }
 
   /** Refreshes the cost view and budget alert every `ms` (timer does not keep the process alive). */
   startBudgetChecks(ms: number): void {
     this.budgetTimer = setInterval(() => {
-      if (this.mode === 'store') void checkBudget(this, this.now()).catch((err) => this.logger?.warn({ err }, 'quota budget check failed'));
+      if (this.session.mode === 'store') void checkBudget(this, this.now()).catch((err) => this.logger?.warn({ err }, 'quota budget check failed'));
     }, ms);
     this.budgetTimer.unref();
   }
@@ -112,12 +113,7 @@ export class QuotaManager implements QuotaGate {
   async close(): Promise<void> {
     if (this.budgetTimer) clearInterval(this.budgetTimer);
     if (this.starting) await this.starting.catch(() => {});
-    const { endsAt } = dayWindow(this.now(), this.config.timeZone);
-    for (const l of this.budget.drain()) {
-      if (this.mode === 'store' && this.epoch) {
-        await this.store.release(l.endpoint, l.n, l.day, endsAt - this.now(), this.epoch).catch(() => {});
-      }
-    }
+    await this.session.release(this.budget.drain());
     await this.store.close();
   }
 
@@ -129,7 +125,7 @@ export class QuotaManager implements QuotaGate {
 
   /** `store` normally, `local` while running on the local budget. */
   get backendMode(): 'store' | 'local' {
-    return this.mode;
+    return this.session.mode;
   }
 
   limitsOf(endpoint: string): EndpointLimits {
@@ -150,7 +146,7 @@ export class QuotaManager implements QuotaGate {
       opts.signal?.throwIfAborted();
       const now = this.now();
       const { day, endsAt } = dayWindow(now, this.config.timeZone);
-      if (this.mode === 'local' && !(await this.resync())) {
+      if (this.session.mode === 'local' && !(await this.session.resync())) {
         const wait = this.takeLocal(endpoint, limits, day, endsAt - now);
         if (wait === 0) return;
         await this.waitOrGiveUp(endpoint, limits, wait, deadline, opts.signal);
@@ -159,24 +155,11 @@ export class QuotaManager implements QuotaGate {
       if (reserved && this.budget.remaining(endpoint, day) <= 0) reserved = false;
       let r: TakeResult;
       try {
-        r = await this.store.take({
-          endpoint,
-          n: 1,
-          daily: limits.daily,
-          perMinute: limits.perMinute,
-          day,
-          msToDayEnd: endsAt - now,
-          partial: false,
-          countDaily: !reserved,
-          epoch: this.epoch,
-        });
+        const req = { endpoint, n: 1, daily: limits.daily, perMinute: limits.perMinute, day, msToDayEnd: endsAt - now };
+        r = await this.session.take({ ...req, partial: false, countDaily: !reserved });
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
-        this.enterLocal(err);
-        continue;
-      }
-      if (r.status === 'epoch') {
-        await this.handleEpoch(r.epoch);
+        this.session.enterLocal(err);
         continue;
       }
       if (r.status === 'minute') {
@@ -200,11 +183,11 @@ export class QuotaManager implements QuotaGate {
         this.metrics?.call(endpoint, 'granted');
         this.crossings(endpoint, limits, r);
         try {
-          await this.topUp(endpoint, limits, day, endsAt - now, r.after);
+          await this.session.topUp(endpoint, limits, day, endsAt - now, r.after);
         } catch (err) {
           // The call itself was granted; only the reservation failed.
           if (!(err instanceof StoreUnavailableError)) throw err;
-          this.enterLocal(err);
+          this.session.enterLocal(err);
         }
       }
       this.metrics?.localBudget(endpoint, this.budget.remaining(endpoint, day));
@@ -272,158 +255,20 @@ export class QuotaManager implements QuotaGate {
     await this.sleep(ms, signal);
   }
 
-  /** Tops the endpoint's reservation up to its target (a share of what remains today). */
-  private async topUp(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number, used: number) {
-    if (limits.daily === null) return;
-    const want = this.budget.shortfall(endpoint, day, limits.daily - used);
-    if (want <= 0) return;
-    const r = await this.store.take({
-      endpoint, n: want, daily: limits.daily, perMinute: null, day, msToDayEnd, partial: true, countDaily: true, epoch: this.epoch,
-    });
-    if (r.status !== 'ok') return;
-    this.budget.add(endpoint, day, r.granted);
-    this.crossings(endpoint, limits, r);
-  }
-
-  /** Validates the epoch and reserves the local budget of every configured endpoint. */
-  private async sync(): Promise<void> {
-    const now = this.now();
-    const { day, endsAt } = dayWindow(now, this.config.timeZone);
-    for (const [endpoint, limits] of Object.entries(this.config.endpoints)) {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const probe = await this.store.take({
-          endpoint, n: 0, daily: null, perMinute: null, day, msToDayEnd: endsAt - now, partial: true, countDaily: false, epoch: this.epoch,
-        });
-        if (probe.status === 'epoch') {
-          await this.handleEpoch(probe.epoch);
-          continue;
-        }
-        this.epoch = probe.epoch;
-        await this.topUp(endpoint, limits, day, endsAt - now, probe.before);
-        this.metrics?.localBudget(endpoint, this.budget.remaining(endpoint, day));
-        break;
-      }
-    }
-  }
-
-  private enterLocal(err: Error): void {
-    this.metrics?.backendUp(false);
-    if (this.mode === 'local') return;
-    this.mode = 'local';
-    this.outageSince = this.now();
-    this.emit({
-      type: 'degraded',
-      level: 'P2',
-      alert: true,
-      message: `quota store ${this.store.where} unreachable (${err.message}); running on the local budget`,
-      details: { store: this.store.where },
-    });
-  }
-
-  /** Tries to leave local mode; true when the store is usable again. One attempt at a time. */
-  private resync(): Promise<boolean> {
-    if (this.mode === 'store') return Promise.resolve(true);
-    if ((this.store as { ready?: boolean }).ready === false) return Promise.resolve(false);
-    this.resyncing ??= (async () => {
-      try {
-        await this.sync();
-        const outageMs = this.now() - (this.outageSince ?? this.now());
-        this.mode = 'store';
-        this.outageSince = null;
-        this.metrics?.backendUp(true);
-        this.emit({
-          type: 'resynced',
-          level: 'P2',
-          alert: true,
-          message: `quota store ${this.store.where} is back after ${outageMs} ms; resynced`,
-          details: { outageMs },
-        });
-        return true;
-      } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) throw err;
-        return false;
-      } finally {
-        this.resyncing = null;
-      }
-    })();
-    return this.resyncing;
-  }
-
-  // ---- lost state --------------------------------------------------------------------------------
-
-  private async handleEpoch(storeEpoch: string): Promise<void> {
-    if (this.epoch === null && storeEpoch !== '') {
-      this.epoch = storeEpoch; // first contact: adopt
-      return;
-    }
-    if (storeEpoch !== '') {
-      // Another process already noticed the loss and recovered atomically; adopt its epoch.
-      this.lost(false, storeEpoch);
-      this.epoch = storeEpoch;
-      return;
-    }
-    const now = this.now();
-    const { endsAt } = dayWindow(now, this.config.timeZone);
-    const mode = this.epoch === null ? 'init' : this.config.onStateLoss;
-    const limits = Object.entries(this.config.endpoints).map(([endpoint, l]) => ({ endpoint, limit: l.daily, msToDayEnd: endsAt - now }));
-    const r = await this.store.recover(this.epoch, mode, limits);
-    if (r.installed && mode !== 'init') {
-      this.lost(true, r.epoch);
-      if (mode === 'assume_exhausted') {
-        for (const l of limits) {
-          if (l.limit === null) continue;
-          this.crossings(l.endpoint, { daily: l.limit, perMinute: null }, { before: r.before[l.endpoint] ?? 0, after: l.limit });
-        }
-      }
-    }
-    this.epoch = r.epoch;
-  }
-
-  private lost(alert: boolean, epoch: string): void {
-    this.emit({
-      type: 'state_lost',
-      level: 'P1',
-      alert,
-      message:
-        `quota store ${this.store.where} lost its counters (new epoch ${epoch.slice(0, 8)}); ` +
-        (this.config.onStateLoss === 'assume_exhausted'
-          ? 'daily limits are assumed exhausted until the day resets (only reserved calls remain)'
-          : 'counters restart from zero (policy on_state_loss: keep)'),
-    });
-  }
-
   // ---- alerts ------------------------------------------------------------------------------------
 
   /** Fires the threshold/exhausted alerts when this increment crossed them (exactly one process does). */
   private crossings(endpoint: string, limits: EndpointLimits, r: { before: number; after: number }): void {
     this.metrics?.used(endpoint, r.after);
-    const limit = limits.daily;
-    if (limit === null) return;
-    const threshold = Math.ceil(this.config.alertRatio * limit);
-    if (r.before < threshold && r.after >= threshold) {
-      this.emit({
-        type: 'threshold', level: 'P1', alert: true, endpoint, used: r.after, limit,
-        message: `quota "${this.config.name}": endpoint "${endpoint}" used ${r.after}/${limit} (≥ ${Math.round(this.config.alertRatio * 100)}% of the daily limit)`,
-      });
-    }
-    if (r.before < limit && r.after >= limit) {
-      this.emit({
-        type: 'exhausted', level: 'P1', alert: true, endpoint, used: r.after, limit,
-        message: `quota "${this.config.name}": daily limit of endpoint "${endpoint}" reached (${limit})`,
-        details: { resetsAt: dayWindow(this.now(), this.config.timeZone).endsAt },
-      });
-    }
+    if (limits.daily === null) return;
+    const resetsAt = dayWindow(this.now(), this.config.timeZone).endsAt;
+    for (const e of crossingEvents(this.config, endpoint, limits.daily, r.before, r.after, resetsAt)) this.emit(e);
   }
 
   /** Local signal, once per endpoint and day in this process: stop using the provider for it. */
   private signalExhausted(endpoint: string, day: string, used: number, limit: number, why?: string): void {
     if (this.signalled.get(endpoint) === day) return;
     this.signalled.set(endpoint, day);
-    const resetsAt = dayWindow(this.now(), this.config.timeZone).endsAt;
-    this.emit({
-      type: 'exhausted', level: 'P1', alert: false, endpoint, used, limit,
-      message: why ? `quota "${this.config.name}": endpoint "${endpoint}": ${why}` : `quota "${this.config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
-      details: { day, resetsAt },
-    });
+    this.emit(exhaustedSignal(this.config, endpoint, day, used, limit, dayWindow(this.now(), this.config.timeZone).endsAt, why));
   }
 }
