@@ -35,9 +35,9 @@ function statPair(kind: string, scale: number, min: unknown, max: unknown): [unk
     case 'date':
       return [fromDays(min as number), fromDays(max as number)];
     case 'timestamp':
-      return [microsToIso(min as bigint), microsToIso(max as bigint)];
+      return [microsToIso(BigInt(min as number)), microsToIso(BigInt(max as number))];
     case 'timestamp_ntz':
-      return [microsToIso(min as bigint).slice(0, -1), microsToIso(max as bigint).slice(0, -1)];
+      return [microsToIso(BigInt(min as number)).slice(0, -1), microsToIso(BigInt(max as number)).slice(0, -1)];
     case 'decimal':
       return [new RawNumber(unscaledToText(BigInt(min as number | bigint), scale)), new RawNumber(unscaledToText(BigInt(max as number | bigint), scale))];
     case 'string': {

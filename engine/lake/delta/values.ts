@@ -154,6 +154,26 @@ export function toUnscaled(v: unknown, precision: number, scale: number, column:
   return u;
 }
 
+/**
+ * Like {@link toUnscaled} but returns a plain number when the unscaled value is a safe integer
+ * (the common case), avoiding a BigInt per value on the hot write path.
+ */
+export function toUnscaledFast(v: unknown, precision: number, scale: number, column: string): number | bigint {
+  if (typeof v === 'number' && scale <= 22 && Number.isFinite(v)) {
+    const x = v * POW10N[scale];
+    const r = Math.round(x);
+    // x is within |x|·2^-51 of the exact decimal × 10^s; if r is still strictly nearest, it is the rounding.
+    if (Math.abs(x - r) + Math.abs(x) * 4.5e-16 < 0.5 && Math.abs(r) <= 9007199254740991) {
+      if (precision <= 15 ? Math.abs(r) >= POW10N[precision] : false) {
+        throw new DeltaSchemaError(`column '${column}': ${show(v)} does not fit decimal(${precision},${scale})`);
+      }
+      return r;
+    }
+  }
+  const u = toUnscaled(v, precision, scale, column);
+  return u >= -9007199254740991n && u <= 9007199254740991n ? Number(u) : u;
+}
+
 const DEC_RE = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 function decimalTextToUnscaled(text: string, scale: number, column: string): bigint {
   const m = DEC_RE.exec(text);

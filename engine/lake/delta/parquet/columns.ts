@@ -6,7 +6,7 @@
 import type { Rec } from '../../../api/batch.ts';
 import { DeltaSchemaError } from '../types.ts';
 import type { Prim } from '../values.ts';
-import { show, toDays, toLong, toMicros, toUnscaled } from '../values.ts';
+import { show, toDays, toLong, toMicros, toUnscaled, toUnscaledFast } from '../values.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -20,8 +20,11 @@ export interface PhysColumn {
   spec: ColumnSpec;
   physical: Physical;
   typeLength?: number;
-  /** Non-null values only, packed. FLBA: `count × typeLength` bytes; BOOLEAN: one byte per value. */
-  values: Int32Array | BigInt64Array | Float32Array | Float64Array | Uint8Array | Uint8Array[];
+  /**
+   * Non-null values only, packed. INT64: little-endian bytes (8 per value); FLBA: `count × typeLength`
+   * bytes; BOOLEAN: one byte per value; strings: JS strings (encoded by the writer, once per distinct value).
+   */
+  values: Int32Array | Float32Array | Float64Array | Uint8Array | Uint8Array[] | string[];
   count: number;
   /** Definition levels (1 present, 0 null) for nullable columns. */
   def?: Uint8Array;
@@ -93,20 +96,27 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     values = out.subarray(0, count);
     if (count) (min = mn), (max = mx);
   } else if (physical === 'INT64') {
-    const out = new BigInt64Array(n);
-    let mn: bigint | undefined, mx: bigint | undefined;
+    // Written as int32 pairs from plain numbers: no BigInt per value unless beyond 2^53.
+    const i32 = new Int32Array(2 * n);
+    const dv = new DataView(i32.buffer);
+    let mn: number | bigint | undefined, mx: number | bigint | undefined;
     for (let i = lo; i < hi; i++) {
       const v = records[i][name];
       if (!present(v, i)) continue;
-      let x: bigint;
-      if (prim.kind === 'long') x = toLong(v, name);
-      else if (prim.kind === 'decimal') x = toUnscaled(v, prim.precision!, prim.scale!, name);
-      else x = toMicros(v, name);
-      out[count++] = x;
+      let x: number | bigint;
+      if (prim.kind === 'long') x = typeof v === 'number' && Number.isSafeInteger(v) ? v : toLong(v, name);
+      else if (prim.kind === 'decimal') x = toUnscaledFast(v, prim.precision!, prim.scale!, name);
+      else x = v instanceof Date && !Number.isNaN(v.getTime()) ? v.getTime() * 1000 : Number(toMicros(v, name));
+      if (typeof x === 'number') {
+        const h = Math.floor(x / TWO32);
+        i32[2 * count] = (x - h * TWO32) | 0;
+        i32[2 * count + 1] = h;
+      } else dv.setBigInt64(8 * count, x, true);
+      count++;
       if (mn === undefined || x < mn) mn = x;
       if (mx === undefined || x > mx) mx = x;
     }
-    values = out.subarray(0, count);
+    values = new Uint8Array(i32.buffer, 0, 8 * count);
     (min = mn), (max = mx);
   } else if (physical === 'DOUBLE' || physical === 'FLOAT') {
     const out = physical === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n);
@@ -132,39 +142,45 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       out[count++] = v ? 1 : 0;
     }
     values = out.subarray(0, count);
+  } else if (physical === 'BYTE_ARRAY' && prim.kind === 'string') {
+    const out: string[] = [];
+    let mn: string | undefined, mx: string | undefined;
+    for (let i = lo; i < hi; i++) {
+      const v = records[i][name];
+      if (!present(v, i)) continue;
+      if (typeof v !== 'string') throw new DeltaSchemaError(`column '${name}': expected a string, got ${show(v)}`);
+      out.push(v);
+      count++;
+      // UTF-16 order equals UTF-8 byte order except around surrogates; lessUtf8 handles those.
+      if (mn === undefined || (v < mn ? !hasSurrogate(v, mn) || lessUtf8(v, mn) : hasSurrogate(v, mn) && lessUtf8(v, mn))) mn = v;
+      if (mx === undefined || (v > mx ? !hasSurrogate(v, mx) || lessUtf8(mx, v) : hasSurrogate(v, mx) && lessUtf8(mx, v))) mx = v;
+    }
+    values = out;
+    if (mn !== undefined) (min = enc.encode(mn)), (max = enc.encode(mx!));
   } else if (physical === 'BYTE_ARRAY') {
     const out: Uint8Array[] = [];
-    let mn: string | undefined, mx: string | undefined;
     let mnB: Uint8Array | undefined, mxB: Uint8Array | undefined;
     for (let i = lo; i < hi; i++) {
       const v = records[i][name];
       if (!present(v, i)) continue;
-      if (prim.kind === 'string') {
-        if (typeof v !== 'string') throw new DeltaSchemaError(`column '${name}': expected a string, got ${show(v)}`);
-        out.push(enc.encode(v));
-        // UTF-16 order equals UTF-8 byte order except around surrogates; compare bytes then.
-        if (mn === undefined || lessUtf8(v, mn)) mn = v;
-        if (mx === undefined || lessUtf8(mx, v)) mx = v;
-      } else {
-        if (!(v instanceof Uint8Array)) throw new DeltaSchemaError(`column '${name}': expected a Uint8Array, got ${show(v)}`);
-        out.push(v);
-        if (!mnB || Buffer.compare(v, mnB) < 0) mnB = v;
-        if (!mxB || Buffer.compare(v, mxB) > 0) mxB = v;
-      }
+      if (!(v instanceof Uint8Array)) throw new DeltaSchemaError(`column '${name}': expected a Uint8Array, got ${show(v)}`);
+      out.push(v);
       count++;
+      if (!mnB || Buffer.compare(v, mnB) < 0) mnB = v;
+      if (!mxB || Buffer.compare(v, mxB) > 0) mxB = v;
     }
     values = out;
-    if (mn !== undefined) (min = enc.encode(mn)), (max = enc.encode(mx!));
-    else if (mnB) (min = mnB), (max = mxB);
+    if (mnB) (min = mnB), (max = mxB);
   } else {
     const w = typeLength!;
     const out = new Uint8Array(n * w);
-    let mn: bigint | undefined, mx: bigint | undefined;
+    let mn: number | bigint | undefined, mx: number | bigint | undefined;
     for (let i = lo; i < hi; i++) {
       const v = records[i][name];
       if (!present(v, i)) continue;
-      const u = toUnscaled(v, prim.precision!, prim.scale!, name);
-      writeBigEndian(out, count * w, w, u);
+      const u = toUnscaledFast(v, prim.precision!, prim.scale!, name);
+      if (typeof u === 'number') writeBigEndianNumber(out, count * w, w, u);
+      else writeBigEndian(out, count * w, w, u);
       count++;
       if (mn === undefined || u < mn) mn = u;
       if (mx === undefined || u > mx) mx = u;
@@ -176,11 +192,33 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
   return { spec, physical, typeLength, values, count, def: nullable ? (def ?? new Uint8Array(n).fill(1)) : undefined, nullCount: n - count, min, max };
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+function hasSurrogate(a: string, b: string): boolean {
+  return SURROGATE.test(a) || SURROGATE.test(b);
+}
+
 function lessUtf8(a: string, b: string): boolean {
   if (a === b) return false;
-  // Fast path: no surrogates → UTF-16 order is code point order, which equals UTF-8 byte order.
-  if (!/[\ud800-\udfff]/.test(a) && !/[\ud800-\udfff]/.test(b)) return a < b;
+  if (!hasSurrogate(a, b)) return a < b;
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
+}
+
+const TWO32 = 4294967296;
+/** Big-endian two's complement of a safe integer into `w ≥ 8` bytes, without BigInt. */
+export function writeBigEndianNumber(out: Uint8Array, at: number, w: number, x: number): void {
+  const h = Math.floor(x / TWO32);
+  const l = x - h * TWO32;
+  const e = at + w;
+  out[e - 1] = l & 255;
+  out[e - 2] = (l >>> 8) & 255;
+  out[e - 3] = (l >>> 16) & 255;
+  out[e - 4] = (l >>> 24) & 255;
+  out[e - 5] = h & 255;
+  out[e - 6] = (h >> 8) & 255;
+  out[e - 7] = (h >> 16) & 255;
+  out[e - 8] = (h >> 24) & 255;
+  const fill = x < 0 ? 255 : 0;
+  for (let k = at; k < e - 8; k++) out[k] = fill;
 }
 
 /** Two's-complement big-endian bytes of `u` into `out[at..at+w)`. */

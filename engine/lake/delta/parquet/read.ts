@@ -8,6 +8,7 @@ import type { FileMetaData, SchemaElement } from 'hyparquet';
 import type { Prim } from '../values.ts';
 import { fromDays, fromLong, fromMicros, unscaledToText } from '../values.ts';
 import { readBigEndian } from './columns.ts';
+import { fastReadable, fastReadColumn } from './fast-read.ts';
 
 export interface ReadColumn {
   name: string;
@@ -35,6 +36,19 @@ export async function readParquet(bytes: Uint8Array, wanted: readonly ReadColumn
   const metadata = parquetMetadata(buf, { parsers: RAW_PARSERS }) as FileMetaData;
   const numRows = Number(metadata.num_rows);
   const present = new Set<string>();
+  const elements = new Map<string, SchemaElement>();
+  for (const el of metadata.schema as SchemaElement[]) if (el.type) elements.set(el.name, el);
+  const found = wanted.filter((w) => elements.has(w.name));
+  if (fastReadable(metadata, found.map((w) => w.name))) {
+    const columns = wanted.map((w) => {
+      const out = new Array(numRows);
+      const el = elements.get(w.name);
+      if (!el) out.fill(null);
+      else fastReadColumn(bytes, metadata, el, w.prim, opts.decimals ?? 'number', out);
+      return out;
+    });
+    return { numRows, columns };
+  }
   for (const el of metadata.schema as SchemaElement[]) {
     if (el.type) present.add(el.name);
     // Keep DECIMAL raw (unscaled integers / bytes): hyparquet would scale through float64.

@@ -229,43 +229,54 @@ function page_(type: number, raw: Uint8Array, extra: Record<string, unknown>): {
   return { header: new Uint8Array(w.getBytes()), data, raw: raw.length };
 }
 
+const enc = new TextEncoder();
+
+/** Dictionary-encodes repetitive string columns (symbols, lineage enums); undefined → PLAIN. */
 function dictionaryOf(col: PhysColumn): { entries: Uint8Array[]; indexes: Int32Array } | undefined {
-  const values = col.values as Uint8Array[];
   if (col.count < 16) return undefined;
+  const strings = typeof (col.values as unknown[])[0] === 'string';
   const map = new Map<string, number>();
-  const entries: Uint8Array[] = [];
+  const keys: string[] = [];
   const indexes = new Int32Array(col.count);
   const limit = Math.min(65_536, col.count >> 1);
   for (let i = 0; i < col.count; i++) {
-    const key = Buffer.from(values[i].buffer, values[i].byteOffset, values[i].length).toString('latin1');
+    const v = (col.values as (string | Uint8Array)[])[i];
+    const key = strings ? (v as string) : Buffer.from((v as Uint8Array).buffer, (v as Uint8Array).byteOffset, (v as Uint8Array).length).toString('latin1');
     let k = map.get(key);
     if (k === undefined) {
-      if (entries.length >= limit) return undefined; // not repetitive enough: PLAIN is smaller
-      k = entries.length;
+      if (keys.length >= limit) return undefined; // not repetitive enough: PLAIN is smaller
+      k = keys.length;
       map.set(key, k);
-      entries.push(values[i]);
+      keys.push(key);
     }
     indexes[i] = k;
   }
+  const entries = keys.map((k) => (strings ? enc.encode(k) : Buffer.from(k, 'latin1')));
   return { entries, indexes };
 }
 
-function plainByteArray(values: readonly Uint8Array[]): Uint8Array {
+function plainByteArray(values: readonly (Uint8Array | string)[]): Uint8Array {
   let size = 0;
-  for (const v of values) size += 4 + v.length;
+  for (const v of values) size += 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const v of values) {
-    out.writeUInt32LE(v.length, at);
-    out.set(v, at + 4);
-    at += 4 + v.length;
+    if (typeof v === 'string') {
+      const len = out.write(v, at + 4);
+      out.writeUInt32LE(len, at);
+      at += 4 + len;
+    } else {
+      out.writeUInt32LE(v.length, at);
+      out.set(v, at + 4);
+      at += 4 + v.length;
+    }
   }
   return out;
 }
 
 function plainValues(col: PhysColumn): Uint8Array {
   const v = col.values;
-  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as Uint8Array[]);
+  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as (Uint8Array | string)[]);
   if (col.physical === 'BOOLEAN') {
     const b = v as Uint8Array;
     const out = new Uint8Array((col.count + 7) >> 3);
@@ -280,13 +291,13 @@ function statBytes(col: PhysColumn, v: number | bigint | Uint8Array): Uint8Array
   const b = Buffer.alloc(8);
   switch (col.physical) {
     case 'INT32': b.writeInt32LE(v as number); return b.subarray(0, 4);
-    case 'INT64': b.writeBigInt64LE(v as bigint); return b;
+    case 'INT64': b.writeBigInt64LE(BigInt(v as number | bigint)); return b;
     case 'FLOAT': b.writeFloatLE(v as number); return b.subarray(0, 4);
     case 'DOUBLE': b.writeDoubleLE(v as number); return b;
     case 'BYTE_ARRAY': return v as Uint8Array;
     case 'FIXED_LEN_BYTE_ARRAY': {
       const out = new Uint8Array(col.typeLength!);
-      let x = BigInt.asUintN(col.typeLength! * 8, v as bigint);
+      let x = BigInt.asUintN(col.typeLength! * 8, BigInt(v as number | bigint));
       for (let k = col.typeLength! - 1; k >= 0; k--) (out[k] = Number(x & 0xffn)), (x >>= 8n);
       return out;
     }

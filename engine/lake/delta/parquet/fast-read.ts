@@ -1,0 +1,203 @@
+/**
+ * A fast path for flat Parquet files with the common encodings (PLAIN, dictionary, RLE levels;
+ * snappy or uncompressed; V1 or V2 pages): decodes straight into Argus values without BigInt or
+ * per-value allocations where avoidable. Files written by Argus always qualify; others that
+ * use anything else (DELTA_*, INT96, gzip/zstd, nested columns) go through hyparquet instead.
+ */
+import type { ColumnChunk, FileMetaData, SchemaElement } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { decompressPage } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import type { Prim } from '../values.ts';
+import { fromDays, fromLong, unscaledToText } from '../values.ts';
+import { readBigEndian } from './columns.ts';
+
+const OK_ENCODINGS = new Set(['PLAIN', 'RLE', 'RLE_DICTIONARY', 'PLAIN_DICTIONARY', 'BIT_PACKED']);
+const OK_CODECS = new Set(['SNAPPY', 'UNCOMPRESSED']);
+const TWO32 = 4294967296;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** True when every wanted column chunk can be decoded by {@link fastReadColumn}. */
+export function fastReadable(metadata: FileMetaData, names: readonly string[]): boolean {
+  const want = new Set(names);
+  for (const rg of metadata.row_groups) {
+    for (const c of rg.columns) {
+      const m = c.meta_data;
+      if (!m || !want.has(m.path_in_schema[0])) continue;
+      if (m.path_in_schema.length !== 1 || m.type === 'INT96' || !OK_CODECS.has(m.codec)) return false;
+      if (m.encodings.some((e) => !OK_ENCODINGS.has(e))) return false;
+    }
+  }
+  return true;
+}
+
+type Convert = (view: DataView, bytes: Uint8Array, at: number, n: number, out: unknown[], o: number) => number;
+
+/** Decodes one column over all row groups into `out` (length num_rows), converting to Argus values. */
+export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, element: SchemaElement, prim: Prim, decimals: 'number' | 'string', out: unknown[]): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const plain = plainDecoder(element, prim, decimals);
+  const optional = element.repetition_type !== 'REQUIRED';
+  let row = 0;
+  for (const rg of metadata.row_groups) {
+    const chunk = rg.columns.find((c: ColumnChunk) => c.meta_data?.path_in_schema[0] === element.name);
+    const rgRows = Number(rg.num_rows);
+    if (!chunk?.meta_data) {
+      for (let i = 0; i < rgRows; i++) out[row + i] = null;
+      row += rgRows;
+      continue;
+    }
+    const m = chunk.meta_data;
+    let pos = Number(m.dictionary_page_offset ?? m.data_page_offset);
+    if (m.dictionary_page_offset !== undefined && Number(m.dictionary_page_offset) === 0) pos = Number(m.data_page_offset);
+    const end = pos + Number(m.total_compressed_size);
+    let dict: unknown[] | undefined;
+    const stop = row + rgRows;
+    while (row < stop && pos < end) {
+      const reader = { view, offset: pos };
+      const h = parquetHeader(reader);
+      pos = reader.offset;
+      const raw = bytes.subarray(pos, pos + h.compressed_page_size);
+      pos += h.compressed_page_size;
+      if (h.type === 'DICTIONARY_PAGE') {
+        const page = decompressPage(raw, h.uncompressed_page_size, m.codec, undefined);
+        const n = h.dictionary_page_header!.num_values;
+        dict = new Array(n);
+        plain(new DataView(page.buffer, page.byteOffset, page.byteLength), page, 0, n, dict, 0);
+        continue;
+      }
+      let page: Uint8Array, n: number, def: Uint8Array | undefined, off = 0, encoding: string;
+      if (h.type === 'DATA_PAGE') {
+        page = decompressPage(raw, h.uncompressed_page_size, m.codec, undefined);
+        n = h.data_page_header!.num_values;
+        encoding = h.data_page_header!.encoding;
+        if (optional) {
+          def = new Uint8Array(n);
+          const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+          readRleBitPackedHybrid(r, 1, def);
+          off = r.offset;
+        }
+      } else if (h.type === 'DATA_PAGE_V2') {
+        const d = h.data_page_header_v2!;
+        n = d.num_values;
+        encoding = d.encoding;
+        const levels = d.definition_levels_byte_length + d.repetition_levels_byte_length;
+        if (optional) {
+          def = new Uint8Array(n);
+          const lv = raw.subarray(d.repetition_levels_byte_length, levels);
+          readRleBitPackedHybrid({ view: new DataView(lv.buffer, lv.byteOffset, lv.byteLength), offset: 0 }, 1, def, lv.length);
+        }
+        const body = raw.subarray(levels);
+        page = d.is_compressed === false ? body : decompressPage(body, h.uncompressed_page_size - levels, m.codec, undefined);
+      } else continue;
+      const pv = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      let present = n;
+      if (def) {
+        present = 0;
+        for (let i = 0; i < n; i++) present += def[i];
+      }
+      const vals: unknown[] = def && present < n ? new Array(present) : out;
+      const base = vals === out ? row : 0;
+      if (encoding === 'PLAIN') plain(pv, page, off, present, vals, base);
+      else {
+        if (!dict) throw new Error(`parquet: dictionary page missing for column ${element.name}`);
+        const width = page[off];
+        const idx = new Int32Array(present);
+        if (present) readRleBitPackedHybrid({ view: pv, offset: off + 1 }, width, idx, page.length - off - 1);
+        for (let i = 0; i < present; i++) vals[base + i] = dict[idx[i]];
+      }
+      if (vals !== out) {
+        let k = 0;
+        for (let i = 0; i < n; i++) out[row + i] = def![i] ? vals[k++] : null;
+      }
+      row += n;
+    }
+  }
+}
+
+function plainDecoder(el: SchemaElement, prim: Prim, decimals: 'number' | 'string'): Convert {
+  const scale = prim.scale ?? el.scale ?? 0;
+  const div = POW10[Math.min(scale, 22)];
+  const asText = decimals === 'string';
+  // u / 10^s is correctly rounded, hence equal to parsing the exact decimal text (for s ≤ 22).
+  const dec = (u: number): number | string => (asText ? unscaledToText(BigInt(u), scale) : scale > 22 ? Number(unscaledToText(BigInt(u), scale)) : u / div);
+  switch (el.type) {
+    case 'INT32':
+      return (v, _b, at, n, out, o) => {
+        for (let i = 0; i < n; i++, at += 4) {
+          const x = v.getInt32(at, true);
+          out[o + i] = prim.kind === 'date' ? fromDays(x) : prim.kind === 'decimal' ? dec(x) : x;
+        }
+        return at;
+      };
+    case 'INT64': {
+      const unit = el.logical_type?.type === 'TIMESTAMP' ? el.logical_type.unit : el.converted_type === 'TIMESTAMP_MILLIS' ? 'MILLIS' : 'MICROS';
+      return (v, _b, at, n, out, o) => {
+        for (let i = 0; i < n; i++, at += 8) {
+          const lo = v.getUint32(at, true);
+          const hi = v.getInt32(at + 4, true);
+          const safe = hi >= -2097152 && hi < 2097152;
+          const x = hi * TWO32 + lo;
+          if (prim.kind === 'timestamp' || prim.kind === 'timestamp_ntz') {
+            out[o + i] = new Date(unit === 'MILLIS' ? x : unit === 'NANOS' ? Math.floor(x / 1e6) : Math.floor(x / 1000));
+          } else if (prim.kind === 'decimal') {
+            out[o + i] = safe ? dec(x) : decimalBig(v.getBigInt64(at, true), scale, asText);
+          } else out[o + i] = safe ? x : fromLong(v.getBigInt64(at, true));
+        }
+        return at;
+      };
+    }
+    case 'DOUBLE':
+      return (v, _b, at, n, out, o) => {
+        for (let i = 0; i < n; i++, at += 8) out[o + i] = v.getFloat64(at, true);
+        return at;
+      };
+    case 'FLOAT':
+      return (v, _b, at, n, out, o) => {
+        for (let i = 0; i < n; i++, at += 4) out[o + i] = v.getFloat32(at, true);
+        return at;
+      };
+    case 'BOOLEAN':
+      return (_v, b, at, n, out, o) => {
+        for (let i = 0; i < n; i++) out[o + i] = ((b[at + (i >> 3)] >> (i & 7)) & 1) === 1;
+        return at + ((n + 7) >> 3);
+      };
+    case 'BYTE_ARRAY':
+      return (v, b, at, n, out, o) => {
+        const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        for (let i = 0; i < n; i++) {
+          const len = v.getUint32(at, true);
+          at += 4;
+          if (prim.kind === 'string') out[o + i] = buf.toString('utf8', at, at + len);
+          else if (prim.kind === 'decimal') out[o + i] = decimalBytes(b.subarray(at, at + len), scale, div, asText);
+          else out[o + i] = b.slice(at, at + len);
+          at += len;
+        }
+        return at;
+      };
+    case 'FIXED_LEN_BYTE_ARRAY': {
+      const w = el.type_length!;
+      return (_v, b, at, n, out, o) => {
+        for (let i = 0; i < n; i++, at += w) {
+          out[o + i] = prim.kind === 'decimal' ? decimalBytes(b.subarray(at, at + w), scale, div, asText) : b.slice(at, at + w);
+        }
+        return at;
+      };
+    }
+    default:
+      throw new Error(`parquet: unsupported physical type ${el.type} for column ${el.name}`);
+  }
+}
+
+function decimalBig(u: bigint, scale: number, asText: boolean): number | string {
+  const t = unscaledToText(u, scale);
+  return asText ? t : Number(t);
+}
+
+/** Big-endian two's-complement decimal bytes → value; plain float arithmetic while exact. */
+function decimalBytes(b: Uint8Array, scale: number, div: number, asText: boolean): number | string {
+  let x = b.length ? (b[0] >= 128 ? b[0] - 256 : b[0]) : 0;
+  for (let k = 1; k < b.length; k++) x = x * 256 + b[k];
+  if (x > -9007199254740992 && x < 9007199254740992 && scale <= 22) return asText ? unscaledToText(BigInt(x), scale) : x / div;
+  return decimalBig(readBigEndian(b), scale, asText);
+}
