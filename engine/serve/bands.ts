@@ -12,7 +12,11 @@ export function scorePolicy(root: string, name = 'default'): { bands: Band[]; mo
   if (existsSync(dir))
     for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)))
       for (const d of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
-        const doc = d.toJS() as { kind?: string; metadata?: { name?: string }; spec?: { bands?: Band[]; monthly_target?: number } } | null;
+        const doc = d.toJS() as {
+          kind?: string;
+          metadata?: { name?: string };
+          spec?: { bands?: Band[]; monthly_target?: number };
+        } | null;
         if (doc?.kind === 'QualityScore' && doc.metadata?.name === name && doc.spec?.bands)
           return { bands: doc.spec.bands, monthlyTarget: doc.spec.monthly_target ?? 95 };
       }

@@ -60,7 +60,11 @@ export const DEFAULT_BANDS: Band[] = [
   { name: 'red', min: 0 },
 ];
 
-export const TABLES = { report: 'quality/daily_report', quarantine: 'quality/quarantine', consistency: 'quality/consistency' } as const;
+export const TABLES = {
+  report: 'quality/daily_report',
+  quarantine: 'quality/quarantine',
+  consistency: 'quality/consistency',
+} as const;
 
 export function bandOf(score: number, bands: Band[] = DEFAULT_BANDS): string {
   const sorted = [...bands].sort((a, b) => b.min - a.min);
@@ -87,17 +91,34 @@ export async function dailyReports(lake: LocalLake): Promise<Rec[]> {
 }
 
 /** The mean composite of a month's daily reports (`YYYY-MM`), with its band against the target. */
-export function summarizeMonth(reports: readonly Rec[], month: string, bands = DEFAULT_BANDS, target = 95): MonthSummary {
-  const values = reports.filter((r) => String(r.trade_date).startsWith(month)).map((r) => Number(r.composite)).filter(Number.isFinite);
-  const mean = values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null;
+export function summarizeMonth(
+  reports: readonly Rec[],
+  month: string,
+  bands = DEFAULT_BANDS,
+  target = 95,
+): MonthSummary {
+  const values = reports
+    .filter((r) => String(r.trade_date).startsWith(month))
+    .map((r) => Number(r.composite))
+    .filter(Number.isFinite);
+  const mean = values.length
+    ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100
+    : null;
   return { month, days: values.length, mean, band: mean === null ? null : bandOf(mean, bands), target };
 }
 
 function readAlerts(dir?: string): DashboardData['alerts'] {
   if (!dir) return { active: [], recent: [] };
-  const active = existsSync(join(dir, 'episodes.json')) ? (JSON.parse(readFileSync(join(dir, 'episodes.json'), 'utf8')) as AlertEvent[]) : [];
+  const active = existsSync(join(dir, 'episodes.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'episodes.json'), 'utf8')) as AlertEvent[])
+    : [];
   const recent = existsSync(join(dir, 'history.jsonl'))
-    ? readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AlertEvent).slice(-50).reverse()
+    ? readFileSync(join(dir, 'history.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AlertEvent)
+        .slice(-50)
+        .reverse()
     : [];
   return { active, recent };
 }
@@ -108,7 +129,10 @@ function heatmap(verdicts: readonly Rec[], days: number): DashboardData['heatmap
   for (const v of verdicts) {
     const d = String(v.trade_date);
     if (!dates.includes(d)) continue;
-    for (const [board, ratio] of Object.entries(JSON.parse(String(v.board_ratios ?? '{}')) as Record<string, number>)) (cells[board] ??= {})[d] = ratio;
+    for (const [board, ratio] of Object.entries(
+      JSON.parse(String(v.board_ratios ?? '{}')) as Record<string, number>,
+    ))
+      (cells[board] ??= {})[d] = ratio;
   }
   return { dates, boards: Object.keys(cells).sort(), cells };
 }
@@ -117,7 +141,15 @@ function quarantineBatches(rows: readonly Rec[]): QuarantineBatch[] {
   const by = new Map<string, QuarantineBatch>();
   for (const r of rows) {
     const id = String(r.batch_id);
-    const b = by.get(id) ?? { batch_id: id, trade_date: String(r.trade_date), rows: 0, inconsistent: 0, reason: String(r.batch_reason), row_reasons: [], quarantined_at: iso(r.quarantined_at) };
+    const b = by.get(id) ?? {
+      batch_id: id,
+      trade_date: String(r.trade_date),
+      rows: 0,
+      inconsistent: 0,
+      reason: String(r.batch_reason),
+      row_reasons: [],
+      quarantined_at: iso(r.quarantined_at),
+    };
     b.rows++;
     if (r.row_consistent === false) {
       b.inconsistent++;
@@ -134,7 +166,8 @@ async function quota(metrics?: () => Promise<string>): Promise<DashboardData['qu
   const used = new Map<string, number>();
   const limit = new Map<string, number>();
   for (const s of samples) {
-    if (s.name === 'argus_quota_used') used.set(s.labels.endpoint, (used.get(s.labels.endpoint) ?? 0) + s.value);
+    if (s.name === 'argus_quota_used')
+      used.set(s.labels.endpoint, (used.get(s.labels.endpoint) ?? 0) + s.value);
     if (s.name === 'argus_quota_limit') limit.set(s.labels.endpoint, s.value);
   }
   return [...new Set([...used.keys(), ...limit.keys()])].sort().map((endpoint) => {
@@ -166,11 +199,15 @@ export async function storage(lake: LocalLake): Promise<DashboardData['storage']
 }
 
 /** Everything the dashboard shows. `month` defaults to the latest report's month. */
-export async function loadDashboard(src: DashboardSources, opts: { days?: number; month?: string } = {}): Promise<DashboardData> {
+export async function loadDashboard(
+  src: DashboardSources,
+  opts: { days?: number; month?: string } = {},
+): Promise<DashboardData> {
   const days = opts.days ?? 30;
   const reports = await dailyReports(src.lake);
   const latest = reports.at(-1) ?? null;
-  const month = opts.month ?? (latest ? String(latest.trade_date).slice(0, 7) : new Date().toISOString().slice(0, 7));
+  const month =
+    opts.month ?? (latest ? String(latest.trade_date).slice(0, 7) : new Date().toISOString().slice(0, 7));
   return {
     reports: reports.slice(-days),
     latest,

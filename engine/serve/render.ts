@@ -7,23 +7,42 @@ import type { Rec } from '../api/index.ts';
 import type { DashboardData } from './data.ts';
 
 const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const pct = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(d)}%`);
-const fix = (x: unknown, d = 2) => (x === null || x === undefined || !Number.isFinite(Number(x)) ? 'n/a' : Number(x).toFixed(d));
+const pct = (x: number | null | undefined, d = 2) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(d)}%`;
+const fix = (x: unknown, d = 2) =>
+  x === null || x === undefined || !Number.isFinite(Number(x)) ? 'n/a' : Number(x).toFixed(d);
 const COLORS: Record<string, string> = { green: '#1a9850', yellow: '#e6a800', red: '#d73027' };
 
 function scoreTrend(reports: readonly Rec[]): string {
-  const W = 1200, H = 240, L = 40, R = 10, T = 10, B = 30;
+  const W = 1200,
+    H = 240,
+    L = 40,
+    R = 10,
+    T = 10,
+    B = 30;
   if (reports.length === 0) return '<p class="empty">No daily reports yet.</p>';
   const values = reports.map((r) => Number(r.composite));
-  const lo = Math.min(80, ...values), hi = 100;
-  const x = (i: number) => L + (reports.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (reports.length - 1));
+  const lo = Math.min(80, ...values),
+    hi = 100;
+  const x = (i: number) =>
+    L + (reports.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (reports.length - 1));
   const y = (v: number) => T + ((hi - v) * (H - T - B)) / (hi - lo);
   const line = values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const guides = [95, 85].filter((g) => g >= lo).map((g) => `<line class="guide" x1="${L}" x2="${W - R}" y1="${y(g)}" y2="${y(g)}"/><text x="4" y="${y(g) + 4}">${g}</text>`).join('');
-  const points = reports
-    .map((r, i) => `<circle data-testid="score-point" data-date="${esc(r.trade_date)}" data-value="${esc(r.composite)}" cx="${x(i).toFixed(1)}" cy="${y(values[i]).toFixed(1)}" r="3.5" fill="${COLORS[String(r.band)] ?? '#555'}"><title>${esc(r.trade_date)}: ${esc(r.composite)}</title></circle>`)
+  const guides = [95, 85]
+    .filter((g) => g >= lo)
+    .map(
+      (g) =>
+        `<line class="guide" x1="${L}" x2="${W - R}" y1="${y(g)}" y2="${y(g)}"/><text x="4" y="${y(g) + 4}">${g}</text>`,
+    )
     .join('');
-  const first = String(reports[0].trade_date), last = String(reports.at(-1)!.trade_date);
+  const points = reports
+    .map(
+      (r, i) =>
+        `<circle data-testid="score-point" data-date="${esc(r.trade_date)}" data-value="${esc(r.composite)}" cx="${x(i).toFixed(1)}" cy="${y(values[i]).toFixed(1)}" r="3.5" fill="${COLORS[String(r.band)] ?? '#555'}"><title>${esc(r.trade_date)}: ${esc(r.composite)}</title></circle>`,
+    )
+    .join('');
+  const first = String(reports[0].trade_date),
+    last = String(reports.at(-1)!.trade_date);
   return `<svg data-testid="score-trend" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="Composite score trend">
   ${guides}<path d="${line}" fill="none" stroke="#3465a4" stroke-width="2"/>${points}
   <text x="${L}" y="${H - 8}">${esc(first)}</text><text x="${W - R}" y="${H - 8}" text-anchor="end">${esc(last)}</text></svg>`;
@@ -56,7 +75,8 @@ function heatmap(h: DashboardData['heatmap']): string {
 }
 
 function quota(q: DashboardData['quota']): string {
-  if (q.length === 0) return '<p class="empty">No quota metrics (start <code>argus run --metrics-port</code> and pass <code>--metrics-url</code>).</p>';
+  if (q.length === 0)
+    return '<p class="empty">No quota metrics (start <code>argus run --metrics-port</code> and pass <code>--metrics-url</code>).</p>';
   return q
     .map((e) => {
       const r = e.ratio ?? 0;
@@ -72,7 +92,9 @@ function quarantine(list: DashboardData['quarantine']): string {
   if (list.length === 0) return '<p class="empty">Nothing quarantined.</p>';
   return `<ul class="quarantine">${list
     .map(
-      (b) => `<li data-testid="quarantine-item" data-batch="${esc(b.batch_id)}" data-date="${esc(b.trade_date)}" data-rows="${b.rows}">
+      (
+        b,
+      ) => `<li data-testid="quarantine-item" data-batch="${esc(b.batch_id)}" data-date="${esc(b.trade_date)}" data-rows="${b.rows}">
   <b>${esc(b.trade_date)}</b> · ${b.rows} rows (${b.inconsistent} inconsistent) · <span class="reason">${esc(b.reason)}</span>
   <ul>${b.row_reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></li>`,
     )
@@ -80,11 +102,16 @@ function quarantine(list: DashboardData['quarantine']): string {
 }
 
 function alerts(a: DashboardData['alerts']): string {
-  const rows = [...a.active.map((e) => ({ ...e, current: true })), ...a.recent.map((e) => ({ ...e, current: false }))];
+  const rows = [
+    ...a.active.map((e) => ({ ...e, current: true })),
+    ...a.recent.map((e) => ({ ...e, current: false })),
+  ];
   if (rows.length === 0) return '<p class="empty">No alerts.</p>';
   return `<table class="alerts"><thead><tr><th></th><th>severity</th><th>alert</th><th>status</th><th>at</th><th>summary</th></tr></thead><tbody>${rows
     .map(
-      (e) => `<tr data-testid="alert-row" data-active="${e.current}" data-status="${esc(e.status)}" data-severity="${esc(e.severity)}" data-name="${esc(e.name)}">
+      (
+        e,
+      ) => `<tr data-testid="alert-row" data-active="${e.current}" data-status="${esc(e.status)}" data-severity="${esc(e.severity)}" data-name="${esc(e.name)}">
   <td>${e.current ? '●' : ''}</td><td class="sev ${esc(e.severity)}">${esc(e.severity)}</td><td>${esc(e.name)}</td><td>${esc(e.status)}</td>
   <td>${esc((e.status === 'resolved' ? e.endsAt : e.startsAt) ?? '')}</td><td>${esc(e.annotations?.summary ?? '')}${e.annotations?.resolution ? `<br><small>resolved: ${esc(e.annotations.resolution)}</small>` : ''}</td></tr>`,
     )
@@ -111,7 +138,10 @@ function storage(s: DashboardData['storage']): string {
   return `<table>${s.map((t) => `<tr data-testid="storage-row" data-table="${esc(t.table)}" data-bytes="${t.bytes}"><th>${esc(t.table)}</th><td>${(t.bytes / 1024).toFixed(1)} KiB</td><td>${t.files} files</td></tr>`).join('')}</table>`;
 }
 
-export function renderDashboard(d: DashboardData, opts: { refreshSeconds?: number; title?: string } = {}): string {
+export function renderDashboard(
+  d: DashboardData,
+  opts: { refreshSeconds?: number; title?: string } = {},
+): string {
   const latest = d.latest;
   const band = String(latest?.band ?? 'none');
   return `<!doctype html>

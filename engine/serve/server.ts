@@ -31,20 +31,27 @@ export interface RunningDashboard {
 
 export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
   const metrics = createMetrics();
-  const bytes = metrics.gauge('argus_lake_table_bytes', 'Bytes of live data files per Delta table (storage cost)', ['table']);
+  const bytes = metrics.gauge(
+    'argus_lake_table_bytes',
+    'Bytes of live data files per Delta table (storage cost)',
+    ['table'],
+  );
   const files = metrics.gauge('argus_lake_table_files', 'Live data files per Delta table', ['table']);
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (req.method !== 'GET') return void res.writeHead(405).end('method not allowed');
-      if (url.pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      if (url.pathname === '/healthz')
+        return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       if (url.pathname === '/metrics') {
         for (const t of await storage(o.sources.lake)) {
           bytes.set({ table: t.table }, t.bytes);
           files.set({ table: t.table }, t.files);
         }
-        return void res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+        return void res
+          .writeHead(200, { 'content-type': metrics.registry.contentType })
+          .end(await metrics.registry.metrics());
       }
       const month = url.searchParams.get('month') ?? undefined;
       if (month && !/^\d{4}-\d{2}$/.test(month)) return void res.writeHead(400).end('month must be YYYY-MM');
@@ -54,7 +61,9 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
       }
       if (url.pathname === '/') {
-        const html = renderDashboard(await loadDashboard(o.sources, { month, days }), { refreshSeconds: o.refreshSeconds });
+        const html = renderDashboard(await loadDashboard(o.sources, { month, days }), {
+          refreshSeconds: o.refreshSeconds,
+        });
         return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       }
       res.writeHead(404).end('not found');

@@ -16,9 +16,15 @@ interface Panel {
 }
 
 const dir = join(import.meta.dirname, 'dashboards');
-const dashboards = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, json: JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
+const dashboards = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, json: JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
 const flat = (ps: Panel[]): Panel[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
-const datasourceUid = (parse(readFileSync(join(import.meta.dirname, 'provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string }[] }).datasources[0].uid;
+const datasourceUid = (
+  parse(readFileSync(join(import.meta.dirname, 'provisioning/datasources/prometheus.yml'), 'utf8')) as {
+    datasources: { uid: string }[];
+  }
+).datasources[0].uid;
 
 describe('Grafana dashboards', () => {
   it('exist', () => expect(dashboards.length).toBeGreaterThan(0));
@@ -32,7 +38,10 @@ describe('Grafana dashboards', () => {
         expect(p.targets?.length, `panel "${p.title}" has no query`).toBeGreaterThan(0);
         for (const t of p.targets!) {
           const names = promqlMetricNames(t.expr);
-          expect(names.length, `panel "${p.title}" query ${t.refId} reads no metric: ${t.expr}`).toBeGreaterThan(0);
+          expect(
+            names.length,
+            `panel "${p.title}" query ${t.refId} reads no metric: ${t.expr}`,
+          ).toBeGreaterThan(0);
           unknown.push(...names.filter((n) => !isExportedSeries(n)).map((n) => `${p.title}: ${n}`));
         }
       }
@@ -46,8 +55,23 @@ describe('Grafana dashboards', () => {
 
     it(`${file}: has the panels of the design`, () => {
       const titles = panels.map((p) => p.title.toLowerCase());
-      for (const want of ['composite quality score (today)', '7-day trend', 'api success', 'quota usage', 'consumption', 'storage cost', 'end-to-end latency', 'consistency by board (heatmap)', 'key-field completeness', 'alerts', 'rule failures'])
-        expect(titles.some((t) => t.includes(want)), `no panel titled like "${want}"`).toBe(true);
+      for (const want of [
+        'composite quality score (today)',
+        '7-day trend',
+        'api success',
+        'quota usage',
+        'consumption',
+        'storage cost',
+        'end-to-end latency',
+        'consistency by board (heatmap)',
+        'key-field completeness',
+        'alerts',
+        'rule failures',
+      ])
+        expect(
+          titles.some((t) => t.includes(want)),
+          `no panel titled like "${want}"`,
+        ).toBe(true);
     });
 
     it(`${file}: panels use the provisioned datasource, unique ids, and fit the 24-column grid`, () => {

@@ -7,7 +7,22 @@
  * @example promqlMetricNames('sum by (source) (rate(argus_source_calls_total{outcome="failure"}[5m]))')
  *   // ['argus_source_calls_total']
  */
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan', 'atan2']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
+]);
 
 export function promqlMetricNames(expr: string): string[] {
   let s = expr

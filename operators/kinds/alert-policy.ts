@@ -16,14 +16,25 @@ const receivers = { type: 'array', items: { type: 'string', minLength: 1 } };
 
 export default defineKind<AlertPolicySpec>({
   kind: 'AlertPolicy',
-  description: 'Alert severities P0–P3, their routing to receivers, and record-level alert rules (fire once per episode, then resolve)',
+  description:
+    'Alert severities P0–P3, their routing to receivers, and record-level alert rules (fire once per episode, then resolve)',
   schema: {
     type: 'object',
     additionalProperties: false,
     required: ['severities', 'routes', 'rules'],
     properties: {
-      severities: { type: 'object', additionalProperties: false, required: SEVERITIES, properties: Object.fromEntries(SEVERITIES.map((s) => [s, severity])) },
-      routes: { type: 'object', additionalProperties: false, required: SEVERITIES, properties: Object.fromEntries(SEVERITIES.map((s) => [s, receivers])) },
+      severities: {
+        type: 'object',
+        additionalProperties: false,
+        required: SEVERITIES,
+        properties: Object.fromEntries(SEVERITIES.map((s) => [s, severity])),
+      },
+      routes: {
+        type: 'object',
+        additionalProperties: false,
+        required: SEVERITIES,
+        properties: Object.fromEntries(SEVERITIES.map((s) => [s, receivers])),
+      },
       rules: {
         type: 'array',
         items: {
@@ -54,7 +65,8 @@ export default defineKind<AlertPolicySpec>({
     const errs: { pointer: string; message: string }[] = [];
     const names = doc.spec.rules.map((r) => r.name);
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) errs.push({ pointer: `/rules/${i}/name`, message: `rule "${n}" defined twice` });
+      if (names.indexOf(n) !== i)
+        errs.push({ pointer: `/rules/${i}/name`, message: `rule "${n}" defined twice` });
     });
     return errs;
   },

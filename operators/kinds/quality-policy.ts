@@ -16,7 +16,8 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
 
 export default defineKind<QualityPolicySpec>({
   kind: 'QualityPolicy',
-  description: 'Data-quality thresholds: multi-source consistency (with dynamic tiers), K-line logic, completeness, timeliness, validity',
+  description:
+    'Data-quality thresholds: multi-source consistency (with dynamic tiers), K-line logic, completeness, timeliness, validity',
   schema: obj({
     consistency: obj(
       {
@@ -79,7 +80,10 @@ export default defineKind<QualityPolicySpec>({
       symbol_pattern: { type: 'string' },
       ranges: {
         type: 'object',
-        additionalProperties: obj({ min: { type: 'number' }, max: { type: 'number' }, exclusive_min: { type: 'boolean' } }, []),
+        additionalProperties: obj(
+          { min: { type: 'number' }, max: { type: 'number' }, exclusive_min: { type: 'boolean' } },
+          [],
+        ),
       },
       enums: { type: 'object', additionalProperties: strings },
     }),
@@ -89,26 +93,41 @@ export default defineKind<QualityPolicySpec>({
     const s = doc.spec;
     const names = new Set<string>();
     s.consistency.fields.forEach((f, i) => {
-      if (names.has(f.name)) errs.push({ pointer: `/consistency/fields/${i}/name`, message: `duplicate field "${f.name}"` });
+      if (names.has(f.name))
+        errs.push({ pointer: `/consistency/fields/${i}/name`, message: `duplicate field "${f.name}"` });
       names.add(f.name);
     });
     const seen = new Set<number>();
     s.dynamic.tiers.forEach((t, i) => {
-      if (seen.has(t.above)) errs.push({ pointer: `/dynamic/tiers/${i}/above`, message: `two tiers share the threshold ${t.above}` });
+      if (seen.has(t.above))
+        errs.push({
+          pointer: `/dynamic/tiers/${i}/above`,
+          message: `two tiers share the threshold ${t.above}`,
+        });
       seen.add(t.above);
     });
     // A higher volatility tier must not tighten the tolerance again.
     const sorted = [...s.dynamic.tiers].sort((a, b) => a.above - b.above);
     for (let i = 1; i < sorted.length; i++)
       if (sorted[i].multiplier < sorted[i - 1].multiplier)
-        errs.push({ pointer: `/dynamic/tiers`, message: `tier above ${sorted[i].above} has a smaller multiplier than tier above ${sorted[i - 1].above}` });
+        errs.push({
+          pointer: `/dynamic/tiers`,
+          message: `tier above ${sorted[i].above} has a smaller multiplier than tier above ${sorted[i - 1].above}`,
+        });
     try {
       new RegExp(s.validity.symbol_pattern);
     } catch (e) {
-      errs.push({ pointer: '/validity/symbol_pattern', message: `not a valid regular expression: ${(e as Error).message}` });
+      errs.push({
+        pointer: '/validity/symbol_pattern',
+        message: `not a valid regular expression: ${(e as Error).message}`,
+      });
     }
     for (const f of s.completeness.key_fields)
-      if (!s.completeness.fields.includes(f)) errs.push({ pointer: '/completeness/key_fields', message: `key field "${f}" is not listed in completeness.fields` });
+      if (!s.completeness.fields.includes(f))
+        errs.push({
+          pointer: '/completeness/key_fields',
+          message: `key field "${f}" is not listed in completeness.fields`,
+        });
     return errs;
   },
 });

@@ -36,7 +36,10 @@ export default defineKind<QualityScoreSpec>({
           type: 'object',
           additionalProperties: false,
           required: ['name', 'min'],
-          properties: { name: { type: 'string', minLength: 1 }, min: { type: 'number', minimum: 0, maximum: 100 } },
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            min: { type: 'number', minimum: 0, maximum: 100 },
+          },
         },
       },
       monthly_target: { type: 'number', minimum: 0, maximum: 100 },
@@ -45,12 +48,15 @@ export default defineKind<QualityScoreSpec>({
   check(doc) {
     const errs: { pointer: string; message: string }[] = [];
     const sum = doc.spec.dimensions.reduce((a, d) => a + d.weight, 0);
-    if (Math.abs(sum - 1) > 1e-9) errs.push({ pointer: '/dimensions', message: `weights sum to ${sum}, must sum to 1` });
+    if (Math.abs(sum - 1) > 1e-9)
+      errs.push({ pointer: '/dimensions', message: `weights sum to ${sum}, must sum to 1` });
     const ids = doc.spec.dimensions.map((d) => d.id);
     ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) errs.push({ pointer: `/dimensions/${i}/id`, message: `dimension "${id}" listed twice` });
+      if (ids.indexOf(id) !== i)
+        errs.push({ pointer: `/dimensions/${i}/id`, message: `dimension "${id}" listed twice` });
     });
-    if (!doc.spec.bands.some((b) => b.min === 0)) errs.push({ pointer: '/bands', message: 'one band must start at 0 so every score has a band' });
+    if (!doc.spec.bands.some((b) => b.min === 0))
+      errs.push({ pointer: '/bands', message: 'one band must start at 0 so every score has a band' });
     return errs;
   },
 });

@@ -21,7 +21,8 @@ export interface AlertSinkConfig {
 export default defineOperator<AlertSinkConfig>({
   type: 'alert',
   role: 'sink',
-  description: 'Evaluates AlertPolicy rules on records and notifies through the alerts backend (once per episode, then resolves).',
+  description:
+    'Evaluates AlertPolicy rules on records and notifies through the alerts backend (once per episode, then resolves).',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -32,13 +33,19 @@ export default defineOperator<AlertSinkConfig>({
     },
   },
   examples: [
-    { title: 'Alert on consistency verdicts', config: { policy: 'default', rules: ['DQConsistencyBelowTarget'] } },
+    {
+      title: 'Alert on consistency verdicts',
+      config: { policy: 'default', rules: ['DQConsistencyBelowTarget'] },
+    },
     { title: 'Alert on daily reports', config: { policy: 'default', labels: { env: 'prod' } } },
   ],
   create(config, ctx) {
     const policy = ctx.spec<AlertPolicySpec>('AlertPolicy', config.policy ?? 'default').spec;
     for (const name of config.rules ?? [])
-      if (!policy.rules.some((r) => r.name === name)) throw new Error(`alert sink: rule "${name}" is not defined in AlertPolicy "${config.policy ?? 'default'}"`);
+      if (!policy.rules.some((r) => r.name === name))
+        throw new Error(
+          `alert sink: rule "${name}" is not defined in AlertPolicy "${config.policy ?? 'default'}"`,
+        );
     const metrics = alertMetrics(ctx.metrics);
     let notifier: AlertNotifierLike | undefined;
 
@@ -64,7 +71,10 @@ export default defineOperator<AlertSinkConfig>({
             metrics.firing.set(labels, o.active ? 1 : 0);
             if (event) {
               metrics.total.inc({ ...labels, status: event.status });
-              ctx.logger.info({ alert: o.rule.name, status: event.status }, `alert ${o.rule.name} ${event.status}`);
+              ctx.logger.info(
+                { alert: o.rule.name, status: event.status },
+                `alert ${o.rule.name} ${event.status}`,
+              );
             }
           }
         }

@@ -18,7 +18,13 @@ describe('consistency_gate', () => {
     expect(out.quarantine).toBeUndefined();
     expect(out.out.every((r) => r.dq_consistent === true && r.dq_close_diff === 0)).toBe(true);
     expect(out.verdict).toHaveLength(1);
-    expect(out.verdict[0]).toMatchObject({ trade_date: '2024-12-31', verdict: 'published', consistency_ratio: 1, multiplier: 1, overlapping: 200 });
+    expect(out.verdict[0]).toMatchObject({
+      trade_date: '2024-12-31',
+      verdict: 'published',
+      consistency_ratio: 1,
+      multiplier: 1,
+      overlapping: 200,
+    });
     expect(out.verdict[0].volatility_index).toBeCloseTo(0.02, 6);
     const metric = await ctx.metrics.registry.getSingleMetric('dq_multisource_consistency_ratio')!.get();
     expect(metric.values[0]).toMatchObject({ value: 1, labels: { pipeline: 'silver' } });
@@ -30,7 +36,12 @@ describe('consistency_gate', () => {
     expect(out.out).toBeUndefined();
     expect(out.quarantine).toHaveLength(200);
     const v = out.verdict[0];
-    expect(v).toMatchObject({ verdict: 'quarantined', consistent: 194, overlapping: 200, consistency_ratio: 0.97 });
+    expect(v).toMatchObject({
+      verdict: 'quarantined',
+      consistent: 194,
+      overlapping: 200,
+      consistency_ratio: 0.97,
+    });
     expect(String(v.reason)).toMatch(/97% \(194\/200 rows\) below target 99%/);
     const bad = out.quarantine.filter((r) => r.row_consistent === false);
     expect(bad).toHaveLength(6);
@@ -44,14 +55,24 @@ describe('consistency_gate', () => {
   it('lists diffs above 1 % for review', async () => {
     const out = await runTransform(gate, {}, offsetCloses(day(0.02), 0.01, -0.02), ctxWith());
     expect(out.review).toHaveLength(2);
-    expect(out.review[0]).toMatchObject({ field: 'close', diff: 0.02, tolerance: 0.005, verdict: 'published' });
+    expect(out.review[0]).toMatchObject({
+      field: 'close',
+      diff: 0.02,
+      tolerance: 0.005,
+      verdict: 'published',
+    });
   });
 
   it('widens the tolerance ×1.5 at a volatility index of 4 %: 0.7 % diffs quarantined on a calm day, published on a volatile one', async () => {
     const calm = await runTransform(gate, {}, offsetCloses(day(0.02), 0.03, 0.007), ctxWith());
     expect(calm.verdict[0]).toMatchObject({ verdict: 'quarantined', multiplier: 1 });
     const volatile = await runTransform(gate, {}, offsetCloses(day(0.04), 0.03, 0.007), ctxWith());
-    expect(volatile.verdict[0]).toMatchObject({ verdict: 'published', multiplier: 1.5, tolerance_close: 0.0075, tolerance_volume: 0.03 });
+    expect(volatile.verdict[0]).toMatchObject({
+      verdict: 'published',
+      multiplier: 1.5,
+      tolerance_close: 0.0075,
+      tolerance_volume: 0.03,
+    });
     expect(volatile.verdict[0].volatility_index).toBeCloseTo(0.04, 6);
   });
 
@@ -80,7 +101,11 @@ describe('consistency_gate', () => {
 
   it('flags volume disagreements beyond 2 % and ignores rows with one source', async () => {
     const rows: Rec[] = day(0.02).map((r, i) =>
-      i === 0 ? { ...r, volume_ts: Number(r.volume_qmt) * 1.03 } : i < 5 ? { ...r, close_ts: null, volume_ts: null } : r,
+      i === 0
+        ? { ...r, volume_ts: Number(r.volume_qmt) * 1.03 }
+        : i < 5
+          ? { ...r, close_ts: null, volume_ts: null }
+          : r,
     );
     const out = await runTransform(gate, { group_by: null }, rows, ctxWith());
     const v = out.verdict[0];
@@ -92,7 +117,11 @@ describe('consistency_gate', () => {
 
   it('judges each trading day of a batch separately', async () => {
     const good = marketDay({ symbols: 100, date: '2024-12-30', volatility: 0.02, seed: 3 });
-    const bad = offsetCloses(marketDay({ symbols: 100, date: '2024-12-31', volatility: 0.02, seed: 4 }), 0.05, 0.01);
+    const bad = offsetCloses(
+      marketDay({ symbols: 100, date: '2024-12-31', volatility: 0.02, seed: 4 }),
+      0.05,
+      0.01,
+    );
     const out = await runTransform(gate, {}, [...good, ...bad], ctxWith());
     expect(out.out.map((r) => r.trade_date)).toEqual(Array(100).fill('2024-12-30'));
     expect(out.quarantine.map((r) => r.trade_date)).toEqual(Array(100).fill('2024-12-31'));
@@ -101,8 +130,20 @@ describe('consistency_gate', () => {
 
   it('accepts alias shapes for the source columns (qmt_close, nested sources)', async () => {
     const rows: Rec[] = [
-      { symbol: '600519.SH', trade_date: '2024-12-31', qmt_close: 100, tushare_close: 100.2, high: 101, low: 99, pre_close: 100 },
-      { symbol: '000001.SZ', trade_date: '2024-12-31', sources: { miniQMT: { close: 10, volume: 1000 }, Tushare: { close: 10.2, volume: 1000 } } },
+      {
+        symbol: '600519.SH',
+        trade_date: '2024-12-31',
+        qmt_close: 100,
+        tushare_close: 100.2,
+        high: 101,
+        low: 99,
+        pre_close: 100,
+      },
+      {
+        symbol: '000001.SZ',
+        trade_date: '2024-12-31',
+        sources: { miniQMT: { close: 10, volume: 1000 }, Tushare: { close: 10.2, volume: 1000 } },
+      },
     ];
     const out = await runTransform(gate, { group_by: null }, rows, ctxWith());
     expect(out.verdict[0]).toMatchObject({ overlapping: 2, consistent: 1 });
@@ -113,7 +154,8 @@ describe('consistency_gate', () => {
     const rows = realDay('2024-12-31');
     expect(rows).toHaveLength(10);
     const out = await runTransform(gate, {}, rows, ctxWith());
-    const expected = rows.reduce((a, r) => a + (Number(r.high) - Number(r.low)) / Number(r.pre_close), 0) / rows.length;
+    const expected =
+      rows.reduce((a, r) => a + (Number(r.high) - Number(r.low)) / Number(r.pre_close), 0) / rows.length;
     expect(out.verdict[0]).toMatchObject({ verdict: 'published', consistency_ratio: 1 });
     expect(out.verdict[0].volatility_index).toBeCloseTo(expected, 6);
   });
@@ -125,8 +167,18 @@ describe('consistency_gate', () => {
   });
 
   it('forwards passthrough rows untouched even when the day is quarantined', async () => {
-    const dividend = { dataset: 'dividend', symbol: '600519.SH', trade_date: '2024-12-31', cash_div_tax: 27.6 };
-    const out = await runTransform(gate, { passthrough: { field: 'dataset', values: ['dividend'] } }, [dividend, ...offsetCloses(day(0.02), 0.03, 0.01)], ctxWith());
+    const dividend = {
+      dataset: 'dividend',
+      symbol: '600519.SH',
+      trade_date: '2024-12-31',
+      cash_div_tax: 27.6,
+    };
+    const out = await runTransform(
+      gate,
+      { passthrough: { field: 'dataset', values: ['dividend'] } },
+      [dividend, ...offsetCloses(day(0.02), 0.03, 0.01)],
+      ctxWith(),
+    );
     expect(out.out).toEqual([dividend]);
     expect(out.verdict[0]).toMatchObject({ rows: 200, verdict: 'quarantined' });
   });

@@ -39,13 +39,17 @@ export default defineOperator<ConsistencyGateConfig>({
     additionalProperties: false,
     properties: {
       policy: { type: 'string', default: 'default', description: 'QualityPolicy name' },
-      group_by: { type: ['string', 'null'], description: 'Record field that defines the verdict unit (default from the policy: trade_date)' },
+      group_by: {
+        type: ['string', 'null'],
+        description: 'Record field that defines the verdict unit (default from the policy: trade_date)',
+      },
       passthrough: {
         type: 'object',
         additionalProperties: false,
         required: ['field', 'values'],
         properties: { field: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } },
-        description: 'Rows whose `field` is one of `values` are forwarded to `out` unchecked (e.g. {field: dataset, values: [dividend]})',
+        description:
+          'Rows whose `field` is one of `values` are forwarded to `out` unchecked (e.g. {field: dataset, values: [dividend]})',
       },
     },
   },
@@ -54,15 +58,38 @@ export default defineOperator<ConsistencyGateConfig>({
     {
       title: 'Gate fused rows with the default policy',
       config: { policy: 'default' },
-      input: [{ symbol: '600519.SH', trade_date: '2024-12-31', close_qmt: 1524.0, close_ts: 1524.0, volume_qmt: 3935200, volume_ts: 3935200 }],
-      output: [{ symbol: '600519.SH', trade_date: '2024-12-31', dq_consistent: true, dq_close_diff: 0, dq_volume_diff: 0 }],
+      input: [
+        {
+          symbol: '600519.SH',
+          trade_date: '2024-12-31',
+          close_qmt: 1524.0,
+          close_ts: 1524.0,
+          volume_qmt: 3935200,
+          volume_ts: 3935200,
+        },
+      ],
+      output: [
+        {
+          symbol: '600519.SH',
+          trade_date: '2024-12-31',
+          dq_consistent: true,
+          dq_close_diff: 0,
+          dq_volume_diff: 0,
+        },
+      ],
     },
   ],
   create(config, ctx) {
     const policy = ctx.spec<QualityPolicySpec>('QualityPolicy', config.policy ?? 'default').spec;
-    const groupBy = config.group_by !== undefined ? config.group_by : (policy.consistency.group_by ?? 'trade_date');
+    const groupBy =
+      config.group_by !== undefined ? config.group_by : (policy.consistency.group_by ?? 'trade_date');
     const vol = policy.dynamic.volatility_index;
-    const columns = [...policy.consistency.fields.flatMap((f) => [f.primary, f.secondary]), ...vol.high, ...vol.low, ...vol.reference];
+    const columns = [
+      ...policy.consistency.fields.flatMap((f) => [f.primary, f.secondary]),
+      ...vol.high,
+      ...vol.low,
+      ...vol.reference,
+    ];
     const metrics = gateMetrics(ctx.metrics);
     const labels = { pipeline: ctx.pipeline };
 
@@ -94,17 +121,25 @@ export default defineOperator<ConsistencyGateConfig>({
             else emit(quarantineRow(rec, v, v.checks[i], batchId, evaluatedAt), 'quarantine');
           });
           const byBoard = boardRatios(originals, v.checks);
-          emit(verdictRow(ctx.pipeline, ctx.node, v, batchId, reviews.length, byBoard, evaluatedAt), 'verdict');
+          emit(
+            verdictRow(ctx.pipeline, ctx.node, v, batchId, reviews.length, byBoard, evaluatedAt),
+            'verdict',
+          );
 
           if (v.ratio !== null) metrics.ratio.set(labels, v.ratio);
-          for (const [b, ratio] of Object.entries(byBoard)) metrics.ratioByBoard.set({ ...labels, board: b }, ratio);
+          for (const [b, ratio] of Object.entries(byBoard))
+            metrics.ratioByBoard.set({ ...labels, board: b }, ratio);
           if (v.volatility_index !== null) metrics.volatility.set(labels, v.volatility_index);
-          for (const [field, tol] of Object.entries(v.tolerances)) metrics.tolerance.set({ ...labels, field }, tol);
+          for (const [field, tol] of Object.entries(v.tolerances))
+            metrics.tolerance.set({ ...labels, field }, tol);
           for (const r of reviews) metrics.reviewDiffs.inc({ ...labels, field: String(r.field) });
           if (v.verdict === 'quarantined') {
             metrics.quarantinedBatches.inc({ ...labels, node: ctx.node });
             metrics.quarantinedRecords.inc({ ...labels, node: ctx.node }, originals.length);
-            ctx.logger.warn({ trade_date: key, ratio: v.ratio, batch_id: batchId }, v.reason ?? 'quarantined');
+            ctx.logger.warn(
+              { trade_date: key, ratio: v.ratio, batch_id: batchId },
+              v.reason ?? 'quarantined',
+            );
           }
         }
       },
@@ -114,7 +149,10 @@ export default defineOperator<ConsistencyGateConfig>({
 
 /** Per-row flags added to published rows (`dq_` columns; Gold's schema step drops them). */
 function flags(c: RowCheck): Rec {
-  const out: Rec = { dq_consistent: c.consistent, dq_reasons: c.reasons.length ? c.reasons.join('; ') : null };
+  const out: Rec = {
+    dq_consistent: c.consistent,
+    dq_reasons: c.reasons.length ? c.reasons.join('; ') : null,
+  };
   for (const f of c.fields) out[`dq_${f.field}_diff`] = f.diff === undefined ? null : round(f.diff, 8);
   return out;
 }
@@ -176,7 +214,15 @@ function boardRatios(recs: readonly Rec[], checks: readonly RowCheck[]): Record<
   return Object.fromEntries([...acc].map(([b, a]) => [b, round(a.ok / a.n, 6)]));
 }
 
-function verdictRow(pipeline: string, node: string, v: GroupVerdict, batchId: string, reviews: number, byBoard: Record<string, number>, at: string): Rec {
+function verdictRow(
+  pipeline: string,
+  node: string,
+  v: GroupVerdict,
+  batchId: string,
+  reviews: number,
+  byBoard: Record<string, number>,
+  at: string,
+): Rec {
   return {
     pipeline,
     node,

@@ -12,7 +12,11 @@ const ctxWith = (docs: SpecDoc[] = specs) => testContext({ specs: docs, pipeline
 const DATE = '2024-12-31';
 // 15:30 Asia/Shanghai: 30 minutes after the close.
 const AT_1530 = new Date('2024-12-31T07:30:00Z');
-const day = () => marketDay({ symbols: 200, date: DATE, volatility: 0.02, seed: 5 }).map((r) => ({ ...r, dq_consistent: true }));
+const day = () =>
+  marketDay({ symbols: 200, date: DATE, volatility: 0.02, seed: 5 }).map((r) => ({
+    ...r,
+    dq_consistent: true,
+  }));
 
 describe('quality_score', () => {
   beforeEach(() => {
@@ -28,8 +32,18 @@ describe('quality_score', () => {
     expect(out.out[0].last_verified_utc).toBe(AT_1530.toISOString());
     expect(out.report).toHaveLength(1);
     expect(out.report[0]).toMatchObject({
-      trade_date: DATE, composite: 100, band: 'green', dq_com_01: 1, dq_acc_01: 1, dq_con_01: 1, dq_tim_01: true,
-      timeliness_minutes: 30, key_missing_max: 0, total_missing_rate: 0, uniqueness_ratio: 1, validity_ratio: 1,
+      trade_date: DATE,
+      composite: 100,
+      band: 'green',
+      dq_com_01: 1,
+      dq_acc_01: 1,
+      dq_con_01: 1,
+      dq_tim_01: true,
+      timeliness_minutes: 30,
+      key_missing_max: 0,
+      total_missing_rate: 0,
+      uniqueness_ratio: 1,
+      validity_ratio: 1,
     });
   });
 
@@ -44,14 +58,25 @@ describe('quality_score', () => {
     const r = out.report[0];
     const n = 201;
     // Day dimensions by hand.
-    const com = (199 / 200) * (1 - (1 / n) / 7); // 199 of 200 symbols have a close; close missing on 1 of 201 rows, 7 key fields
+    const com = (199 / 200) * (1 - 1 / n / 7); // 199 of 200 symbols have a close; close missing on 1 of 201 rows, 7 key fields
     const acc = 200 / n;
     const con = 200 / n; // 201 flagged rows (the duplicate is flagged too), one inconsistent
     const vu = (200 / n + 200 / n) / 2; // one row out of range, one duplicate pair
     const expected = Math.round((30 * com + 25 * acc + 20 * con + 15 + 10 * vu) * 100) / 100;
     expect(r.composite).toBe(expected);
-    expect(r).toMatchObject({ expected_symbols: 200, collected_symbols: 199, close_missing_rate: 0.005, uniqueness_ratio: Math.round((200 / 201) * 1e6) / 1e6 });
-    expect(JSON.parse(String(r.rule_failures))).toEqual({ high_ge_max: 1, close_missing: 1, consistency: 1, pe_ttm_range: 1, duplicate_key: 2 });
+    expect(r).toMatchObject({
+      expected_symbols: 200,
+      collected_symbols: 199,
+      close_missing_rate: 0.005,
+      uniqueness_ratio: Math.round((200 / 201) * 1e6) / 1e6,
+    });
+    expect(JSON.parse(String(r.rule_failures))).toEqual({
+      high_ge_max: 1,
+      close_missing: 1,
+      consistency: 1,
+      pe_ttm_range: 1,
+      duplicate_key: 2,
+    });
     // Row scores.
     expect(out.out[0].data_quality_score).toBe(75); // accuracy 0
     expect(out.out[1].data_quality_score).toBe(Math.round((30 * (6 / 7) + 70) * 100) / 100);
@@ -73,16 +98,28 @@ describe('quality_score', () => {
     const out = await runTransform(score, {}, day(), ctxWith());
     expect(out.report[0].dq_com_01).toBe(1);
     const ctx = ctxWith();
-    const t = (await score.create({}, ctx)) as { kind: 'batch'; process: (b: never, e: (r: Rec, p?: string) => void) => void };
+    const t = (await score.create({}, ctx)) as {
+      kind: 'batch';
+      process: (b: never, e: (r: Rec, p?: string) => void) => void;
+    };
     const got: Rec[] = [];
-    t.process({ records: day(), meta: { expected_symbols: 250 }, acks: [] } as never, (r, p) => p === 'report' && got.push(r));
+    t.process(
+      { records: day(), meta: { expected_symbols: 250 }, acks: [] } as never,
+      (r, p) => p === 'report' && got.push(r),
+    );
     expect(got[0]).toMatchObject({ dq_com_01: 0.8, close_missing_rate: 0.2, expected_symbols: 250 });
   });
 
   it('decays timeliness after 60 minutes and ignores it for backfills', async () => {
     vi.setSystemTime(new Date('2024-12-31T08:30:00Z')); // 90 min after close
     const late = await runTransform(score, {}, day(), ctxWith());
-    expect(late.report[0]).toMatchObject({ timeliness_minutes: 90, dq_tim_01: false, timeliness_score: 50, composite: 92.5, band: 'yellow' });
+    expect(late.report[0]).toMatchObject({
+      timeliness_minutes: 90,
+      dq_tim_01: false,
+      timeliness_score: 50,
+      composite: 92.5,
+      band: 'yellow',
+    });
     vi.setSystemTime(new Date('2025-03-01T00:00:00Z'));
     const backfill = await runTransform(score, { timeliness: 'backfill' }, day(), ctxWith());
     expect(backfill.report[0]).toMatchObject({ timeliness_minutes: null, dq_tim_01: null, composite: 100 });
@@ -90,7 +127,12 @@ describe('quality_score', () => {
 
   it('forwards passthrough rows unscored', async () => {
     const dividend = { dataset: 'dividend', symbol: '600519.SH', trade_date: DATE };
-    const out = await runTransform(score, { passthrough: { field: 'dataset', values: ['dividend'] } }, [dividend, ...day()], ctxWith());
+    const out = await runTransform(
+      score,
+      { passthrough: { field: 'dataset', values: ['dividend'] } },
+      [dividend, ...day()],
+      ctxWith(),
+    );
     expect(out.out[0]).toEqual(dividend);
     expect(out.report[0]).toMatchObject({ rows: 200, composite: 100 });
   });

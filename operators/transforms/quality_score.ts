@@ -33,7 +33,8 @@ export interface QualityScoreConfig {
 export default defineOperator<QualityScoreConfig>({
   type: 'quality_score',
   role: 'transform',
-  description: 'Scores rows (data_quality_score 0–100) and emits a daily quality report per trading day on `report`.',
+  description:
+    'Scores rows (data_quality_score 0–100) and emits a daily quality report per trading day on `report`.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -82,14 +83,24 @@ export default defineOperator<QualityScoreConfig>({
         const now = new Date();
         for (const [tradeDate, rows] of groups) {
           const { rows: scored, report } = scoreDay(
-            { tradeDate, rows, now, expected: num(batch.meta.expected_symbols), timeliness: config.timeliness ?? 'live' },
+            {
+              tradeDate,
+              rows,
+              now,
+              expected: num(batch.meta.expected_symbols),
+              timeliness: config.timeliness ?? 'live',
+            },
             policy,
             score,
           );
           rows.forEach((r, i) => {
-            const out: Rec = config.drop_flags === false ? { ...r } : Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('dq_')));
+            const out: Rec =
+              config.drop_flags === false
+                ? { ...r }
+                : Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('dq_')));
             out.data_quality_score = scored[i].score;
-            if (config.stamp_verified !== false && out.last_verified_utc == null) out.last_verified_utc = now.toISOString();
+            if (config.stamp_verified !== false && out.last_verified_utc == null)
+              out.last_verified_utc = now.toISOString();
             emit(out);
           });
           emit({ pipeline: ctx.pipeline, ...report }, 'report');
@@ -100,12 +111,21 @@ export default defineOperator<QualityScoreConfig>({
 
     function record(report: Rec, tradeDate: string | null) {
       metrics.score.set(labels, Number(report.composite));
-      for (const d of score.dimensions) metrics.dimension.set({ ...labels, dimension: d.id }, Number(report[`${d.id}_score`]));
-      for (const [kpi, key] of [['DQ-COM-01', 'dq_com_01'], ['DQ-ACC-01', 'dq_acc_01'], ['DQ-CON-01', 'dq_con_01']] as const)
+      for (const d of score.dimensions)
+        metrics.dimension.set({ ...labels, dimension: d.id }, Number(report[`${d.id}_score`]));
+      for (const [kpi, key] of [
+        ['DQ-COM-01', 'dq_com_01'],
+        ['DQ-ACC-01', 'dq_acc_01'],
+        ['DQ-CON-01', 'dq_con_01'],
+      ] as const)
         if (report[key] !== null) metrics.kpi.set({ ...labels, kpi }, Number(report[key]));
-      for (const [field, rate] of Object.entries(JSON.parse(String(report.missing_rates)) as Record<string, number>))
+      for (const [field, rate] of Object.entries(
+        JSON.parse(String(report.missing_rates)) as Record<string, number>,
+      ))
         metrics.missing.set({ ...labels, field }, rate);
-      for (const [rule, n] of Object.entries(JSON.parse(String(report.rule_failures)) as Record<string, number>))
+      for (const [rule, n] of Object.entries(
+        JSON.parse(String(report.rule_failures)) as Record<string, number>,
+      ))
         metrics.ruleFailures.inc({ ...labels, rule }, n);
       if (report.timeliness_minutes !== null && tradeDate) {
         metrics.timeliness.set(labels, Number(report.timeliness_minutes));

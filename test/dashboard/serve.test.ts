@@ -17,7 +17,15 @@ import { REPO_ROOT } from '../../operators/lib/quality/policies.ts';
 import { services } from '../helpers/services.ts';
 import { buildQualityLake, type QualityLake } from '../quality/lake-fixture.ts';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let q: QualityLake;
 let srv: RunningDashboard;
@@ -29,12 +37,26 @@ beforeAll(async () => {
   q = await buildQualityLake((d) => vi.setSystemTime(d));
   vi.useRealTimers();
   const metrics = createMetrics();
-  const quota = new QuotaMetrics(metrics, { name: 'default', endpoints: { daily: { daily: 20000 }, adj_factor: { daily: 20000 }, daily_basic: { daily: 10000 }, dividend: { daily: 5000 } } } as never);
+  const quota = new QuotaMetrics(metrics, {
+    name: 'default',
+    endpoints: {
+      daily: { daily: 20000 },
+      adj_factor: { daily: 20000 },
+      daily_basic: { daily: 10000 },
+      dividend: { daily: 5000 },
+    },
+  } as never);
   quota.used('daily', 18500);
   quota.used('adj_factor', 4200);
   quota.used('daily_basic', 7600);
   srv = await startDashboard({
-    sources: { lake: q.lake, alertsDir: q.alertsDir, metrics: () => metrics.registry.metrics(), bands: undefined, monthlyTarget: 95 },
+    sources: {
+      lake: q.lake,
+      alertsDir: q.alertsDir,
+      metrics: () => metrics.registry.metrics(),
+      bands: undefined,
+      monthlyTarget: 95,
+    },
   });
   browser = await chromium.launch({ executablePath: services().chromium, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -46,7 +68,8 @@ afterAll(async () => {
   await srv?.close();
 });
 
-const attrs = (sel: string, name: string) => page.$$eval(sel, (els, n) => els.map((e) => e.getAttribute(n)), name);
+const attrs = (sel: string, name: string) =>
+  page.$$eval(sel, (els, n) => els.map((e) => e.getAttribute(n)), name);
 
 describe('argus serve dashboard', () => {
   it('binds to 127.0.0.1 by default', () => {
@@ -60,28 +83,50 @@ describe('argus serve dashboard', () => {
     expect(await page.getAttribute('[data-testid=score-today]', 'data-band')).toBe(latest.band);
     expect(await page.textContent('[data-testid=month-mean]')).toBe(summary.mean!.toFixed(2));
     expect(await page.getAttribute('[data-testid=month-mean]', 'data-days')).toBe(String(summary.days));
-    expect(await page.getAttribute('[data-testid=kpi-dq_com_01]', 'data-value')).toBe(String(latest.dq_com_01));
+    expect(await page.getAttribute('[data-testid=kpi-dq_com_01]', 'data-value')).toBe(
+      String(latest.dq_com_01),
+    );
   });
 
   it('draws one trend point per reported day with the report values', async () => {
     const { days } = await qualityReport({ month: '2024-12', root: REPO_ROOT, lake: q.lake.root });
     expect(await attrs('[data-testid=score-point]', 'data-date')).toEqual(days.map((d) => d.trade_date));
-    expect((await attrs('[data-testid=score-point]', 'data-value')).map(Number)).toEqual(days.map((d) => d.composite));
+    expect((await attrs('[data-testid=score-point]', 'data-value')).map(Number)).toEqual(
+      days.map((d) => d.composite),
+    );
     const red = days.filter((d) => d.band !== 'green');
     expect(red.length).toBeGreaterThan(0); // the fixture's bad days show up
   });
 
   it('fills the consistency heatmap from the verdicts, including the quarantined day', async () => {
     const verdicts = await readTable(q.lake, 'quality/consistency');
-    const cells = await page.$$eval('[data-testid=heat-cell]', (els) => els.map((e) => ({ board: e.getAttribute('data-board'), date: e.getAttribute('data-date'), ratio: Number(e.getAttribute('data-ratio')) })));
-    const expected = verdicts.flatMap((v) => Object.entries(JSON.parse(String(v.board_ratios)) as Record<string, number>).map(([board, ratio]) => ({ board, date: String(v.trade_date), ratio })));
+    const cells = await page.$$eval('[data-testid=heat-cell]', (els) =>
+      els.map((e) => ({
+        board: e.getAttribute('data-board'),
+        date: e.getAttribute('data-date'),
+        ratio: Number(e.getAttribute('data-ratio')),
+      })),
+    );
+    const expected = verdicts.flatMap((v) =>
+      Object.entries(JSON.parse(String(v.board_ratios)) as Record<string, number>).map(([board, ratio]) => ({
+        board,
+        date: String(v.trade_date),
+        ratio,
+      })),
+    );
     expect(cells.length).toBe(expected.length);
     expect(cells).toEqual(expect.arrayContaining(expected));
     expect(cells.filter((c) => c.date === q.quarantinedDay).some((c) => c.ratio < 0.99)).toBe(true);
   });
 
   it('shows quota bars from the quota metrics', async () => {
-    const bars = await page.$$eval('[data-testid=quota-bar]', (els) => els.map((e) => [e.getAttribute('data-endpoint'), e.getAttribute('data-used'), e.getAttribute('data-limit')]));
+    const bars = await page.$$eval('[data-testid=quota-bar]', (els) =>
+      els.map((e) => [
+        e.getAttribute('data-endpoint'),
+        e.getAttribute('data-used'),
+        e.getAttribute('data-limit'),
+      ]),
+    );
     expect(bars).toEqual([
       ['adj_factor', '4200', '20000'],
       ['daily', '18500', '20000'],
@@ -100,10 +145,22 @@ describe('argus serve dashboard', () => {
   });
 
   it('lists the alerts of the alerts backend (fired and resolved)', async () => {
-    const history = readFileSync(join(q.alertsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AlertEvent);
-    const rows = await page.$$eval('[data-testid=alert-row]', (els) => els.map((e) => `${e.getAttribute('data-name')}:${e.getAttribute('data-status')}`));
+    const history = readFileSync(join(q.alertsDir, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AlertEvent);
+    const rows = await page.$$eval('[data-testid=alert-row]', (els) =>
+      els.map((e) => `${e.getAttribute('data-name')}:${e.getAttribute('data-status')}`),
+    );
     expect(rows.sort()).toEqual(history.map((e) => `${e.name}:${e.status}`).sort());
-    expect(rows).toEqual(expect.arrayContaining(['DQConsistencyBelowTarget:firing', 'DQConsistencyBelowTarget:resolved', 'DQCloseMissing:firing', 'DQTimelinessMissed:firing']));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'DQConsistencyBelowTarget:firing',
+        'DQConsistencyBelowTarget:resolved',
+        'DQCloseMissing:firing',
+        'DQTimelinessMissed:firing',
+      ]),
+    );
   });
 
   it('exports the lake storage gauges on /metrics and saves a screenshot', async () => {
@@ -111,7 +168,10 @@ describe('argus serve dashboard', () => {
     expect(text).toMatch(/argus_lake_table_bytes\{table="quality\/daily_report"\} [1-9]\d*/);
     expect(await page.locator('[data-testid=storage-row]').count()).toBe(4);
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
-    const shot = await page.screenshot({ path: join(REPO_ROOT, 'test-artifacts', 'dashboard.png'), fullPage: true });
+    const shot = await page.screenshot({
+      path: join(REPO_ROOT, 'test-artifacts', 'dashboard.png'),
+      fullPage: true,
+    });
     expect(shot.length).toBeGreaterThan(10_000);
   });
 });

@@ -27,12 +27,24 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'am.yml'), 'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n');
   const [port, cluster] = [await freePort(), await freePort()];
   url = `http://127.0.0.1:${port}`;
-  am = spawn(services().alertmanager, [
-    `--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, `--cluster.listen-address=127.0.0.1:${cluster}`,
-  ], { stdio: 'ignore' });
+  am = spawn(
+    services().alertmanager,
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--cluster.listen-address=127.0.0.1:${cluster}`,
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`alertmanager did not become ready on ${url}`);
@@ -42,18 +54,28 @@ afterAll(() => {
 });
 
 const activeAlerts = async () =>
-  (await (await fetch(`${url}/api/v2/alerts?active=true&silenced=false&inhibited=false`)).json()) as { labels: Record<string, string>; status: { state: string } }[];
+  (await (await fetch(`${url}/api/v2/alerts?active=true&silenced=false&inhibited=false`)).json()) as {
+    labels: Record<string, string>;
+    status: { state: string };
+  }[];
 
 describe('Alertmanager receiver', () => {
   it('fires an episode into Alertmanager and resolves it', async () => {
     const alerts = createAlertBackend({ receivers: { alertmanager: { type: 'alertmanager', url } } });
-    const s = { name: 'DQConsistencyBelowTarget', severity: 'P1' as const, labels: { pipeline: 'gold' }, annotations: { summary: 'ratio 97%' } };
+    const s = {
+      name: 'DQConsistencyBelowTarget',
+      severity: 'P1' as const,
+      labels: { pipeline: 'gold' },
+      annotations: { summary: 'ratio 97%' },
+    };
     await alerts.update({ ...s, active: true });
     const firing = (await activeAlerts()).filter((a) => a.labels.alertname === 'DQConsistencyBelowTarget');
     expect(firing).toHaveLength(1);
     expect(firing[0].labels).toMatchObject({ severity: 'P1', pipeline: 'gold' });
     expect(firing[0].status.state).toBe('active');
     await alerts.update({ ...s, active: false });
-    expect((await activeAlerts()).filter((a) => a.labels.alertname === 'DQConsistencyBelowTarget')).toHaveLength(0);
+    expect(
+      (await activeAlerts()).filter((a) => a.labels.alertname === 'DQConsistencyBelowTarget'),
+    ).toHaveLength(0);
   });
 });

@@ -19,15 +19,22 @@ describe('promtool', () => {
   });
 
   it('test rules passes every unit test in infra/prometheus/alerts.test.yml', async () => {
-    const { stdout } = await run(services().promtool, ['test', 'rules', join(dir, 'alerts.test.yml')], { cwd: dir });
+    const { stdout } = await run(services().promtool, ['test', 'rules', join(dir, 'alerts.test.yml')], {
+      cwd: dir,
+    });
     expect(stdout).toMatch(/SUCCESS/);
   });
 
   it('test rules fails when a threshold in the rules changes (the tests can fail)', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'argus-rules-'));
     cpSync(join(dir, 'alerts.test.yml'), join(tmp, 'alerts.test.yml'));
-    writeFileSync(join(tmp, 'alerts.yml'), readFileSync(join(dir, 'alerts.yml'), 'utf8').replace('[15m]) < 0.99', '[15m]) < 0.95'));
-    const err = await run(services().promtool, ['test', 'rules', join(tmp, 'alerts.test.yml')], { cwd: tmp }).then(
+    writeFileSync(
+      join(tmp, 'alerts.yml'),
+      readFileSync(join(dir, 'alerts.yml'), 'utf8').replace('[15m]) < 0.99', '[15m]) < 0.95'),
+    );
+    const err = await run(services().promtool, ['test', 'rules', join(tmp, 'alerts.test.yml')], {
+      cwd: tmp,
+    }).then(
       () => null,
       (e: { stdout: string; stderr: string }) => e,
     );

@@ -47,7 +47,11 @@ export async function buildQualityLake(setNow: (d: Date) => void): Promise<Quali
   const specs = repoQualitySpecs();
   const tables: Record<string, DeltaTable> = {};
   for (const [name, columns] of Object.entries(QUALITY_TABLES))
-    tables[name] = await DeltaTable.create(lake.pathOf(name), columns, { partitionBy: ['trade_date'], schemaName: name.replace('/', '.'), schemaVersion: 1 });
+    tables[name] = await DeltaTable.create(lake.pathOf(name), columns, {
+      partitionBy: ['trade_date'],
+      schemaName: name.replace('/', '.'),
+      schemaVersion: 1,
+    });
 
   const days = decemberTradingDays();
   const quarantinedDay = days[4];

@@ -43,7 +43,14 @@ let bus: Bus;
 let watcher: Watcher | undefined;
 const reloads: ReloadResult[] = [];
 
-const lines = (f: string): Rec[] => (existsSync(join(fx.root, f)) ? readFileSync(join(fx.root, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const lines = (f: string): Rec[] =>
+  existsSync(join(fx.root, f))
+    ? readFileSync(join(fx.root, f), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 const count = (f: string, date: string) => lines(f).filter((r) => r.trade_date === date).length;
 
 async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
@@ -56,7 +63,10 @@ async function until(what: string, cond: () => boolean, ms = 15_000): Promise<vo
 
 async function publishDay(rows: Rec[]): Promise<void> {
   const p = await bus.producer();
-  await p.send('fused_days', rows.map((r) => ({ key: String(r.symbol), value: JSON.stringify(r) })));
+  await p.send(
+    'fused_days',
+    rows.map((r) => ({ key: String(r.symbol), value: JSON.stringify(r) })),
+  );
   await p.close();
 }
 
@@ -74,8 +84,17 @@ beforeAll(async () => {
   await bus.ensureTopics([{ name: 'fused_days', partitions: 1, replicationFactor: 1, config: {} }]);
   fx = await engineFromText(await argusRegistry(), PIPELINE, {
     root,
-    files: Object.fromEntries(['quality.yaml', 'quality-score.yaml', 'alerts.yaml'].map((f) => [`policies/${f}`, readFileSync(join(REPO_ROOT, 'policies', f), 'utf8')])),
-    backends: { bus: () => bus, alerts: () => createAlertBackend({ receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } } }) },
+    files: Object.fromEntries(
+      ['quality.yaml', 'quality-score.yaml', 'alerts.yaml'].map((f) => [
+        `policies/${f}`,
+        readFileSync(join(REPO_ROOT, 'policies', f), 'utf8'),
+      ]),
+    ),
+    backends: {
+      bus: () => bus,
+      alerts: () =>
+        createAlertBackend({ receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } } }),
+    },
   });
   await fx.engine.start();
 });
@@ -86,7 +105,8 @@ afterAll(async () => {
   await new Promise<void>((r) => hook.close(() => r()));
 });
 
-const day = (date: string, volatility: number, seed: number) => marketDay({ symbols: 200, date, volatility, seed });
+const day = (date: string, volatility: number, seed: number) =>
+  marketDay({ symbols: 200, date, volatility, seed });
 
 describe('quality pipeline on the engine', () => {
   it('a normal day is published with a green score and no alert', async () => {
@@ -104,7 +124,10 @@ describe('quality pipeline on the engine', () => {
     await until('quarantined rows', () => count('out/quarantine.jsonl', '2024-12-03') === 200);
     await until('the P1 notification', () => notified.length === 1);
     expect(count('out/published.jsonl', '2024-12-03')).toBe(0);
-    expect(notified[0].alerts[0]).toMatchObject({ status: 'firing', labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1' } });
+    expect(notified[0].alerts[0]).toMatchObject({
+      status: 'firing',
+      labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1' },
+    });
   });
 
   it('the same kind of day with a 4 % volatility index under the 1.5× tier is published (0.7 % diffs)', async () => {

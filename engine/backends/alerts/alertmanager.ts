@@ -28,7 +28,10 @@ export function alertmanagerReceiver(c: AlertmanagerConfig): AlertReceiver {
         labels: { alertname: e.name, severity: e.severity, ...e.labels },
         annotations: e.annotations,
         startsAt: e.startsAt,
-        endsAt: e.status === 'resolved' ? (e.endsAt ?? new Date().toISOString()) : new Date(Date.now() + (c.firingTtlMs ?? 86_400_000)).toISOString(),
+        endsAt:
+          e.status === 'resolved'
+            ? (e.endsAt ?? new Date().toISOString())
+            : new Date(Date.now() + (c.firingTtlMs ?? 86_400_000)).toISOString(),
         ...(c.generatorURL ? { generatorURL: c.generatorURL } : {}),
       }));
       await postJson(name, endpoint, body, c);

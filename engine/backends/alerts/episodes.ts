@@ -10,7 +10,12 @@ import type { AlertEvent, AlertSignal } from './types.ts';
 
 /** Stable id of name + labels (label order does not matter). */
 export function fingerprint(name: string, labels: Record<string, string> = {}): string {
-  const canonical = JSON.stringify([name, Object.keys(labels).sort().map((k) => [k, labels[k]])]);
+  const canonical = JSON.stringify([
+    name,
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
@@ -18,14 +23,23 @@ export class EpisodeStore {
   private firing = new Map<string, AlertEvent>();
   private past: AlertEvent[] = [];
 
-  constructor(private readonly dir?: string, private readonly historyLimit = 1000) {
+  constructor(
+    private readonly dir?: string,
+    private readonly historyLimit = 1000,
+  ) {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     const state = join(dir, 'episodes.json');
-    if (existsSync(state)) for (const e of JSON.parse(readFileSync(state, 'utf8')) as AlertEvent[]) this.firing.set(e.fingerprint, e);
+    if (existsSync(state))
+      for (const e of JSON.parse(readFileSync(state, 'utf8')) as AlertEvent[])
+        this.firing.set(e.fingerprint, e);
     const hist = join(dir, 'history.jsonl');
     if (existsSync(hist))
-      this.past = readFileSync(hist, 'utf8').split('\n').filter(Boolean).slice(-historyLimit).map((l) => JSON.parse(l) as AlertEvent);
+      this.past = readFileSync(hist, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .slice(-historyLimit)
+        .map((l) => JSON.parse(l) as AlertEvent);
   }
 
   /** The transition a signal causes (not yet applied), or null when nothing changes. */
@@ -34,10 +48,27 @@ export class EpisodeStore {
     const fp = fingerprint(s.name, labels);
     const open = this.firing.get(fp);
     const annotations = s.annotations ?? {};
-    if (s.active && !open) return { fingerprint: fp, status: 'firing', name: s.name, severity: s.severity, labels, annotations, startsAt: now.toISOString() };
+    if (s.active && !open)
+      return {
+        fingerprint: fp,
+        status: 'firing',
+        name: s.name,
+        severity: s.severity,
+        labels,
+        annotations,
+        startsAt: now.toISOString(),
+      };
     // A resolution keeps the firing text (what happened) and adds what the resolving report said.
     if (!s.active && open)
-      return { ...open, annotations: { ...open.annotations, ...(annotations.summary ? { resolution: annotations.summary } : {}) }, status: 'resolved', endsAt: now.toISOString() };
+      return {
+        ...open,
+        annotations: {
+          ...open.annotations,
+          ...(annotations.summary ? { resolution: annotations.summary } : {}),
+        },
+        status: 'resolved',
+        endsAt: now.toISOString(),
+      };
     return null;
   }
 

@@ -12,9 +12,14 @@ import type { Logger } from 'pino';
 import { createAlertBackend, type ReceiverConfig } from './index.ts';
 import type { AlertNotifier } from './types.ts';
 
-export function alertBackendFromEnv(env: NodeJS.ProcessEnv, stateRoot: string, logger?: Logger): AlertNotifier {
+export function alertBackendFromEnv(
+  env: NodeJS.ProcessEnv,
+  stateRoot: string,
+  logger?: Logger,
+): AlertNotifier {
   const receivers: Record<string, ReceiverConfig> = { log: { type: 'log' } };
   if (env.ARGUS_ALERT_WEBHOOK_URL) receivers.webhook = { type: 'webhook', url: env.ARGUS_ALERT_WEBHOOK_URL };
-  if (env.ARGUS_ALERTMANAGER_URL) receivers.alertmanager = { type: 'alertmanager', url: env.ARGUS_ALERTMANAGER_URL };
+  if (env.ARGUS_ALERTMANAGER_URL)
+    receivers.alertmanager = { type: 'alertmanager', url: env.ARGUS_ALERTMANAGER_URL };
   return createAlertBackend({ receivers, stateDir: join(stateRoot, 'alerts') }, { logger });
 }

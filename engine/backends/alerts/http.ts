@@ -11,7 +11,12 @@ export interface PostOptions {
   backoffMs?: number;
 }
 
-export async function postJson(receiver: string, url: string, body: unknown, o: PostOptions = {}): Promise<void> {
+export async function postJson(
+  receiver: string,
+  url: string,
+  body: unknown,
+  o: PostOptions = {},
+): Promise<void> {
   const attempts = (o.retries ?? 2) + 1;
   let last = '';
   for (let i = 0; i < attempts; i++) {

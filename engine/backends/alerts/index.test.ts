@@ -37,11 +37,22 @@ describe('alerts backend', () => {
 
   it('fires once per episode and resolves once, to webhook and Alertmanager API shapes', async () => {
     const alerts = createAlertBackend({
-      receivers: { hook: { type: 'webhook', url: `${ep.url}/hook` }, am: { type: 'alertmanager', url: ep.url } },
+      receivers: {
+        hook: { type: 'webhook', url: `${ep.url}/hook` },
+        am: { type: 'alertmanager', url: ep.url },
+      },
     });
-    const signal = { name: 'DQConsistencyBelowTarget', severity: 'P1' as const, labels: { pipeline: 'silver' }, annotations: { summary: 'ratio 97%' } };
+    const signal = {
+      name: 'DQConsistencyBelowTarget',
+      severity: 'P1' as const,
+      labels: { pipeline: 'silver' },
+      annotations: { summary: 'ratio 97%' },
+    };
     const fired = await alerts.update({ ...signal, active: true });
-    expect(fired).toMatchObject({ status: 'firing', fingerprint: fingerprint('DQConsistencyBelowTarget', { pipeline: 'silver' }) });
+    expect(fired).toMatchObject({
+      status: 'firing',
+      fingerprint: fingerprint('DQConsistencyBelowTarget', { pipeline: 'silver' }),
+    });
     expect(await alerts.update({ ...signal, active: true })).toBeNull();
     expect(await alerts.update({ ...signal, active: true })).toBeNull();
     expect(alerts.active()).toHaveLength(1);
@@ -53,7 +64,10 @@ describe('alerts backend', () => {
     const hook = ep.hits.filter((h) => h.path === '/hook');
     const am = ep.hits.filter((h) => h.path === '/api/v2/alerts');
     expect(hook.map((h) => h.body.status)).toEqual(['firing', 'resolved']);
-    expect(hook[0].body.alerts[0]).toMatchObject({ labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1', pipeline: 'silver' }, annotations: { summary: 'ratio 97%' } });
+    expect(hook[0].body.alerts[0]).toMatchObject({
+      labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1', pipeline: 'silver' },
+      annotations: { summary: 'ratio 97%' },
+    });
     expect(am).toHaveLength(2);
     expect(Array.isArray(am[0].body)).toBe(true);
     expect(Date.parse(am[0].body[0].endsAt)).toBeGreaterThan(Date.now() + 3600_000); // kept active
@@ -63,20 +77,44 @@ describe('alerts backend', () => {
 
   it('routes to the named receivers only and keys episodes by labels', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
-    const alerts = createAlertBackend({ receivers: { log: { type: 'log' }, hook: { type: 'webhook', url: `${ep.url}/hook` } } }, { logger });
-    await alerts.update({ name: 'QuotaHigh', severity: 'P3', active: true, labels: { endpoint: 'daily' }, receivers: ['log'] });
-    await alerts.update({ name: 'QuotaHigh', severity: 'P3', active: true, labels: { endpoint: 'adj_factor' }, receivers: ['log'] });
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }),
+    );
+    const alerts = createAlertBackend(
+      { receivers: { log: { type: 'log' }, hook: { type: 'webhook', url: `${ep.url}/hook` } } },
+      { logger },
+    );
+    await alerts.update({
+      name: 'QuotaHigh',
+      severity: 'P3',
+      active: true,
+      labels: { endpoint: 'daily' },
+      receivers: ['log'],
+    });
+    await alerts.update({
+      name: 'QuotaHigh',
+      severity: 'P3',
+      active: true,
+      labels: { endpoint: 'adj_factor' },
+      receivers: ['log'],
+    });
     expect(ep.hits).toHaveLength(0);
     expect(alerts.active()).toHaveLength(2);
-    expect(lines.filter((l) => l.includes('"alert":"QuotaHigh"') && l.includes('"status":"firing"'))).toHaveLength(2);
+    expect(
+      lines.filter((l) => l.includes('"alert":"QuotaHigh"') && l.includes('"status":"firing"')),
+    ).toHaveLength(2);
   });
 
   it('keeps the episode closed when a receiver fails, and delivers on the next report', async () => {
     code = 503;
-    const alerts = createAlertBackend({ receivers: { hook: { type: 'webhook', url: `${ep.url}/hook`, retries: 1, backoffMs: 1 } } });
+    const alerts = createAlertBackend({
+      receivers: { hook: { type: 'webhook', url: `${ep.url}/hook`, retries: 1, backoffMs: 1 } },
+    });
     const s = { name: 'DQCloseMissing', severity: 'P0' as const, active: true };
-    await expect(alerts.update(s)).rejects.toThrow(/alert receiver "hook": POST http:\/\/127\.0\.0\.1:\d+\/hook failed: HTTP 503/);
+    await expect(alerts.update(s)).rejects.toThrow(
+      /alert receiver "hook": POST http:\/\/127\.0\.0\.1:\d+\/hook failed: HTTP 503/,
+    );
     expect(ep.hits).toHaveLength(2); // one retry
     expect(alerts.active()).toHaveLength(0);
     code = 200;
@@ -92,9 +130,15 @@ describe('alerts backend', () => {
     await first.close();
     const second = createAlertBackend({ receivers, stateDir });
     expect(await second.update({ name: 'DQCompositeScoreRed', severity: 'P1', active: true })).toBeNull();
-    expect(await second.update({ name: 'DQCompositeScoreRed', severity: 'P1', active: false })).toMatchObject({ status: 'resolved' });
+    expect(await second.update({ name: 'DQCompositeScoreRed', severity: 'P1', active: false })).toMatchObject(
+      { status: 'resolved' },
+    );
     expect(ep.hits.map((h) => h.body.status)).toEqual(['firing', 'resolved']);
-    expect(createAlertBackend({ receivers, stateDir }).history().map((e) => e.status)).toEqual(['firing', 'resolved']);
+    expect(
+      createAlertBackend({ receivers, stateDir })
+        .history()
+        .map((e) => e.status),
+    ).toEqual(['firing', 'resolved']);
   });
 
   it('serialises concurrent reports of one key into a single notification', async () => {
@@ -106,6 +150,8 @@ describe('alerts backend', () => {
   });
 
   it('rejects an unknown receiver type with its name', () => {
-    expect(() => createAlertBackend({ receivers: { pager: { type: 'sms' } as never } })).toThrow(/alert receiver "pager": unknown type "sms"/);
+    expect(() => createAlertBackend({ receivers: { pager: { type: 'sms' } as never } })).toThrow(
+      /alert receiver "pager": unknown type "sms"/,
+    );
   });
 });

@@ -43,11 +43,16 @@ export function createReceiver(name: string, c: ReceiverConfig, logger: Logger):
     case 'alertmanager':
       return alertmanagerReceiver({ ...c, name });
     default:
-      throw new Error(`alert receiver "${name}": unknown type "${(c as { type: string }).type}" (expected log, webhook or alertmanager)`);
+      throw new Error(
+        `alert receiver "${name}": unknown type "${(c as { type: string }).type}" (expected log, webhook or alertmanager)`,
+      );
   }
 }
 
-export function createAlertBackend(config: AlertBackendConfig = {}, opts: { logger?: Logger } = {}): AlertNotifier {
+export function createAlertBackend(
+  config: AlertBackendConfig = {},
+  opts: { logger?: Logger } = {},
+): AlertNotifier {
   const logger = opts.logger ?? pino({ level: 'silent' });
   const receivers = new Map<string, AlertReceiver>();
   for (const [name, c] of Object.entries(config.receivers ?? { log: { type: 'log' } as ReceiverConfig }))
@@ -62,11 +67,18 @@ export function createAlertBackend(config: AlertBackendConfig = {}, opts: { logg
     const names = signal.receivers ?? [...receivers.keys()];
     const targets = names.map((n) => receivers.get(n)).filter((r): r is AlertReceiver => r !== undefined);
     const unknown = names.filter((n) => !receivers.has(n));
-    if (unknown.length) logger.warn({ alert: signal.name, unknown }, `alert routed to receivers that are not configured: ${unknown.join(', ')}`);
+    if (unknown.length)
+      logger.warn(
+        { alert: signal.name, unknown },
+        `alert routed to receivers that are not configured: ${unknown.join(', ')}`,
+      );
     const results = await Promise.allSettled(targets.map((r) => r.send([event])));
-    const failed = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
+    const failed = results.flatMap((r) =>
+      r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : [],
+    );
     // The episode advances only when every receiver got it; the caller's retry then re-sends.
-    if (failed.length) throw new Error(`alert ${signal.name} (${event.status}) not delivered: ${failed.join('; ')}`);
+    if (failed.length)
+      throw new Error(`alert ${signal.name} (${event.status}) not delivered: ${failed.join('; ')}`);
     store.apply(event);
     return event;
   }

@@ -3,14 +3,21 @@
  * resolved). The local default: an alert is never lost even without any external receiver.
  */
 import type { Logger } from 'pino';
-import type { AlertEvent, AlertReceiver } from './types.ts';
+import type { AlertReceiver } from './types.ts';
 
 export function logReceiver(logger: Logger, name = 'log'): AlertReceiver {
   return {
     name,
     async send(events) {
       for (const e of events) {
-        const line = { alert: e.name, severity: e.severity, status: e.status, labels: e.labels, startsAt: e.startsAt, endsAt: e.endsAt };
+        const line = {
+          alert: e.name,
+          severity: e.severity,
+          status: e.status,
+          labels: e.labels,
+          startsAt: e.startsAt,
+          endsAt: e.endsAt,
+        };
         const msg = `[${e.severity}] ${e.name} ${e.status}: ${e.annotations.summary ?? ''}`.trim();
         if (e.status === 'firing') logger.warn(line, msg);
         else logger.info(line, msg);

@@ -20,26 +20,50 @@ export interface QualityReportOptions {
 }
 
 /** The reports and summary the command prints (also used by tests and the dashboard). */
-export async function qualityReport(o: QualityReportOptions = {}): Promise<{ days: Rec[]; summary: MonthSummary }> {
+export async function qualityReport(
+  o: QualityReportOptions = {},
+): Promise<{ days: Rec[]; summary: MonthSummary }> {
   const root = o.root ?? process.cwd();
-  if (o.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month)) throw new Error(`--month must be YYYY-MM, got "${o.month}"`);
+  if (o.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month))
+    throw new Error(`--month must be YYYY-MM, got "${o.month}"`);
   const lake = createLake(resolve(root, o.lake ?? process.env.ARGUS_LAKE ?? 'lake'));
   const all = await dailyReports(lake);
-  const month = o.month ?? (all.length ? String(all.at(-1)!.trade_date).slice(0, 7) : new Date().toISOString().slice(0, 7));
+  const month =
+    o.month ??
+    (all.length ? String(all.at(-1)!.trade_date).slice(0, 7) : new Date().toISOString().slice(0, 7));
   const { bands, monthlyTarget } = scorePolicy(root);
-  return { days: all.filter((r) => String(r.trade_date).startsWith(month)), summary: summarizeMonth(all, month, bands, monthlyTarget) };
+  return {
+    days: all.filter((r) => String(r.trade_date).startsWith(month)),
+    summary: summarizeMonth(all, month, bands, monthlyTarget),
+  };
 }
 
 const p = (x: unknown, d = 2) => (x === null || x === undefined ? 'n/a' : `${(Number(x) * 100).toFixed(d)}%`);
 
 export function formatReport(days: readonly Rec[], s: MonthSummary): string {
-  const head = ['trade_date', 'composite', 'band', 'DQ-COM-01', 'DQ-ACC-01', 'DQ-CON-01', 'DQ-TIM-01 (min)', 'key missing max'];
+  const head = [
+    'trade_date',
+    'composite',
+    'band',
+    'DQ-COM-01',
+    'DQ-ACC-01',
+    'DQ-CON-01',
+    'DQ-TIM-01 (min)',
+    'key missing max',
+  ];
   const rows = days.map((r) => [
-    String(r.trade_date), Number(r.composite).toFixed(2), String(r.band), p(r.dq_com_01, 3), p(r.dq_acc_01, 3), p(r.dq_con_01, 3),
-    r.timeliness_minutes === null ? 'n/a' : Number(r.timeliness_minutes).toFixed(1), p(r.key_missing_max, 3),
+    String(r.trade_date),
+    Number(r.composite).toFixed(2),
+    String(r.band),
+    p(r.dq_com_01, 3),
+    p(r.dq_acc_01, 3),
+    p(r.dq_con_01, 3),
+    r.timeliness_minutes === null ? 'n/a' : Number(r.timeliness_minutes).toFixed(1),
+    p(r.key_missing_max, 3),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const summary =
     s.mean === null
       ? `${s.month}: no daily reports`
@@ -57,9 +81,12 @@ export function registerQualityCommand(program: Command): void {
     .option('--format <format>', 'table | json', 'table')
     .option('--check', 'exit with status 1 when the monthly mean is below the target')
     .action(async (o: { month?: string; lake?: string; format: string; check?: boolean }) => {
-      if (!['table', 'json'].includes(o.format)) throw new Error(`--format must be table or json, got "${o.format}"`);
+      if (!['table', 'json'].includes(o.format))
+        throw new Error(`--format must be table or json, got "${o.format}"`);
       const { days, summary } = await qualityReport({ month: o.month, lake: o.lake });
-      console.log(o.format === 'json' ? JSON.stringify({ summary, days }, null, 2) : formatReport(days, summary));
+      console.log(
+        o.format === 'json' ? JSON.stringify({ summary, days }, null, 2) : formatReport(days, summary),
+      );
       if (o.check && (summary.mean === null || summary.mean < summary.target)) process.exitCode = 1;
     });
 }

@@ -29,12 +29,18 @@ export interface RuleOutcome {
 export function holds(value: unknown, op: AlertRule['when']['op'], ref: number | string | boolean): boolean {
   const a = typeof ref === 'number' ? Number(value) : value;
   switch (op) {
-    case 'lt': return (a as number) < (ref as number);
-    case 'le': return (a as number) <= (ref as number);
-    case 'gt': return (a as number) > (ref as number);
-    case 'ge': return (a as number) >= (ref as number);
-    case 'eq': return a === ref;
-    case 'ne': return a !== ref;
+    case 'lt':
+      return (a as number) < (ref as number);
+    case 'le':
+      return (a as number) <= (ref as number);
+    case 'gt':
+      return (a as number) > (ref as number);
+    case 'ge':
+      return (a as number) >= (ref as number);
+    case 'eq':
+      return a === ref;
+    case 'ne':
+      return a !== ref;
   }
 }
 
@@ -54,12 +60,18 @@ export function render(template: string, rec: Rec): string {
  * The outcome of every applicable rule for one record.
  * @example evaluateRules({consistency_ratio: 0.97, trade_date: '2024-12-31'}, policy, {pipeline: 'silver'})
  */
-export function evaluateRules(rec: Rec, policy: AlertPolicySpec, base: Record<string, string>, only?: readonly string[]): RuleOutcome[] {
+export function evaluateRules(
+  rec: Rec,
+  policy: AlertPolicySpec,
+  base: Record<string, string>,
+  only?: readonly string[],
+): RuleOutcome[] {
   const out: RuleOutcome[] = [];
   for (const rule of policy.rules) {
     if (only && !only.includes(rule.name)) continue;
     const v = rec[rule.when.field];
-    if (v === undefined || v === null || (typeof rule.when.value === 'number' && !Number.isFinite(Number(v)))) continue;
+    if (v === undefined || v === null || (typeof rule.when.value === 'number' && !Number.isFinite(Number(v))))
+      continue;
     const labels = { ...base };
     for (const k of rule.key ?? []) labels[k] = String(rec[k] ?? '');
     out.push({

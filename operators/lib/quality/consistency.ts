@@ -50,7 +50,8 @@ export function checkRow(rec: Rec, fields: readonly ConsistencyField[], multipli
     const tolerance = f.tolerance * (f.dynamic === false ? 1 : multiplier);
     const primary = num(rec[f.primary]);
     const secondary = num(rec[f.secondary]);
-    if (primary === undefined || secondary === undefined) return { field: f.name, primary, secondary, tolerance };
+    if (primary === undefined || secondary === undefined)
+      return { field: f.name, primary, secondary, tolerance };
     const diff = relativeDiff(primary, secondary);
     return { field: f.name, primary, secondary, diff, tolerance, ok: !exceeds(diff, tolerance) };
   });
@@ -58,7 +59,10 @@ export function checkRow(rec: Rec, fields: readonly ConsistencyField[], multipli
   if (!overlapping) return { overlapping, consistent: null, fields: checks, reasons: [] };
   const reasons = checks
     .filter((c) => c.ok === false)
-    .map((c) => `${c.field} diff ${pct(c.diff!)} > tolerance ${pct(c.tolerance)} (qmt ${c.primary}, tushare ${c.secondary})`);
+    .map(
+      (c) =>
+        `${c.field} diff ${pct(c.diff!)} > tolerance ${pct(c.tolerance)} (qmt ${c.primary}, tushare ${c.secondary})`,
+    );
   return { overlapping, consistent: reasons.length === 0, fields: checks, reasons };
 }
 
@@ -84,16 +88,27 @@ export interface GroupVerdict {
  * const v = evaluateGroup(rows, policy.spec, '2024-12-31');
  * if (v.verdict === 'quarantined') console.log(v.reason);
  */
-export function evaluateGroup(rows: readonly Rec[], policy: QualityPolicySpec, group: string | null, indexOverride?: number): GroupVerdict {
+export function evaluateGroup(
+  rows: readonly Rec[],
+  policy: QualityPolicySpec,
+  group: string | null,
+  indexOverride?: number,
+): GroupVerdict {
   const c = policy.consistency;
-  const index = policy.dynamic.enabled ? (indexOverride ?? volatilityIndex(rows, policy.dynamic.volatility_index)) : undefined;
-  const { multiplier } = policy.dynamic.enabled ? tierMultiplier(index, policy.dynamic.tiers) : { multiplier: 1 };
+  const index = policy.dynamic.enabled
+    ? (indexOverride ?? volatilityIndex(rows, policy.dynamic.volatility_index))
+    : undefined;
+  const { multiplier } = policy.dynamic.enabled
+    ? tierMultiplier(index, policy.dynamic.tiers)
+    : { multiplier: 1 };
   const checks = rows.map((r) => checkRow(r, c.fields, multiplier));
   const overlapping = checks.filter((k) => k.overlapping).length;
   const consistent = checks.filter((k) => k.consistent === true).length;
   const ratio = overlapping === 0 ? null : consistent / overlapping;
   const quarantined = ratio !== null && ratio < c.batch_target;
-  const tolerances = Object.fromEntries(c.fields.map((f) => [f.name, round(f.tolerance * (f.dynamic === false ? 1 : multiplier), 8)]));
+  const tolerances = Object.fromEntries(
+    c.fields.map((f) => [f.name, round(f.tolerance * (f.dynamic === false ? 1 : multiplier), 8)]),
+  );
   return {
     group,
     rows: rows.length,

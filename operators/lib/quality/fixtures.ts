@@ -96,7 +96,18 @@ function round2(x: number): number {
 }
 
 export const REAL_DATA_DIR = '/work/shared/data/tushare-daily';
-export const REAL_SYMBOLS = ['000001.SZ', '000333.SZ', '000858.SZ', '002594.SZ', '600036.SH', '600276.SH', '600519.SH', '600887.SH', '601166.SH', '601318.SH'];
+export const REAL_SYMBOLS = [
+  '000001.SZ',
+  '000333.SZ',
+  '000858.SZ',
+  '002594.SZ',
+  '600036.SH',
+  '600276.SH',
+  '600519.SH',
+  '600887.SH',
+  '601166.SH',
+  '601318.SH',
+];
 
 /**
  * The real Tushare `daily` bars of the ten recorded stocks for one date, as fused rows where both
@@ -111,13 +122,28 @@ export function realDay(date: string): Rec[] {
     const line = lines.find((l) => l.split(',')[1] === ymd);
     if (!line) continue;
     const v = Object.fromEntries(line.split(',').map((x, i) => [head[i], x]));
-    const [open, high, low, close, pre] = ['open', 'high', 'low', 'close', 'pre_close'].map((k) => Number(v[k]));
+    const [open, high, low, close, pre] = ['open', 'high', 'low', 'close', 'pre_close'].map((k) =>
+      Number(v[k]),
+    );
     const volume = Math.round(Number(v.vol) * 100);
     rows.push({
-      symbol: s, trade_date: date, open, high, low, close, pre_close: pre,
-      close_qmt: close, close_ts: close, volume_qmt: volume, volume_ts: volume, volume,
-      turnover: Number(v.amount) * 1000, adj_factor: 1,
-      close_source: 'miniQMT', volume_source: 'miniQMT', financials_source: 'Tushare',
+      symbol: s,
+      trade_date: date,
+      open,
+      high,
+      low,
+      close,
+      pre_close: pre,
+      close_qmt: close,
+      close_ts: close,
+      volume_qmt: volume,
+      volume_ts: volume,
+      volume,
+      turnover: Number(v.amount) * 1000,
+      adj_factor: 1,
+      close_source: 'miniQMT',
+      volume_source: 'miniQMT',
+      financials_source: 'Tushare',
     });
   }
   return rows;

@@ -28,7 +28,11 @@ export interface ValidityResult {
 }
 
 /** Symbol/date format, numeric ranges and lineage enums from the policy's `validity` section. */
-export function validityFailures(r: Rec, v: QualityPolicySpec['validity'], symbolPattern: RegExp): ValidityResult {
+export function validityFailures(
+  r: Rec,
+  v: QualityPolicySpec['validity'],
+  symbolPattern: RegExp,
+): ValidityResult {
   const failed: string[] = [];
   let checked = 2;
   if (!symbolPattern.test(String(r.symbol ?? ''))) failed.push('symbol_format');

@@ -31,7 +31,12 @@ export function scoreMetrics(m: Metrics) {
     missing: gauge(m, METRICS.fieldMissing),
     ruleFailures: counter(m, METRICS.ruleFailures),
     timeliness: gauge(m, METRICS.timelinessMinutes),
-    latency: m.histogram(METRICS.e2eLatency.name, METRICS.e2eLatency.help, METRICS.e2eLatency.labels as string[], LATENCY_BUCKETS),
+    latency: m.histogram(
+      METRICS.e2eLatency.name,
+      METRICS.e2eLatency.help,
+      METRICS.e2eLatency.labels as string[],
+      LATENCY_BUCKETS,
+    ),
   };
 }
 

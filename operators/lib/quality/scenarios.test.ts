@@ -38,12 +38,22 @@ beforeEach(() => {
 });
 
 /** Runs one trading day through gate → score → alerts; returns what would be published and notified. */
-async function runDay(rows: Rec[], docs: SpecDoc[] = specs, alerts = createAlertBackend({ receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } } })) {
+async function runDay(
+  rows: Rec[],
+  docs: SpecDoc[] = specs,
+  alerts = createAlertBackend({ receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } } }),
+) {
   const ctx = testContext({ specs: docs, pipeline: 'gold', backends: { alerts } });
   const gated = await runTransform(gate, {}, rows, ctx);
   const scored = gated.out ? await runTransform(score, {}, gated.out, ctx) : {};
   await runSink(alertSink, {}, [gated.verdict, ...(scored.report ? [scored.report] : [])], ctx);
-  return { published: scored.out ?? [], quarantined: gated.quarantine ?? [], report: scored.report?.[0], verdict: gated.verdict[0], alerts };
+  return {
+    published: scored.out ?? [],
+    quarantined: gated.quarantine ?? [],
+    report: scored.report?.[0],
+    verdict: gated.verdict[0],
+    alerts,
+  };
 }
 
 const day = (volatility: number) => marketDay({ symbols: 300, date: '2024-12-31', volatility, seed: 42 });
@@ -60,15 +70,22 @@ describe('quality scenarios', () => {
   });
 
   it('a day with 3 % of closes off by 1 % is quarantined, nothing is published, and P1 fires once', async () => {
-    const alerts = createAlertBackend({ receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } } });
+    const alerts = createAlertBackend({
+      receivers: { log: { type: 'log' }, webhook: { type: 'webhook', url } },
+    });
     const r = await runDay(offsetCloses(day(0.018), 0.03, 0.01), specs, alerts);
     expect(r.published).toHaveLength(0);
     expect(r.report).toBeUndefined();
     expect(r.quarantined).toHaveLength(300);
     expect(r.verdict).toMatchObject({ verdict: 'quarantined', consistency_ratio: 0.97 });
     expect(received).toHaveLength(1);
-    expect(received[0].alerts[0]).toMatchObject({ status: 'firing', labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1', pipeline: 'gold' } });
-    expect(received[0].alerts[0].annotations.summary).toBe("Multi-source consistency 97% below 99 % for 2024-12-31: batch quarantined");
+    expect(received[0].alerts[0]).toMatchObject({
+      status: 'firing',
+      labels: { alertname: 'DQConsistencyBelowTarget', severity: 'P1', pipeline: 'gold' },
+    });
+    expect(received[0].alerts[0].annotations.summary).toBe(
+      'Multi-source consistency 97% below 99 % for 2024-12-31: batch quarantined',
+    );
     // The same bad day re-run does not fire again; a good day resolves the episode.
     await runDay(offsetCloses(day(0.018), 0.03, 0.01), specs, alerts);
     expect(received).toHaveLength(1);
@@ -81,7 +98,11 @@ describe('quality scenarios', () => {
     expect(calm.verdict).toMatchObject({ verdict: 'quarantined', multiplier: 1 });
     received.length = 0;
     const volatile = await runDay(offsetCloses(day(0.04), 0.03, 0.007));
-    expect(volatile.verdict).toMatchObject({ verdict: 'published', multiplier: 1.5, tolerance_close: 0.0075 });
+    expect(volatile.verdict).toMatchObject({
+      verdict: 'published',
+      multiplier: 1.5,
+      tolerance_close: 0.0075,
+    });
     expect(volatile.published).toHaveLength(300);
     expect(received).toHaveLength(0);
   });
@@ -89,7 +110,10 @@ describe('quality scenarios', () => {
   it('closes off by exactly 1 % need a ×2.0 multiplier at a 4 % index: editing the 3 % tier in the policy publishes them', async () => {
     const rows = offsetCloses(day(0.04), 0.03, 0.01);
     expect((await runDay(rows)).verdict).toMatchObject({ verdict: 'quarantined', multiplier: 1.5 });
-    const edited = editPolicy(specs[0], (s) => (s.dynamic.tiers.find((t) => t.above === 0.03)!.multiplier = 2.0));
+    const edited = editPolicy(
+      specs[0],
+      (s) => (s.dynamic.tiers.find((t) => t.above === 0.03)!.multiplier = 2.0),
+    );
     const r = await runDay(rows, [edited, ...specs.slice(1)]);
     expect(r.verdict).toMatchObject({ verdict: 'published', multiplier: 2 });
     expect(r.published).toHaveLength(300);
@@ -99,7 +123,9 @@ describe('quality scenarios', () => {
     const rows = day(0.018).map((x, i) => (i < 30 ? { ...x, close: null } : x)); // 10 %
     const r = await runDay(rows);
     expect(r.report).toMatchObject({ close_missing_rate: 0.1 });
-    const fired = received.flatMap((p) => p.alerts).map((a: any) => `${a.labels.severity}:${a.labels.alertname}`);
+    const fired = received
+      .flatMap((p) => p.alerts)
+      .map((a: any) => `${a.labels.severity}:${a.labels.alertname}`);
     expect(fired).toEqual(expect.arrayContaining(['P0:DQCloseMissing', 'P1:DQKeyFieldMissing']));
     expect(fired).not.toContain('P1:DQConsistencyBelowTarget');
   });

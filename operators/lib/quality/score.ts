@@ -37,7 +37,10 @@ export interface DayInput {
 }
 
 export function weighted(dims: Dimensions, score: QualityScoreSpec): number {
-  return round(score.dimensions.reduce((acc, d) => acc + dims[d.id] * d.weight, 0), 2);
+  return round(
+    score.dimensions.reduce((acc, d) => acc + dims[d.id] * d.weight, 0),
+    2,
+  );
 }
 
 /** The band of a composite score: the highest band whose minimum it reaches. */
@@ -51,15 +54,25 @@ export function timelinessScore(minutes: number | null, max: number): number {
   return round(Math.max(0, 100 * (1 - (minutes - max) / max)), 2);
 }
 
-const present = (v: unknown) => v !== null && v !== undefined && (typeof v !== 'number' || Number.isFinite(v)) && v !== '';
+const present = (v: unknown) =>
+  v !== null && v !== undefined && (typeof v !== 'number' || Number.isFinite(v)) && v !== '';
 
 /** Scores every row and builds the day's report. */
-export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: QualityScoreSpec): { rows: RowQuality[]; report: Rec } {
+export function scoreDay(
+  input: DayInput,
+  policy: QualityPolicySpec,
+  score: QualityScoreSpec,
+): { rows: RowQuality[]; report: Rec } {
   const { rows } = input;
   const c = policy.completeness;
   const symbolPattern = new RegExp(policy.validity.symbol_pattern);
-  const closeAt = input.tradeDate ? marketClose(input.tradeDate, policy.timeliness.market_close, policy.timeliness.utc_offset) : undefined;
-  const minutes = input.timeliness === 'live' && closeAt ? Math.max(0, (input.now.getTime() - closeAt.getTime()) / 60000) : null;
+  const closeAt = input.tradeDate
+    ? marketClose(input.tradeDate, policy.timeliness.market_close, policy.timeliness.utc_offset)
+    : undefined;
+  const minutes =
+    input.timeliness === 'live' && closeAt
+      ? Math.max(0, (input.now.getTime() - closeAt.getTime()) / 60000)
+      : null;
   const timeliness = timelinessScore(minutes, policy.timeliness.max_minutes);
 
   const seen = new Map<string, number>();
@@ -92,7 +105,8 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
       accuracy: kline.length === 0 ? 100 : 0,
       consistency: r.dq_consistent === false ? 0 : 100,
       timeliness,
-      validity_uniqueness: (100 * (1 - validity.failed.length / validity.checked) + (duplicate ? 0 : 100)) / 2,
+      validity_uniqueness:
+        (100 * (1 - validity.failed.length / validity.checked) + (duplicate ? 0 : 100)) / 2,
     };
     return { score: weighted(dimensions, score), dimensions, failures };
   });
@@ -152,8 +166,16 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
 }
 
 /** The mean composite of daily reports (e.g. a month), with the band of the mean. */
-export function monthlyMean(reports: readonly Rec[], score: QualityScoreSpec): { days: number; mean: number | null; band: string | null; target: number } {
+export function monthlyMean(
+  reports: readonly Rec[],
+  score: QualityScoreSpec,
+): { days: number; mean: number | null; band: string | null; target: number } {
   const values = reports.map((r) => num(r.composite)).filter((x): x is number => x !== undefined);
   const mean = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length, 2) : null;
-  return { days: values.length, mean, band: mean === null ? null : band(mean, score), target: score.monthly_target };
+  return {
+    days: values.length,
+    mean,
+    band: mean === null ? null : band(mean, score),
+    target: score.monthly_target,
+  };
 }

@@ -5,6 +5,7 @@
  */
 export function marketClose(tradeDate: string, close: string, offset: string): Date {
   const d = new Date(`${tradeDate}T${close}:00${offset}`);
-  if (Number.isNaN(d.getTime())) throw new Error(`cannot compute the market close of trade date "${tradeDate}" (${close} ${offset})`);
+  if (Number.isNaN(d.getTime()))
+    throw new Error(`cannot compute the market close of trade date "${tradeDate}" (${close} ${offset})`);
   return d;
 }

@@ -18,12 +18,16 @@ export function loadSpecFile<S>(file: string, kind: SpecKind<S>): SpecDoc<S> {
 /** Validates a parsed document against its kind (schema then cross-field checks); throws listing every problem. */
 export function validateSpec<S>(doc: SpecDoc<S>, kind: SpecKind<S>): SpecDoc<S> {
   const where = doc.file ?? '<inline>';
-  if (doc.kind !== kind.kind) throw new Error(`${where}: expected kind ${kind.kind}, found ${String(doc.kind)}`);
+  if (doc.kind !== kind.kind)
+    throw new Error(`${where}: expected kind ${kind.kind}, found ${String(doc.kind)}`);
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(kind.schema);
   const problems: string[] = [];
-  if (!validate(doc.spec)) for (const e of validate.errors ?? []) problems.push(`spec${e.instancePath || ''}: ${e.message}`);
-  if (problems.length === 0) for (const e of kind.check?.(doc) ?? []) problems.push(`spec${e.pointer}: ${e.message}`);
-  if (problems.length) throw new Error(`${where}: invalid ${kind.kind} "${doc.metadata?.name}":\n  ${problems.join('\n  ')}`);
+  if (!validate(doc.spec))
+    for (const e of validate.errors ?? []) problems.push(`spec${e.instancePath || ''}: ${e.message}`);
+  if (problems.length === 0)
+    for (const e of kind.check?.(doc) ?? []) problems.push(`spec${e.pointer}: ${e.message}`);
+  if (problems.length)
+    throw new Error(`${where}: invalid ${kind.kind} "${doc.metadata?.name}":\n  ${problems.join('\n  ')}`);
   return doc;
 }

@@ -10,7 +10,12 @@ export interface QualityColumn {
   description: string;
 }
 
-const c = (name: string, type: string, nullable: boolean, description: string): QualityColumn => ({ name, type, nullable, description });
+const c = (name: string, type: string, nullable: boolean, description: string): QualityColumn => ({
+  name,
+  type,
+  nullable,
+  description,
+});
 
 /** `quality/daily_report` (partitioned by trade_date): `quality_score`'s `report` port. */
 export const DAILY_REPORT_COLUMNS: QualityColumn[] = [
@@ -51,7 +56,7 @@ export const QUARANTINE_COLUMNS: QualityColumn[] = [
   c('symbol', 'string', true, 'Symbol'),
   c('quarantined_at', 'timestamp', false, 'When the gate quarantined it'),
   c('batch_reason', 'string', false, 'Why the whole batch was quarantined'),
-  c('row_reasons', 'string', true, 'This row\'s disagreements, if any'),
+  c('row_reasons', 'string', true, "This row's disagreements, if any"),
   c('row_consistent', 'boolean', true, 'Row verdict (null: one source)'),
   c('batch_ratio', 'double', true, 'Batch consistency ratio'),
   c('batch_target', 'double', false, 'Target ratio'),

@@ -34,7 +34,10 @@ export function volatilityIndex(records: readonly Rec[], def: VolatilityDef): nu
  * the index exceeds (strictly) wins, so `> 5 %` is never shadowed by `> 3 %` whatever the YAML order.
  * @example tierMultiplier(0.04, [{above: 0.03, multiplier: 1.5}, {above: 0.05, multiplier: 2}]) // 1.5
  */
-export function tierMultiplier(index: number | undefined, tiers: readonly Tier[]): { multiplier: number; tier?: Tier } {
+export function tierMultiplier(
+  index: number | undefined,
+  tiers: readonly Tier[],
+): { multiplier: number; tier?: Tier } {
   if (index === undefined) return { multiplier: 1 };
   const sorted = [...tiers].sort((a, b) => b.above - a.above);
   const tier = sorted.find((t) => index > t.above);
