@@ -3,7 +3,8 @@
  * equal the quality report read from the Delta tables, the alert list equals the alerts backend's
  * history, quota bars equal the quota metrics; a screenshot is saved under test-artifacts/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -173,5 +174,44 @@ describe('argus serve dashboard', () => {
       fullPage: true,
     });
     expect(shot.length).toBeGreaterThan(10_000);
+  });
+
+  it('runs as `argus serve` on 127.0.0.1 and serves the same data as JSON', async () => {
+    // Until the lead wires registerServeCommand into argus.ts: the same program around it.
+    const cli = join(q.root, 'serve-cli.mts');
+    writeFileSync(
+      cli,
+      `import { Command } from '${join(REPO_ROOT, 'node_modules/commander/esm.mjs')}';
+import { registerServeCommand } from '${join(REPO_ROOT, 'engine/serve/index.ts')}';
+const p = new Command('argus'); registerServeCommand(p); await p.parseAsync(process.argv);\n`,
+    );
+    const child = spawn(
+      join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [cli, 'serve', '--port', '0', '--lake', q.lake.root, '--alerts-dir', q.alertsDir],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`argus serve did not start: ${out}`)), 20_000);
+        child.stdout!.on('data', (c) => {
+          out += c;
+          const m = /dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`argus serve exited with ${code}: ${out}`)));
+      });
+      const data = await (await fetch(`${url}/api/dashboard`)).json();
+      const { summary } = await qualityReport({ month: '2024-12', root: REPO_ROOT, lake: q.lake.root });
+      expect(data.month).toEqual(summary);
+      expect(data.quarantine).toHaveLength(1);
+      expect((await fetch(`${url}/`)).headers.get('content-type')).toMatch(/text\/html/);
+      expect((await fetch(`${url}/?month=2024-1`)).status).toBe(400);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

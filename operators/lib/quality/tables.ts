@@ -112,3 +112,18 @@ export const QUALITY_TABLES = {
   'quality/consistency': CONSISTENCY_COLUMNS,
   'quality/review': REVIEW_COLUMNS,
 } as const;
+
+/** The quality tables as `TableSchema` documents (what `schemas/quality/<table>/v1.yaml` should hold). */
+export function qualityTableSchemas(): {
+  apiVersion: 'argus/v1';
+  kind: 'TableSchema';
+  metadata: { name: string; version: number };
+  spec: Record<string, unknown>;
+}[] {
+  return Object.entries(QUALITY_TABLES).map(([table, columns]) => ({
+    apiVersion: 'argus/v1',
+    kind: 'TableSchema',
+    metadata: { name: table.replace('/', '.'), version: 1 },
+    spec: { table, partitionBy: ['trade_date'], properties: {}, columns: columns.map((c) => ({ ...c })) },
+  }));
+}
