@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FaultPlan, loadScenario, validateScenario } from './faults.ts';
 
@@ -28,6 +29,13 @@ describe('fault scenarios', () => {
     expect(() => validateScenario({ rules: [{ kind: 'latency', delay: 2 }] })).toThrow(
       /unknown field `delay`/,
     );
+  });
+
+  it('every scenario shipped in sim/scenarios is valid', () => {
+    const dir = fileURLToPath(new URL('./scenarios/', import.meta.url));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect(loadScenario(join(dir, f)).rules.length, f).toBeGreaterThan(0);
   });
 
   it('is reproducible by seed and differs across seeds', () => {

@@ -139,9 +139,9 @@ export class Market {
     const { s, t } = x;
     const c = s.closeF[t] / 100;
     const sh = sharesOn(s, t);
-    const ttm = s.actions
-      .filter((a) => a.t <= t && dayNumber(d) - dayNumber(a.ex_date) < 365)
-      .reduce((acc, a) => acc + a.cash_div_tax, 0);
+    const today = dayNumber(d);
+    let ttm = 0;
+    for (const a of s.actions) if (a.t <= t && today - a.exDay < 365) ttm += a.cash_div_tax;
     const dv = ttm > 0 ? round((ttm / c) * 100, 4) : null;
     const pos = (v: number) => (v > 0 ? round(c / v, 4) : null);
     const free = sh.float * 0.8;
@@ -168,9 +168,11 @@ export class Market {
   }
 
   /** Tushare `dividend` rows of a stock: a proposal (预案) and an implemented (实施) row per action. */
-  dividends(ts: string): Row[] {
+  dividends(ts: string, exDate?: string): Row[] {
     const s = this.series(ts);
     if (!s) return [];
+    // Whole-market requests by ex_date touch every stock: skip those without that ex-date cheaply.
+    if (exDate !== undefined && !s.actions.some((a) => a.ex_date === exDate)) return [];
     const out: Row[] = [];
     for (const a of s.actions) {
       const exN = dayNumber(a.ex_date);

@@ -48,7 +48,7 @@ const [q, t] = await Promise.all([
     {
       base_url: sim.tushareUrl,
       token: '${secret:kv/argus/tushare#token}',
-      datasets: ['daily', 'adj_factor', 'daily_basic'],
+      datasets: ['daily', 'adj_factor', 'daily_basic', 'dividend', 'stock_basic', 'trade_cal', 'report_rc'],
       trade_date: day,
     },
     ctx,

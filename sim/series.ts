@@ -6,6 +6,7 @@
  * Corporate actions work like the exchange's: on an ex-date the reference price is
  * `(close(T-1) - cash) / (1 + bonus shares)`, and the factor steps by `close(T-1) / pre_close(T)`.
  */
+import { dayNumber } from './dates.ts';
 import type { RealSeries } from './real.ts';
 import { hash, normal, round, stream } from './rng.ts';
 import type { Instrument } from './universe.ts';
@@ -14,6 +15,8 @@ export interface CorporateAction {
   /** Calendar index of the ex-date. */
   t: number;
   ex_date: string;
+  /** `ex_date` as days since 1970-01-01 (for trailing-window sums). */
+  exDay: number;
   cash_div_tax: number;
   stk_div: number;
 }
@@ -236,7 +239,7 @@ export function generateSeries(
         const ratio = prevClose / pre;
         const stk = ratio > 1.15 ? round(ratio - 1, 1) : 0;
         const cash = round(prevClose - pre * (1 + stk), 3);
-        s.actions.push({ t, ex_date: d, cash_div_tax: Math.max(cash, 0), stk_div: stk });
+        s.actions.push({ t, ex_date: d, exDay: dayNumber(d), cash_div_tax: Math.max(cash, 0), stk_div: stk });
       }
       factor = real!.factor[realIdx - 1];
       s.openF[t] = fen(rr.open);
@@ -251,7 +254,7 @@ export function generateSeries(
       if (act && t > s.start) {
         const cash = Math.max(0.01, round(prevClose * act.yieldFrac, 3));
         pre = tick((prevClose - cash) / (1 + act.stk));
-        s.actions.push({ t, ex_date: d, cash_div_tax: cash, stk_div: act.stk });
+        s.actions.push({ t, ex_date: d, exDay: dayNumber(d), cash_div_tax: cash, stk_div: act.stk });
         factor *= prevClose / pre;
       }
       s.preF[t] = fen(pre);

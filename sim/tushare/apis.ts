@@ -184,7 +184,7 @@ export const APIS: Record<string, ApiDef> = {
           -2001,
           '参数错误：ts_code, ann_date, record_date, ex_date, imp_ann_date 至少输入一个',
         );
-      const out = codes(m, p).flatMap((ts) => m.dividends(ts));
+      const out = codes(m, p).flatMap((ts) => m.dividends(ts, p.ex_date));
       const keys = ['ann_date', 'record_date', 'ex_date', 'imp_ann_date'] as const;
       return out
         .filter((r) => keys.every((k) => p[k] === undefined || r[k] === p[k]))
