@@ -54,6 +54,18 @@ export function isTimeZone(timeZone: string): boolean {
  * // → { day: '2026-01-06', endsAt: Date.parse('2026-01-06T16:00:00Z') }
  */
 export function dayWindow(ms: number, timeZone: string): { day: string; endsAt: number } {
+  // Every quota decision asks this; Intl formatting costs ~100 µs, so remember the current day.
+  // Any instant between one already seen in a day and that day's end lies in the same day.
+  const hit = cache.get(timeZone);
+  if (hit && ms >= hit.from && ms < hit.endsAt) return { day: hit.day, endsAt: hit.endsAt };
+  const w = computeDayWindow(ms, timeZone);
+  cache.set(timeZone, { ...w, from: ms });
+  return w;
+}
+
+const cache = new Map<string, { day: string; endsAt: number; from: number }>();
+
+function computeDayWindow(ms: number, timeZone: string): { day: string; endsAt: number } {
   const p = parts(ms, timeZone);
   const day = `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
   const nextMidnightLocal = Date.UTC(p.y, p.m - 1, p.d + 1);
