@@ -126,13 +126,58 @@ export interface ReplayResult {
   seconds: number;
 }
 
+/** Scores imputed values (rows carrying `imputation`) against the truth, per field and overall. */
+export function scoreRows(rows: readonly Rec[], truth: ReadonlyMap<string, number>): { byField: Record<string, FieldScore>; all: FieldScore } {
+  const errs = new Map<string, Acc>();
+  for (const r of rows)
+    for (const [field, how] of Object.entries((r.imputation ?? {}) as Record<string, Imputation>)) {
+      const t = truth.get(`${r.symbol}|${r.trade_date}|${field}`);
+      if (t === undefined || t === 0) continue;
+      const e = errs.get(field) ?? errs.set(field, { ape: [], inside: 0, withInterval: 0, models: {} }).get(field)!;
+      e.ape.push(Math.abs((r[field] as number) - t) / Math.abs(t));
+      e.models[how.model] = (e.models[how.model] ?? 0) + 1;
+      if (how.lower !== undefined && how.upper !== undefined) {
+        e.withInterval++;
+        if (t >= how.lower && t <= how.upper) e.inside++;
+      }
+    }
+  return { byField: Object.fromEntries([...errs].map(([f, e]) => [f, score([e])])), all: score([...errs.values()]) };
+}
+
+interface Acc {
+  ape: number[];
+  inside: number;
+  withInterval: number;
+  models: Record<string, number>;
+}
+
+function score(list: Acc[]): FieldScore {
+  const ape = list.flatMap((e) => e.ape);
+  const withInterval = list.reduce((a, e) => a + e.withInterval, 0);
+  const models: Record<string, number> = {};
+  for (const e of list) for (const [k, v] of Object.entries(e.models)) models[k] = (models[k] ?? 0) + v;
+  return {
+    n: ape.length,
+    mape: ape.length ? ape.reduce((a, v) => a + v, 0) / ape.length : NaN,
+    coverage: withInterval ? list.reduce((a, e) => a + e.inside, 0) / withInterval : null,
+    models,
+  };
+}
+
+/** Mean APE over several fields' scores, weighted by their counts. */
+export function pooled(byField: Record<string, FieldScore>, fields: readonly string[]): { n: number; mape: number } {
+  const list = fields.map((f) => byField[f]).filter((s): s is FieldScore => !!s && s.n > 0);
+  const n = list.reduce((a, s) => a + s.n, 0);
+  return { n, mape: n ? list.reduce((a, s) => a + s.mape * s.n, 0) / n : NaN };
+}
+
 /** Feeds the rows day by day through the imputer and scores the imputed values against the truth. */
 export async function replay(imputer: Imputer, rows: readonly Rec[], truth: ReadonlyMap<string, number>): Promise<ReplayResult> {
   const days = new Map<string, Rec[]>();
   for (const r of rows) (days.get(r.trade_date as string) ?? days.set(r.trade_date as string, []).get(r.trade_date as string)!).push(r);
-  const errs = new Map<string, { ape: number[]; inside: number; withInterval: number; models: Record<string, number> }>();
   const before: MissingRates[] = [];
   const after: MissingRates[] = [];
+  const outRows: Rec[] = [];
   const t0 = performance.now();
   for (const date of [...days.keys()].sort()) {
     const out = await imputer.process(days.get(date)!);
@@ -140,38 +185,14 @@ export async function replay(imputer: Imputer, rows: readonly Rec[], truth: Read
       before.push(d.before);
       after.push(d.after);
     }
-    for (const r of out.rows)
-      for (const [field, how] of Object.entries((r.imputation ?? {}) as Record<string, Imputation>)) {
-        const t = truth.get(`${r.symbol}|${r.trade_date}|${field}`);
-        if (t === undefined || t === 0) continue;
-        const e = errs.get(field) ?? errs.set(field, { ape: [], inside: 0, withInterval: 0, models: {} }).get(field)!;
-        e.ape.push(Math.abs((r[field] as number) - t) / Math.abs(t));
-        e.models[how.model] = (e.models[how.model] ?? 0) + 1;
-        if (how.lower !== undefined && how.upper !== undefined) {
-          e.withInterval++;
-          if (t >= how.lower && t <= how.upper) e.inside++;
-        }
-      }
+    outRows.push(...out.rows);
   }
-  const score = (list: { ape: number[]; inside: number; withInterval: number; models: Record<string, number> }[]): FieldScore => {
-    const ape = list.flatMap((e) => e.ape);
-    const withInterval = list.reduce((a, e) => a + e.withInterval, 0);
-    const models: Record<string, number> = {};
-    for (const e of list) for (const [k, v] of Object.entries(e.models)) models[k] = (models[k] ?? 0) + v;
-    return {
-      n: ape.length,
-      mape: ape.length ? ape.reduce((a, v) => a + v, 0) / ape.length : NaN,
-      coverage: withInterval ? list.reduce((a, e) => a + e.inside, 0) / withInterval : null,
-      models,
-    };
-  };
   const weighted = (rs: MissingRates[]) => {
     const rowsN = rs.reduce((a, r) => a + r.rows, 0);
     return rowsN ? rs.reduce((a, r) => a + r.key_missing_rate * r.rows, 0) / rowsN : 0;
   };
   return {
-    byField: Object.fromEntries([...errs].map(([f, e]) => [f, score([e])])),
-    all: score([...errs.values()]),
+    ...scoreRows(outRows, truth),
     before,
     after,
     keyMissingMaxBefore: Math.max(0, ...before.map((r) => r.key_missing_max)),
