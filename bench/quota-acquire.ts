@@ -20,10 +20,17 @@ const url = process.env.ARGUS_REDIS_URL ?? own!.url;
 
 function config(perMinute: number | null): QuotaConfig {
   return {
-    name: 'bench', keyPrefix: `bench${Date.now()}${perMinute ?? 'x'}:quota`, timeZone: 'Asia/Shanghai',
-    endpoints: { daily: { daily: 10_000_000, perMinute } }, defaults: { daily: null, perMinute: null },
-    alertRatio: 0.9, localBudget: { fraction: 0.05, maxCalls: 200, rateFraction: 0.5 }, onStateLoss: 'assume_exhausted',
-    maxWaitMs: 0, budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 }, marketDataEndpoints: [],
+    name: 'bench',
+    keyPrefix: `bench${Date.now()}${perMinute ?? 'x'}:quota`,
+    timeZone: 'Asia/Shanghai',
+    endpoints: { daily: { daily: 10_000_000, perMinute } },
+    defaults: { daily: null, perMinute: null },
+    alertRatio: 0.9,
+    localBudget: { fraction: 0.05, maxCalls: 200, rateFraction: 0.5 },
+    onStateLoss: 'assume_exhausted',
+    maxWaitMs: 0,
+    budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 },
+    marketDataEndpoints: [],
   };
 }
 
@@ -31,14 +38,17 @@ async function rate(inFlight: number, op: () => Promise<unknown>): Promise<numbe
   for (let i = 0; i < 200; i++) await op(); // warm-up (script load, connections)
   const t0 = process.hrtime.bigint();
   let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next++ < N) await op();
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next++ < N) await op();
+    }),
+  );
   return N / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
 const raw = new Redis(url);
-const manager = (c: QuotaConfig) => new QuotaManager({ config: c, store: new RedisStore({ url, keyPrefix: c.keyPrefix }) });
+const manager = (c: QuotaConfig) =>
+  new QuotaManager({ config: c, store: new RedisStore({ url, keyPrefix: c.keyPrefix }) });
 const plain = manager(config(null));
 const windowed = manager(config(1_000_000));
 await plain.start();
@@ -53,9 +63,13 @@ for (const inFlight of [1, 1, 8, 8]) {
   const incr = await rate(inFlight, () => raw.incr('bench:incr'));
   const f = (x: number) => `${Math.round(x).toString().padStart(7)}/s`;
   if (inFlight === 1) sequentialMs = Math.min(sequentialMs, 1000 / Math.min(lua, win));
-  console.log(`in flight ${inFlight}: INCR ${f(incr)} | acquire ${f(lua)} (${(incr / lua).toFixed(2)}× INCR) | acquire+minute window ${f(win)} (${(incr / win).toFixed(2)}× INCR)`);
+  console.log(
+    `in flight ${inFlight}: INCR ${f(incr)} | acquire ${f(lua)} (${(incr / lua).toFixed(2)}× INCR) | acquire+minute window ${f(win)} (${(incr / win).toFixed(2)}× INCR)`,
+  );
 }
-console.log(`sequential acquire ${sequentialMs.toFixed(3)} ms (goal < 1.2 ms): ${sequentialMs < 1.2 ? 'met' : 'NOT met'}`);
+console.log(
+  `sequential acquire ${sequentialMs.toFixed(3)} ms (goal < 1.2 ms): ${sequentialMs < 1.2 ? 'met' : 'NOT met'}`,
+);
 raw.disconnect();
 await plain.close();
 await windowed.close();

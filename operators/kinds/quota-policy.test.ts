@@ -25,20 +25,30 @@ describe('QuotaPolicy kind', () => {
     expect(c.timeZone).toBe('Asia/Shanghai');
     expect(c.alertRatio).toBe(0.9);
     expect(Object.fromEntries(Object.entries(c.endpoints).map(([e, l]) => [e, l.daily]))).toEqual({
-      daily: 20000, adj_factor: 20000, daily_basic: 10000, dividend: 5000,
+      daily: 20000,
+      adj_factor: 20000,
+      daily_basic: 10000,
+      dividend: 5000,
     });
     expect(c.endpoints.daily.perMinute).toBe(200); // 2000 points
     expect(c.defaults).toEqual({ daily: null, perMinute: 200 });
   });
 
   it('picks the per-minute rate of the points tier', () => {
-    const rate = (points: number) => quotaConfigFromSpec('t', load((s) => (s.points = points)).spec).endpoints.daily.perMinute;
-    expect([rate(120), rate(1999), rate(2000), rate(4999), rate(5000), rate(12000)]).toEqual([50, 50, 200, 200, 500, 500]);
-    expect(() => quotaConfigFromSpec('t', load((s) => (s.points = 100)).spec)).toThrow(/below every rate tier/);
+    const rate = (points: number) =>
+      quotaConfigFromSpec('t', load((s) => (s.points = points)).spec).endpoints.daily.perMinute;
+    expect([rate(120), rate(1999), rate(2000), rate(4999), rate(5000), rate(12000)]).toEqual([
+      50, 50, 200, 200, 500, 500,
+    ]);
+    expect(() => quotaConfigFromSpec('t', load((s) => (s.points = 100)).spec)).toThrow(
+      /below every rate tier/,
+    );
   });
 
   it('rejects unknown keys and bad ratios', () => {
-    expect(validate(load((s) => ((s as unknown as Record<string, unknown>).alert_ration = 0.9)).spec)).toBe(false);
+    expect(validate(load((s) => ((s as unknown as Record<string, unknown>).alert_ration = 0.9)).spec)).toBe(
+      false,
+    );
     expect(validate(load((s) => (s.alert_ratio = 1.5)).spec)).toBe(false);
     expect(validate(load((s) => (s.endpoints.daily = { daily_limit: -1 })).spec)).toBe(false);
   });

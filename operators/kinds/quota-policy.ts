@@ -25,9 +25,21 @@ export default defineKind<Spec>({
     additionalProperties: false,
     required: ['provider', 'time_zone', 'points', 'rate_tiers', 'endpoints', 'alert_ratio'],
     properties: {
-      provider: { type: 'string', minLength: 1, description: 'API provider, e.g. tushare (default key prefix `<provider>:quota`).' },
-      key_prefix: { type: 'string', minLength: 1, description: 'Redis key prefix; counters are `<prefix>:usage:<endpoint>`.' },
-      time_zone: { type: 'string', minLength: 1, description: 'IANA zone whose midnight resets daily counters.' },
+      provider: {
+        type: 'string',
+        minLength: 1,
+        description: 'API provider, e.g. tushare (default key prefix `<provider>:quota`).',
+      },
+      key_prefix: {
+        type: 'string',
+        minLength: 1,
+        description: 'Redis key prefix; counters are `<prefix>:usage:<endpoint>`.',
+      },
+      time_zone: {
+        type: 'string',
+        minLength: 1,
+        description: 'IANA zone whose midnight resets daily counters.',
+      },
       points: { type: 'integer', minimum: 0, description: 'Account points; selects the rate tier.' },
       rate_tiers: {
         type: 'array',
@@ -55,9 +67,23 @@ export default defineKind<Spec>({
         type: 'object',
         additionalProperties: false,
         properties: {
-          fraction: { type: 'number', minimum: 0, maximum: 1, description: 'Share of the remaining daily limit reserved per process.' },
-          max_calls: { type: 'integer', minimum: 0, description: 'Cap of one process reservation (lost if the process dies).' },
-          rate_fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Share of the per-minute rate used while the store is down.' },
+          fraction: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            description: 'Share of the remaining daily limit reserved per process.',
+          },
+          max_calls: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Cap of one process reservation (lost if the process dies).',
+          },
+          rate_fraction: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: 1,
+            description: 'Share of the per-minute rate used while the store is down.',
+          },
         },
       },
       on_state_loss: { enum: ['assume_exhausted', 'keep'] },
@@ -80,15 +106,23 @@ export default defineKind<Spec>({
     try {
       new Intl.DateTimeFormat('en', { timeZone: s.time_zone });
     } catch {
-      out.push({ pointer: '/time_zone', message: `unknown time zone "${s.time_zone}" (use an IANA name such as Asia/Shanghai)` });
+      out.push({
+        pointer: '/time_zone',
+        message: `unknown time zone "${s.time_zone}" (use an IANA name such as Asia/Shanghai)`,
+      });
     }
     const mins = s.rate_tiers.map((t) => t.min_points);
-    if (new Set(mins).size !== mins.length) out.push({ pointer: '/rate_tiers', message: 'two tiers have the same min_points' });
+    if (new Set(mins).size !== mins.length)
+      out.push({ pointer: '/rate_tiers', message: 'two tiers have the same min_points' });
     if (!s.rate_tiers.some((t) => s.points >= t.min_points)) {
-      out.push({ pointer: '/points', message: `points ${s.points} are below every rate tier (lowest ${Math.min(...mins)})` });
+      out.push({
+        pointer: '/points',
+        message: `points ${s.points} are below every rate tier (lowest ${Math.min(...mins)})`,
+      });
     }
     (s.market_data_endpoints ?? []).forEach((e, i) => {
-      if (!(e in s.endpoints)) out.push({ pointer: `/market_data_endpoints/${i}`, message: `"${e}" is not listed under endpoints` });
+      if (!(e in s.endpoints))
+        out.push({ pointer: `/market_data_endpoints/${i}`, message: `"${e}" is not listed under endpoints` });
     });
     return out;
   },

@@ -21,7 +21,12 @@ function setup(health = new HealthRegistry(), backends: Record<string, unknown> 
   const config = {
     sources: [
       { name: 'miniQMT', type: 'file', config: { path: 'qmt/bars.csv' } },
-      { name: 'Tushare', type: 'file', config: { path: join(REAL, '000001.SZ.csv') }, quota_endpoints: ['daily'] },
+      {
+        name: 'Tushare',
+        type: 'file',
+        config: { path: join(REAL, '000001.SZ.csv') },
+        quota_endpoints: ['daily'],
+      },
     ],
     health: { unavailable_after: 2, probe_after_ms: 200 },
     lineage_field: 'served_by',
@@ -66,18 +71,33 @@ describe('failover source', () => {
     expect(servedBy(back)).toEqual(['miniQMT']);
     expect(back[0].meta).toMatchObject({ failover: { source: 'miniQMT', probe: true } });
     expect(health.get('miniQMT').state).toBe('healthy');
-    expect(health.get('miniQMT').transitions.map((t) => t.to)).toEqual(['degraded', 'unavailable', 'probing', 'healthy']);
+    expect(health.get('miniQMT').transitions.map((t) => t.to)).toEqual([
+      'degraded',
+      'unavailable',
+      'probing',
+      'healthy',
+    ]);
     const switches = ctx.metrics.registry.getSingleMetric('argus_failover_switches_total');
-    expect((await switches!.get()).values.map((v) => `${v.labels.from}→${v.labels.to}=${v.value}`).sort()).toEqual(['Tushare→miniQMT=1', 'miniQMT→Tushare=1']);
+    expect(
+      (await switches!.get()).values.map((v) => `${v.labels.from}→${v.labels.to}=${v.value}`).sort(),
+    ).toEqual(['Tushare→miniQMT=1', 'miniQMT→Tushare=1']);
     await src.close!();
   });
 
   it('an exhausted Tushare quota holds the backup; with the primary down too the read fails naming both', async () => {
     const quota = new QuotaManager({
       config: {
-        name: 'tushare', keyPrefix: 't:quota', timeZone: 'Asia/Shanghai', endpoints: { daily: { daily: 2, perMinute: null } },
-        defaults: { daily: null, perMinute: null }, alertRatio: 0.9, localBudget: { fraction: 0, maxCalls: 0, rateFraction: 1 },
-        onStateLoss: 'assume_exhausted', maxWaitMs: 0, budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 }, marketDataEndpoints: ['daily'],
+        name: 'tushare',
+        keyPrefix: 't:quota',
+        timeZone: 'Asia/Shanghai',
+        endpoints: { daily: { daily: 2, perMinute: null } },
+        defaults: { daily: null, perMinute: null },
+        alertRatio: 0.9,
+        localBudget: { fraction: 0, maxCalls: 0, rateFraction: 1 },
+        onStateLoss: 'assume_exhausted',
+        maxWaitMs: 0,
+        budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 },
+        marketDataEndpoints: ['daily'],
       },
       store: new MemoryStore(),
     });
@@ -91,7 +111,9 @@ describe('failover source', () => {
     expect(health.get('Tushare').state).toBe('unavailable');
     expect(health.get('Tushare').transitions.at(-1)!.reason).toContain('quota of "daily" exhausted');
     down();
-    await expect(readAll(src)).rejects.toThrow(/no source can serve: miniQMT degraded.*Tushare unavailable.*quota/);
+    await expect(readAll(src)).rejects.toThrow(
+      /no source can serve: miniQMT degraded.*Tushare unavailable.*quota/,
+    );
     await src.close!();
   });
 
@@ -101,11 +123,15 @@ describe('failover source', () => {
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/health`;
     const { ctx, health, up, config } = setup();
     up();
-    const src = (await failover.create({ ...config, probe: { source: 'miniQMT', url, interval_ms: 100, timeout_ms: 200 } }, ctx)) as Source;
+    const src = (await failover.create(
+      { ...config, probe: { source: 'miniQMT', url, interval_ms: 100, timeout_ms: 200 } },
+      ctx,
+    )) as Source;
     await src.start!();
     await new Promise((r) => server.close(r));
     const t0 = Date.now();
-    while (health.get('miniQMT').state !== 'unavailable' && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+    while (health.get('miniQMT').state !== 'unavailable' && Date.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 20));
     expect(health.get('miniQMT').state).toBe('unavailable');
     expect(servedBy(await readAll(src))).toEqual(['Tushare']); // the primary is skipped, no error needed
     await src.close!();
@@ -113,6 +139,8 @@ describe('failover source', () => {
 
   it('rejects a config whose probe names an unknown source', () => {
     const { ctx, config } = setup();
-    expect(() => failover.create({ ...config, probe: { source: 'QMT', url: 'http://127.0.0.1:1/health' } }, ctx)).toThrow(/\/probe\/source "QMT"/);
+    expect(() =>
+      failover.create({ ...config, probe: { source: 'QMT', url: 'http://127.0.0.1:1/health' } }, ctx),
+    ).toThrow(/\/probe\/source "QMT"/);
   });
 });

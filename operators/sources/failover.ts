@@ -79,7 +79,12 @@ export default defineOperator<Config>({
           slow_ms: { type: 'integer', minimum: 1 },
         },
       },
-      stall_timeout_ms: { type: 'integer', minimum: 1, default: 60000, description: 'No emission for this long = timeout.' },
+      stall_timeout_ms: {
+        type: 'integer',
+        minimum: 1,
+        default: 60000,
+        description: 'No emission for this long = timeout.',
+      },
       probe: {
         type: 'object',
         additionalProperties: false,
@@ -92,7 +97,10 @@ export default defineOperator<Config>({
           timeout_ms: { type: 'integer', minimum: 50 },
         },
       },
-      lineage_field: { type: 'string', description: 'Set this field of every record to the serving source name.' },
+      lineage_field: {
+        type: 'string',
+        description: 'Set this field of every record to the serving source name.',
+      },
     },
   },
   examples: [
@@ -100,7 +108,11 @@ export default defineOperator<Config>({
       title: 'Market data from miniQMT, Tushare as backup',
       config: {
         sources: [
-          { name: 'miniQMT', type: 'qmt_agent', config: { base_url: '${env:QMT_AGENT_URL}', dataset: 'daily' } },
+          {
+            name: 'miniQMT',
+            type: 'qmt_agent',
+            config: { base_url: '${env:QMT_AGENT_URL}', dataset: 'daily' },
+          },
           { name: 'Tushare', type: 'tushare', config: { datasets: ['daily'] }, quota_endpoints: ['daily'] },
         ],
         health: { unavailable_after: 2, probe_after_ms: 30000 },
@@ -110,10 +122,13 @@ export default defineOperator<Config>({
   ],
   create(config, ctx) {
     const names = config.sources.map((s) => s.name);
-    if (new Set(names).size !== names.length) throw new Error(`failover ${ctx.node}: source names must be unique (${names.join(', ')})`);
+    if (new Set(names).size !== names.length)
+      throw new Error(`failover ${ctx.node}: source names must be unique (${names.join(', ')})`);
     config.sources.forEach((s, i) => checkSourceType(s.type, `failover ${ctx.node}: /sources/${i}/type`));
     if (config.probe && !names.includes(config.probe.source)) {
-      throw new Error(`failover ${ctx.node}: /probe/source "${config.probe.source}" is not one of ${names.join(', ')}`);
+      throw new Error(
+        `failover ${ctx.node}: /probe/source "${config.probe.source}" is not one of ${names.join(', ')}`,
+      );
     }
     const h = config.health ?? {};
     const healthOpts = {
@@ -134,14 +149,19 @@ export default defineOperator<Config>({
     const annotate = (e: Emission, source: string, probe: boolean): Emission => ({
       ...e,
       // Dead letters keep their own shape; only data records get the lineage field.
-      records: config.lineage_field && (e.port ?? 'out') !== 'error' ? e.records.map((r) => ({ ...r, [config.lineage_field!]: source })) : e.records,
+      records:
+        config.lineage_field && (e.port ?? 'out') !== 'error'
+          ? e.records.map((r) => ({ ...r, [config.lineage_field!]: source }))
+          : e.records,
       meta: { ...e.meta, failover: { node: ctx.node, source, probe } },
     });
 
     return {
       kind: 'source',
       async start() {
-        const backend = ctx.backend<HealthBackend & { probe?: (n: string, o: object) => () => void }>('health');
+        const backend = ctx.backend<HealthBackend & { probe?: (n: string, o: object) => () => void }>(
+          'health',
+        );
         healths = config.sources.map((s) => backend.get(s.name, healthOpts));
         log = new SwitchLog(ctx, names);
         for (let i = 0; i < config.sources.length; i++) {
@@ -149,9 +169,12 @@ export default defineOperator<Config>({
           children[i] = await loadSource(s.type, s.config, ctx, `failover ${ctx.node}: /sources/${i}`);
         }
         if (config.probe) {
-          if (!backend.probe) throw new Error(`failover ${ctx.node}: the health backend cannot poll health endpoints`);
+          if (!backend.probe)
+            throw new Error(`failover ${ctx.node}: the health backend cannot poll health endpoints`);
           const p = config.probe;
-          cleanups.push(backend.probe(p.source, { url: p.url, intervalMs: p.interval_ms, timeoutMs: p.timeout_ms }));
+          cleanups.push(
+            backend.probe(p.source, { url: p.url, intervalMs: p.interval_ms, timeoutMs: p.timeout_ms }),
+          );
         }
         const holders = config.sources.filter((s) => s.quota_endpoints?.length);
         if (holders.length) {
@@ -159,7 +182,9 @@ export default defineOperator<Config>({
           try {
             quota = ctx.backend<QuotaEvents>('quota');
           } catch {
-            ctx.logger.warn(`failover ${ctx.node}: no quota backend; quota exhaustion is noticed from errors only`);
+            ctx.logger.warn(
+              `failover ${ctx.node}: no quota backend; quota exhaustion is noticed from errors only`,
+            );
           }
           cleanups.push(
             quota?.onEvent((e) => {
@@ -180,13 +205,19 @@ export default defineOperator<Config>({
         for (;;) {
           const pick = pickSource(healths, tried);
           if (!pick) {
-            throw new Error(`failover ${ctx.node}: no source can serve: ${describeStates(healths)}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
+            throw new Error(
+              `failover ${ctx.node}: no source can serve: ${describeStates(healths)}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`,
+            );
           }
           tried.add(pick.index);
           const h = healths[pick.index];
           const child = children[pick.index]!;
           const skipped = healths.slice(0, pick.index).map((x) => `${x.name} ${x.state}`);
-          const reason = pick.probe ? `probing ${h.name}` : skipped.length ? skipped.join(', ') : `${h.name} is the primary`;
+          const reason = pick.probe
+            ? `probing ${h.name}`
+            : skipped.length
+              ? skipped.join(', ')
+              : `${h.name} is the primary`;
           const abort = new AbortController();
           const childSignal = AbortSignal.any([signal, abort.signal]);
           const t0 = Date.now();
@@ -196,7 +227,12 @@ export default defineOperator<Config>({
               await child.start?.();
               started.add(pick.index);
             }
-            for await (const e of withStallTimeout(child.read(childSignal), stallMs, abort, `${h.name} (${config.sources[pick.index].type})`)) {
+            for await (const e of withStallTimeout(
+              child.read(childSignal),
+              stallMs,
+              abort,
+              `${h.name} (${config.sources[pick.index].type})`,
+            )) {
               h.record({ ok: true, latencyMs: first ? Date.now() - t0 : undefined, via: 'call' });
               if (first) log.serving(h, reason, pick.probe, previous);
               first = false;
@@ -215,7 +251,10 @@ export default defineOperator<Config>({
             log.failed();
             previous = h;
             errors.push(`${h.name}: ${(err as Error).message}`);
-            ctx.logger.warn({ source: h.name, state: h.state, err: (err as Error).message }, `failover ${ctx.node}: ${h.name} failed`);
+            ctx.logger.warn(
+              { source: h.name, state: h.state, err: (err as Error).message },
+              `failover ${ctx.node}: ${h.name} failed`,
+            );
           }
         }
       },

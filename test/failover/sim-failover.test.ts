@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emission, Rec, Source } from '../../engine/api/index.ts';
 import { HealthRegistry } from '../../engine/backends/health/index.ts';
-import { QuotaManager, RedisStore, quotaConfigFromSpec, loadQuotaPolicy } from '../../engine/backends/quota/index.ts';
+import {
+  QuotaManager,
+  RedisStore,
+  quotaConfigFromSpec,
+  loadQuotaPolicy,
+} from '../../engine/backends/quota/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import failover from '../../operators/sources/failover.ts';
 import { startSimulator, type SimHandle } from '../../sim/index.ts';
@@ -22,7 +27,10 @@ beforeAll(async () => {
   sim = await startSimulator({ symbols: 80, from: '20241201', to: '20241231', seed: 7, outageStallMs: 1500 });
   const doc = loadQuotaPolicy(new URL('../../policies/quotas.yaml', import.meta.url).pathname);
   const config = { ...quotaConfigFromSpec('tushare', doc.spec), keyPrefix: prefix };
-  quota = new QuotaManager({ config, store: new RedisStore({ url: services().redis.url, keyPrefix: prefix }) });
+  quota = new QuotaManager({
+    config,
+    store: new RedisStore({ url: services().redis.url, keyPrefix: prefix }),
+  });
   await quota.start();
 });
 afterAll(async () => {
@@ -30,7 +38,9 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function readAll(src: Source): Promise<{ emissions: Emission[]; firstAtMs: number | null; ms: number }> {
+async function readAll(
+  src: Source,
+): Promise<{ emissions: Emission[]; firstAtMs: number | null; ms: number }> {
   const t0 = Date.now();
   let firstAtMs: number | null = null;
   const emissions: Emission[] = [];
@@ -67,12 +77,27 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
         {
           name: 'miniQMT',
           type: 'qmt_agent',
-          config: { base_url: sim.qmtUrl, api_key: '${secret:kv/argus/qmt#api_key}', datasets: ['daily'], trade_date: DAY, symbols: 'all', timeout_ms: 1000, retry_delays_ms: [100] },
+          config: {
+            base_url: sim.qmtUrl,
+            api_key: '${secret:kv/argus/qmt#api_key}',
+            datasets: ['daily'],
+            trade_date: DAY,
+            symbols: 'all',
+            timeout_ms: 1000,
+            retry_delays_ms: [100],
+          },
         },
         {
           name: 'Tushare',
           type: 'tushare',
-          config: { base_url: sim.tushareUrl, token: '${secret:kv/argus/tushare#token}', datasets: ['daily'], trade_date: DAY, quota: 'quota', retry_delays_ms: [100] },
+          config: {
+            base_url: sim.tushareUrl,
+            token: '${secret:kv/argus/tushare#token}',
+            datasets: ['daily'],
+            trade_date: DAY,
+            quota: 'quota',
+            retry_delays_ms: [100],
+          },
           quota_endpoints: ['daily'],
         },
       ],

@@ -8,13 +8,23 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkBudget, costView, QuotaManager, RedisStore, type QuotaEvent } from '../../engine/backends/quota/index.ts';
+import {
+  checkBudget,
+  costView,
+  QuotaManager,
+  RedisStore,
+  type QuotaEvent,
+} from '../../engine/backends/quota/index.ts';
 import { registerQuotaCommand } from '../../engine/backends/quota/command.ts';
 import { createMetrics } from '../../engine/observability/metrics.ts';
 import { services } from '../helpers/services.ts';
 import { testConfig } from './fixtures.ts';
 
-const redis = { get url() { return services().redis.url; } };
+const redis = {
+  get url() {
+    return services().redis.url;
+  },
+};
 let admin: Redis;
 beforeAll(async () => {
   admin = new Redis(redis.url);
@@ -35,7 +45,15 @@ describe('cost view', () => {
     await admin.set(`${config.keyPrefix}:history:adj_factor:2026-02-27`, 30);
     await admin.set(`${config.keyPrefix}:history:daily:2026-02-26`, 500); // 8 days ago: outside the window
     const metrics = createMetrics();
-    const ms = [0, 1].map(() => new QuotaManager({ config, store: new RedisStore({ url: redis.url, keyPrefix: config.keyPrefix }), now: () => now, metrics }));
+    const ms = [0, 1].map(
+      () =>
+        new QuotaManager({
+          config,
+          store: new RedisStore({ url: redis.url, keyPrefix: config.keyPrefix }),
+          now: () => now,
+          metrics,
+        }),
+    );
     const events: QuotaEvent[] = [];
     for (const m of ms) {
       m.onEvent((e) => events.push(e));
@@ -48,7 +66,11 @@ describe('cost view', () => {
     expect(view.day).toBe('2026-03-05');
     expect(view.days[0]).toBe('2026-02-27');
     expect(view.total).toEqual({ today: 19, week: 89 });
-    expect(view.endpoints.find((e) => e.endpoint === 'daily')).toMatchObject({ today: 12, week: 52, limit: 1000 });
+    expect(view.endpoints.find((e) => e.endpoint === 'daily')).toMatchObject({
+      today: 12,
+      week: 52,
+      limit: 1000,
+    });
     expect(view.budget).toMatchObject({ dailyRatio: 0.95, weeklyRatio: 0.89 });
 
     await Promise.all(ms.map((m) => checkBudget(m, now)));

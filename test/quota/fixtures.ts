@@ -25,7 +25,11 @@ export function testConfig(over: Partial<QuotaConfig> = {}): QuotaConfig {
  * The API side of the experiment: counts the calls that actually arrive, independently of the quota
  * manager's own bookkeeping. `POST /<endpoint>` → 200.
  */
-export async function startCountingApi(): Promise<{ url: string; count: (endpoint: string) => number; close: () => Promise<void> }> {
+export async function startCountingApi(): Promise<{
+  url: string;
+  count: (endpoint: string) => number;
+  close: () => Promise<void>;
+}> {
   const counts = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const endpoint = (req.url ?? '/').slice(1);

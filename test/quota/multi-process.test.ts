@@ -24,7 +24,13 @@ interface WorkerResult {
   events: string[];
 }
 
-function runWorker(input: { redisUrl: string; config: QuotaConfig; apiUrl: string; delayMs: number; deadlineMs: number }) {
+function runWorker(input: {
+  redisUrl: string;
+  config: QuotaConfig;
+  apiUrl: string;
+  delayMs: number;
+  deadlineMs: number;
+}) {
   const child = spawn(process.execPath, ['--import', 'tsx', worker], {
     env: { ...process.env, ARGUS_QUOTA_WORKER: JSON.stringify({ ...input, endpoint: 'daily' }) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +40,11 @@ function runWorker(input: { redisUrl: string; config: QuotaConfig; apiUrl: strin
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   return new Promise<WorkerResult>((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`worker exited ${code}: ${err}`)))),
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`worker exited ${code}: ${err}`)),
+    ),
   );
 }
 
@@ -58,9 +68,20 @@ afterEach(async () => {
 describe('4 processes share one quota', () => {
   it('never make more calls than the daily limit, and use all of it', async () => {
     api = await startCountingApi();
-    const config = testConfig({ endpoints: { daily: { daily: 600, perMinute: null } }, localBudget: { fraction: 0.05, maxCalls: 20, rateFraction: 1 } });
+    const config = testConfig({
+      endpoints: { daily: { daily: 600, perMinute: null } },
+      localBudget: { fraction: 0.05, maxCalls: 20, rateFraction: 1 },
+    });
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => runWorker({ redisUrl: services().redis.url, config, apiUrl: api!.url, delayMs: 0, deadlineMs: 60_000 })),
+      Array.from({ length: 4 }, () =>
+        runWorker({
+          redisUrl: services().redis.url,
+          config,
+          apiUrl: api!.url,
+          delayMs: 0,
+          deadlineMs: 60_000,
+        }),
+      ),
     );
     expect(results.every((r) => r.finished)).toBe(true);
     expect(api.count('daily')).toBe(600);
@@ -74,9 +95,14 @@ describe('4 processes share one quota', () => {
     redis = await startRedis('always');
     api = await startCountingApi();
     const limit = 800;
-    const config = testConfig({ endpoints: { daily: { daily: limit, perMinute: null } }, localBudget: { fraction: 0.1, maxCalls: 30, rateFraction: 1 } });
+    const config = testConfig({
+      endpoints: { daily: { daily: limit, perMinute: null } },
+      localBudget: { fraction: 0.1, maxCalls: 30, rateFraction: 1 },
+    });
     const running = Promise.all(
-      Array.from({ length: 4 }, () => runWorker({ redisUrl: redis!.url, config, apiUrl: api!.url, delayMs: 4, deadlineMs: 60_000 })),
+      Array.from({ length: 4 }, () =>
+        runWorker({ redisUrl: redis!.url, config, apiUrl: api!.url, delayMs: 4, deadlineMs: 60_000 }),
+      ),
     );
     await until(() => api!.count('daily') >= 200, 30_000);
     await redis.kill();
@@ -85,7 +111,9 @@ describe('4 processes share one quota', () => {
     const duringOutage = api.count('daily') - atKill;
     await redis.restart();
     const results = await running;
-    console.error(`[quota restart] calls before kill ${atKill}, during the ${1500} ms outage ${duringOutage}, total ${api.count('daily')}/${limit}`);
+    console.error(
+      `[quota restart] calls before kill ${atKill}, during the ${1500} ms outage ${duringOutage}, total ${api.count('daily')}/${limit}`,
+    );
 
     expect(duringOutage).toBeGreaterThan(0); // the local budget kept the collectors going
     expect(duringOutage).toBeLessThanOrEqual(4 * 30); // but only what was reserved in advance
@@ -105,16 +133,23 @@ describe('4 processes share one quota', () => {
     redis = await startRedis('none');
     api = await startCountingApi();
     const limit = 800;
-    const config = testConfig({ endpoints: { daily: { daily: limit, perMinute: null } }, localBudget: { fraction: 0.1, maxCalls: 30, rateFraction: 1 } });
+    const config = testConfig({
+      endpoints: { daily: { daily: limit, perMinute: null } },
+      localBudget: { fraction: 0.1, maxCalls: 30, rateFraction: 1 },
+    });
     const running = Promise.all(
-      Array.from({ length: 4 }, () => runWorker({ redisUrl: redis!.url, config, apiUrl: api!.url, delayMs: 4, deadlineMs: 60_000 })),
+      Array.from({ length: 4 }, () =>
+        runWorker({ redisUrl: redis!.url, config, apiUrl: api!.url, delayMs: 4, deadlineMs: 60_000 }),
+      ),
     );
     await until(() => api!.count('daily') >= 200, 30_000);
     await redis.kill();
     await new Promise((r) => setTimeout(r, 500));
     await redis.restart(); // no persistence: every counter is gone
     const results = await running;
-    console.error(`[quota state loss] total calls ${api.count('daily')}/${limit}; per process ${results.map((r) => r.calls).join(', ')}`);
+    console.error(
+      `[quota state loss] total calls ${api.count('daily')}/${limit}; per process ${results.map((r) => r.calls).join(', ')}`,
+    );
 
     expect(api.count('daily')).toBeLessThanOrEqual(limit);
     const events = results.flatMap((r) => r.events);

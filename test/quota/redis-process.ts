@@ -33,15 +33,24 @@ async function freePort(): Promise<number> {
 function assertInstalled(): void {
   const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error('redis-server is not installed: run `npm run services -- install` (or `apt-get install redis-server`)');
+    throw new Error(
+      'redis-server is not installed: run `npm run services -- install` (or `apt-get install redis-server`)',
+    );
   }
 }
 
 async function waitReady(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${child.exitCode}`);
-    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    if (child.exitCode !== null)
+      throw new Error(`redis-server on port ${port} exited with ${child.exitCode}`);
+    const c = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     c.on('error', () => {});
     try {
       await c.connect();
@@ -66,8 +75,21 @@ export async function startRedis(persist: 'always' | 'none' = 'always'): Promise
   const dir = mkdtempSync(join(tmpdir(), 'argus-redis-'));
   let child: ChildProcess;
   const launch = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--daemonize', 'no'];
-    args.push(...(persist === 'always' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+    ];
+    args.push(
+      ...(persist === 'always' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    );
     child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitReady(port, child);
   };

@@ -4,11 +4,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { QuotaExhaustedError, QuotaManager, RedisStore, type QuotaConfig, type QuotaEvent } from '../../engine/backends/quota/index.ts';
+import {
+  QuotaExhaustedError,
+  QuotaManager,
+  RedisStore,
+  type QuotaConfig,
+  type QuotaEvent,
+} from '../../engine/backends/quota/index.ts';
 import { services } from '../helpers/services.ts';
 import { testConfig } from './fixtures.ts';
 
-const redis = { get url() { return services().redis.url; } };
+const redis = {
+  get url() {
+    return services().redis.url;
+  },
+};
 let admin: Redis;
 const managers: QuotaManager[] = [];
 
@@ -21,16 +31,24 @@ afterAll(async () => {
 });
 
 async function manager(config: QuotaConfig, now?: () => number): Promise<QuotaManager> {
-  const m = new QuotaManager({ config, store: new RedisStore({ url: redis.url, keyPrefix: config.keyPrefix }), now });
+  const m = new QuotaManager({
+    config,
+    store: new RedisStore({ url: redis.url, keyPrefix: config.keyPrefix }),
+    now,
+  });
   managers.push(m);
   await m.start();
   return m;
 }
 
 async function settleAll(ms: QuotaManager[], perManager: number, endpoint = 'daily') {
-  const results = await Promise.allSettled(ms.flatMap((m) => Array.from({ length: perManager }, () => m.acquire(endpoint))));
+  const results = await Promise.allSettled(
+    ms.flatMap((m) => Array.from({ length: perManager }, () => m.acquire(endpoint))),
+  );
   const granted = results.filter((r) => r.status === 'fulfilled').length;
-  const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof QuotaExhaustedError).length;
+  const refused = results.filter(
+    (r) => r.status === 'rejected' && r.reason instanceof QuotaExhaustedError,
+  ).length;
   return { granted, refused, other: results.length - granted - refused };
 }
 
@@ -63,7 +81,9 @@ describe('quota manager on Redis', () => {
     const alerts = () => events.filter((e) => e.alert).map((e) => `${e.type}:${e.level}:${e.used}`);
     expect(alerts()).toEqual(['threshold:P1:45', 'exhausted:P1:50']);
     // Every process gets its local stop signal once (not an alert), however often it is refused.
-    for (const m of ms) for (let i = 0; i < 2; i++) await expect(m.acquire('daily')).rejects.toBeInstanceOf(QuotaExhaustedError);
+    for (const m of ms)
+      for (let i = 0; i < 2; i++)
+        await expect(m.acquire('daily')).rejects.toBeInstanceOf(QuotaExhaustedError);
     expect(events.filter((e) => e.type === 'exhausted' && !e.alert)).toHaveLength(4);
 
     // Next day (the counter expires at Beijing midnight): the threshold can be crossed again, once.

@@ -23,14 +23,27 @@ afterAll(async () => {
 describe('supplementary job at the quota limit', () => {
   it('fails with P1 after exactly the allowed calls; one P1 alert', async () => {
     const config = testConfig({ endpoints: { daily_basic: { daily: 3, perMinute: null } } });
-    const quota = new QuotaManager({ config, store: new RedisStore({ url: services().redis.url, keyPrefix: config.keyPrefix }) });
+    const quota = new QuotaManager({
+      config,
+      store: new RedisStore({ url: services().redis.url, keyPrefix: config.keyPrefix }),
+    });
     const events: QuotaEvent[] = [];
     quota.onEvent((e) => events.push(e));
     const ctx = testContext({ backends: { quota }, secrets: async () => sim.tushareToken });
     const days = ['20241225', '20241226', '20241227', '20241230', '20241231'];
     const results: string[] = [];
     for (const day of days) {
-      const src = (await tushare.create({ base_url: sim.tushareUrl, token: '${secret:kv/argus/tushare#token}', datasets: ['daily_basic'], trade_date: day, quota: 'quota', retry_delays_ms: [10] }, ctx)) as Source;
+      const src = (await tushare.create(
+        {
+          base_url: sim.tushareUrl,
+          token: '${secret:kv/argus/tushare#token}',
+          datasets: ['daily_basic'],
+          trade_date: day,
+          quota: 'quota',
+          retry_delays_ms: [10],
+        },
+        ctx,
+      )) as Source;
       await src.start?.();
       try {
         let rows = 0;
@@ -43,9 +56,18 @@ describe('supplementary job at the quota limit', () => {
         await src.close?.();
       }
     }
-    expect(results).toEqual(['ok:true', 'ok:true', 'ok:true', 'QuotaExhaustedError:P1:daily_basic:daily', 'QuotaExhaustedError:P1:daily_basic:daily']);
+    expect(results).toEqual([
+      'ok:true',
+      'ok:true',
+      'ok:true',
+      'QuotaExhaustedError:P1:daily_basic:daily',
+      'QuotaExhaustedError:P1:daily_basic:daily',
+    ]);
     expect(sim.stats.tushare.byApi.daily_basic).toBe(3); // the refused jobs never reached the API
-    expect(events.filter((e) => e.alert).map((e) => `${e.type}:${e.level}`)).toEqual(['threshold:P1', 'exhausted:P1']);
+    expect(events.filter((e) => e.alert).map((e) => `${e.type}:${e.level}`)).toEqual([
+      'threshold:P1',
+      'exhausted:P1',
+    ]);
     await quota.close();
   });
 });

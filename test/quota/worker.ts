@@ -3,7 +3,12 @@
  * (a POST to the counting server), until the day's quota is gone or the deadline passes. Prints one
  * JSON line with what it did. Input: env ARGUS_QUOTA_WORKER (JSON).
  */
-import { QuotaExhaustedError, QuotaManager, RedisStore, type QuotaConfig } from '../../engine/backends/quota/index.ts';
+import {
+  QuotaExhaustedError,
+  QuotaManager,
+  RedisStore,
+  type QuotaConfig,
+} from '../../engine/backends/quota/index.ts';
 
 interface Input {
   redisUrl: string;
@@ -49,4 +54,6 @@ while (Date.now() < deadline) {
   if (input.delayMs) await sleep(input.delayMs);
 }
 await quota.close();
-process.stdout.write(JSON.stringify({ pid: process.pid, calls, localCalls, refusedLocal, finished, events }) + '\n');
+process.stdout.write(
+  JSON.stringify({ pid: process.pid, calls, localCalls, refusedLocal, finished, events }) + '\n',
+);

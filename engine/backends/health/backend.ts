@@ -17,9 +17,16 @@ export function healthBackendFactory() {
     const logger = env.logger.child({ backend: 'health' });
     const states = ['healthy', 'degraded', 'probing', 'unavailable'];
     registry.onTransition((t) => {
-      logger[t.to === 'healthy' ? 'info' : 'warn']({ transition: t }, `source ${t.source}: ${t.from} → ${t.to} (${t.reason})`);
+      logger[t.to === 'healthy' ? 'info' : 'warn'](
+        { transition: t },
+        `source ${t.source}: ${t.from} → ${t.to} (${t.reason})`,
+      );
       env.metrics
-        .gauge('argus_source_health_state', 'Source health: 0 healthy, 1 degraded, 2 probing, 3 unavailable', ['source'])
+        .gauge(
+          'argus_source_health_state',
+          'Source health: 0 healthy, 1 degraded, 2 probing, 3 unavailable',
+          ['source'],
+        )
         .set({ source: t.source }, states.indexOf(t.to));
     });
     return registry;

@@ -25,17 +25,29 @@ export async function probeOnce(health: SourceHealth, opts: ProberOptions): Prom
     let bad = !res.ok;
     try {
       const body = JSON.parse(text) as { status?: unknown; success?: unknown };
-      if (body?.success === false || (typeof body?.status === 'string' && BAD_STATUS.test(body.status))) bad = true;
+      if (body?.success === false || (typeof body?.status === 'string' && BAD_STATUS.test(body.status)))
+        bad = true;
     } catch {
       // a plain-text health answer is fine when the status code is
     }
-    if (bad) health.record({ ok: false, kind: 'health', message: `${opts.url} answered ${res.status}`, via: 'health' });
+    if (bad)
+      health.record({
+        ok: false,
+        kind: 'health',
+        message: `${opts.url} answered ${res.status}`,
+        via: 'health',
+      });
     else health.record({ ok: true, latencyMs: Date.now() - started, via: 'health' });
     return !bad;
   } catch (err) {
     const e = err as Error;
     const timeout = e.name === 'TimeoutError';
-    health.record({ ok: false, kind: timeout ? 'timeout' : 'health', message: `${opts.url}: ${timeout ? 'no answer' : e.message}`, via: 'health' });
+    health.record({
+      ok: false,
+      kind: timeout ? 'timeout' : 'health',
+      message: `${opts.url}: ${timeout ? 'no answer' : e.message}`,
+      via: 'health',
+    });
     return false;
   }
 }

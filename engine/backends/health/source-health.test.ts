@@ -6,7 +6,11 @@ import { SourceHealth, type Transition } from './source-health.ts';
 
 function clocked(opts = {}) {
   let t = 1_000_000;
-  const h = new SourceHealth('miniQMT', { unavailableAfter: 3, recoverAfter: 2, probeAfterMs: 10_000, ...opts }, () => t);
+  const h = new SourceHealth(
+    'miniQMT',
+    { unavailableAfter: 3, recoverAfter: 2, probeAfterMs: 10_000, ...opts },
+    () => t,
+  );
   const seen: Transition[] = [];
   h.onTransition((x) => seen.push(x));
   return { h, seen, advance: (ms: number) => (t += ms) };
@@ -27,7 +31,12 @@ describe('SourceHealth', () => {
     h.record({ ok: false, kind: 'server', message: '500' });
     expect(h.state).toBe('unavailable');
     expect(h.usable).toBe(false);
-    expect(seen.at(-1)).toMatchObject({ from: 'degraded', to: 'unavailable', detectionMs: 8000, inPreviousMs: 8000 });
+    expect(seen.at(-1)).toMatchObject({
+      from: 'degraded',
+      to: 'unavailable',
+      detectionMs: 8000,
+      inPreviousMs: 8000,
+    });
     expect(seen.at(-1)!.reason).toContain('3 consecutive failures (last server: 500)');
     advance(9999);
     expect(h.state).toBe('unavailable');

@@ -79,8 +79,12 @@ export class SourceHealth {
     opts: HealthOptions = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.opts = { ...defaults, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
-    if (this.opts.degradeAfter > this.opts.unavailableAfter) this.opts.degradeAfter = this.opts.unavailableAfter;
+    this.opts = {
+      ...defaults,
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+    };
+    if (this.opts.degradeAfter > this.opts.unavailableAfter)
+      this.opts.degradeAfter = this.opts.unavailableAfter;
     this.since = now();
   }
 
@@ -147,9 +151,12 @@ export class SourceHealth {
       }
       if (slow) return;
       this.successes++;
-      if (state === 'degraded' && this.successes >= this.opts.recoverAfter) this.move('healthy', `${this.successes} consecutive successes`);
-      else if (state === 'probing' && this.successes >= this.opts.probeSuccesses) this.move('healthy', `probe succeeded${o.via === 'health' ? ' (health endpoint)' : ''}`);
-      else if (state === 'unavailable') this.move('probing', o.via === 'health' ? 'health endpoint answered' : 'a call succeeded');
+      if (state === 'degraded' && this.successes >= this.opts.recoverAfter)
+        this.move('healthy', `${this.successes} consecutive successes`);
+      else if (state === 'probing' && this.successes >= this.opts.probeSuccesses)
+        this.move('healthy', `probe succeeded${o.via === 'health' ? ' (health endpoint)' : ''}`);
+      else if (state === 'unavailable')
+        this.move('probing', o.via === 'health' ? 'health endpoint answered' : 'a call succeeded');
       return;
     }
     this.successes = 0;
@@ -157,14 +164,23 @@ export class SourceHealth {
     this.firstFailureAt ??= this.now();
     const why = `${o.kind}${o.message ? `: ${o.message}` : ''}`;
     if (state === 'probing') this.move('unavailable', `probe failed (${why})`);
-    else if (state === 'unavailable') this.since = this.now(); // restart the cooldown
-    else if (this.failures >= this.opts.unavailableAfter) this.move('unavailable', `${this.failures} consecutive failures (last ${why})`);
+    else if (state === 'unavailable')
+      this.since = this.now(); // restart the cooldown
+    else if (this.failures >= this.opts.unavailableAfter)
+      this.move('unavailable', `${this.failures} consecutive failures (last ${why})`);
     else if (state === 'healthy' && this.failures >= this.opts.degradeAfter) this.move('degraded', why);
   }
 
   private move(to: HealthState, reason: string): void {
     const now = this.now();
-    const t: Transition = { source: this.name, from: this.current, to, at: now, reason, inPreviousMs: now - this.since };
+    const t: Transition = {
+      source: this.name,
+      from: this.current,
+      to,
+      at: now,
+      reason,
+      inPreviousMs: now - this.since,
+    };
     if (to === 'unavailable' && this.firstFailureAt !== null) t.detectionMs = now - this.firstFailureAt;
     this.current = to;
     this.since = now;

@@ -22,7 +22,11 @@ const NAMES: Record<QuotaEvent['type'], string> = {
 };
 
 /** The alert signal of a quota event, or null for local signals. */
-export function quotaAlertSignal(e: QuotaEvent, timeZone: string, receivers?: readonly string[]): AlertSignal | null {
+export function quotaAlertSignal(
+  e: QuotaEvent,
+  timeZone: string,
+  receivers?: readonly string[],
+): AlertSignal | null {
   if (!e.alert) return null;
   const day = dayWindow(e.at, timeZone).day;
   const labels: Record<string, string> = { policy: e.policy };
@@ -35,13 +39,21 @@ export function quotaAlertSignal(e: QuotaEvent, timeZone: string, receivers?: re
     severity: e.level,
     active: e.type !== 'resynced',
     labels,
-    annotations: { summary: e.message, ...(e.used !== undefined ? { used: String(e.used) } : {}), ...(e.limit !== undefined ? { limit: String(e.limit) } : {}) },
+    annotations: {
+      summary: e.message,
+      ...(e.used !== undefined ? { used: String(e.used) } : {}),
+      ...(e.limit !== undefined ? { limit: String(e.limit) } : {}),
+    },
     ...(receivers ? { receivers } : {}),
   };
 }
 
 /** Subscribes `notifier` to `quota`'s alert events; returns the unsubscribe function. */
-export function forwardQuotaAlerts(quota: QuotaManager, notifier: AlertNotifier, opts: { receivers?: readonly string[] } = {}): () => void {
+export function forwardQuotaAlerts(
+  quota: QuotaManager,
+  notifier: AlertNotifier,
+  opts: { receivers?: readonly string[] } = {},
+): () => void {
   return quota.onEvent((e) => {
     const signal = quotaAlertSignal(e, quota.config.timeZone, opts.receivers);
     if (signal) void notifier.update(signal).catch(() => {}); // a failed delivery is retried by the next report

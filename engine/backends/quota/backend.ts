@@ -31,7 +31,11 @@ export function quotaBackendFactory(opts: { policy?: string; redisUrl?: string }
   return (env: EnvLike): QuotaManager => {
     const wanted = opts.policy ?? process.env.ARGUS_QUOTA_POLICY;
     const docs = env.docs.filter((d) => d.kind === 'QuotaPolicy') as SpecDoc<QuotaPolicySpec>[];
-    const doc = wanted ? docs.find((d) => d.metadata.name === wanted) : docs.length === 1 ? docs[0] : undefined;
+    const doc = wanted
+      ? docs.find((d) => d.metadata.name === wanted)
+      : docs.length === 1
+        ? docs[0]
+        : undefined;
     if (!doc) {
       throw new Error(
         wanted
@@ -42,7 +46,12 @@ export function quotaBackendFactory(opts: { policy?: string; redisUrl?: string }
     const config = quotaConfigFromSpec(String(doc.metadata.name), doc.spec);
     const url = opts.redisUrl ?? process.env.ARGUS_REDIS_URL;
     const store = url ? new RedisStore({ url, keyPrefix: config.keyPrefix }) : new MemoryStore();
-    const manager = new QuotaManager({ config, store, metrics: env.metrics, logger: env.logger.child({ backend: 'quota' }) });
+    const manager = new QuotaManager({
+      config,
+      store,
+      metrics: env.metrics,
+      logger: env.logger.child({ backend: 'quota' }),
+    });
     try {
       const alerts = env.backends?.get<AlertNotifier>('alerts');
       if (alerts) forwardQuotaAlerts(manager, alerts);

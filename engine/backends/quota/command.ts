@@ -47,7 +47,9 @@ export function registerQuotaCommand(program: Command): void {
           );
         }
         const b = cost.budget;
-        console.log(`consumption today ${cost.total.today} (budget ${b.dailyCalls ?? '-'}, ${pct(b.dailyRatio)}), 7 days ${cost.total.week} (budget ${b.weeklyCalls ?? '-'}, ${pct(b.weeklyRatio)})`);
+        console.log(
+          `consumption today ${cost.total.today} (budget ${b.dailyCalls ?? '-'}, ${pct(b.dailyRatio)}), 7 days ${cost.total.week} (budget ${b.weeklyCalls ?? '-'}, ${pct(b.weeklyRatio)})`,
+        );
       } finally {
         await store.close();
       }

@@ -9,9 +9,20 @@ export interface CostView {
   policy: string;
   day: string;
   days: string[];
-  endpoints: { endpoint: string; today: number; week: number; limit: number | null; byDay: Record<string, number> }[];
+  endpoints: {
+    endpoint: string;
+    today: number;
+    week: number;
+    limit: number | null;
+    byDay: Record<string, number>;
+  }[];
   total: { today: number; week: number };
-  budget: { dailyCalls: number | null; weeklyCalls: number | null; dailyRatio: number | null; weeklyRatio: number | null };
+  budget: {
+    dailyCalls: number | null;
+    weeklyCalls: number | null;
+    dailyRatio: number | null;
+    weeklyRatio: number | null;
+  };
 }
 
 /**
@@ -19,7 +30,11 @@ export interface CostView {
  * @example
  * const view = await costView(quota); // { total: { today: 1234, week: 8000 }, budget: { dailyRatio: 0.02, ... } }
  */
-export async function costView(quota: QuotaManager, extraEndpoints: string[] = [], now = Date.now()): Promise<CostView> {
+export async function costView(
+  quota: QuotaManager,
+  extraEndpoints: string[] = [],
+  now = Date.now(),
+): Promise<CostView> {
   const { config } = quota;
   const days = lastDays(now, config.timeZone, 7);
   const day = days[days.length - 1];
@@ -35,7 +50,10 @@ export async function costView(quota: QuotaManager, extraEndpoints: string[] = [
       byDay,
     };
   });
-  const total = { today: endpoints.reduce((s, e) => s + e.today, 0), week: endpoints.reduce((s, e) => s + e.week, 0) };
+  const total = {
+    today: endpoints.reduce((s, e) => s + e.today, 0),
+    week: endpoints.reduce((s, e) => s + e.week, 0),
+  };
   const { dailyCalls, weeklyCalls } = config.budget;
   return {
     policy: config.name,

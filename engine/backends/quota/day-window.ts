@@ -24,7 +24,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function parts(ms: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+function parts(
+  ms: number,
+  timeZone: string,
+): { y: number; m: number; d: number; h: number; mi: number; s: number } {
   const p: Record<string, number> = {};
   for (const { type, value } of formatter(timeZone).formatToParts(ms)) p[type] = Number(value);
   return { y: p.year, m: p.month, d: p.day, h: p.hour, mi: p.minute, s: p.second };
@@ -34,7 +37,7 @@ function parts(ms: number, timeZone: string): { y: number; m: number; d: number;
 function offsetAt(ms: number, timeZone: string): number {
   const p = parts(ms, timeZone);
   const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
-  return asUtc - (ms - (ms % 1000 + 1000) % 1000);
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 /** True when `timeZone` is a zone this runtime knows. */

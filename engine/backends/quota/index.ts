@@ -41,9 +41,20 @@ export interface CreateQuotaOptions {
 
 /** Builds and starts a quota manager. Never fails for an unreachable Redis (starts degraded). */
 export async function createQuotaManager(opts: CreateQuotaOptions): Promise<QuotaManager> {
-  const config = 'spec' in opts.policy ? quotaConfigFromSpec(String(opts.policy.metadata.name), opts.policy.spec) : opts.policy;
-  const store = opts.redisUrl ? new RedisStore({ url: opts.redisUrl, keyPrefix: config.keyPrefix }) : new MemoryStore(opts.now);
-  const manager = new QuotaManager({ config, store, now: opts.now, metrics: opts.metrics, logger: opts.logger });
+  const config =
+    'spec' in opts.policy
+      ? quotaConfigFromSpec(String(opts.policy.metadata.name), opts.policy.spec)
+      : opts.policy;
+  const store = opts.redisUrl
+    ? new RedisStore({ url: opts.redisUrl, keyPrefix: config.keyPrefix })
+    : new MemoryStore(opts.now);
+  const manager = new QuotaManager({
+    config,
+    store,
+    now: opts.now,
+    metrics: opts.metrics,
+    logger: opts.logger,
+  });
   await manager.start();
   const every = opts.budgetCheckMs ?? 60_000;
   if (every > 0) manager.startBudgetChecks(every);
@@ -53,6 +64,7 @@ export async function createQuotaManager(opts: CreateQuotaOptions): Promise<Quot
 /** Reads a QuotaPolicy YAML file (the first document of that kind). */
 export function loadQuotaPolicy(file: string): SpecDoc<QuotaPolicySpec> {
   const doc = parse(readFileSync(file, 'utf8')) as SpecDoc<QuotaPolicySpec>;
-  if (doc?.kind !== 'QuotaPolicy') throw new Error(`${file}: expected kind QuotaPolicy, found ${String(doc?.kind)}`);
+  if (doc?.kind !== 'QuotaPolicy')
+    throw new Error(`${file}: expected kind QuotaPolicy, found ${String(doc?.kind)}`);
   return { ...doc, file };
 }

@@ -48,7 +48,9 @@ export class LocalBudget {
 
   /** Unspent reservations (for release at shutdown), emptying the budget. */
   drain(): { endpoint: string; day: string; n: number }[] {
-    const out = [...this.leases].filter(([, l]) => l.remaining > 0).map(([endpoint, l]) => ({ endpoint, day: l.day, n: l.remaining }));
+    const out = [...this.leases]
+      .filter(([, l]) => l.remaining > 0)
+      .map(([endpoint, l]) => ({ endpoint, day: l.day, n: l.remaining }));
     this.leases.clear();
     return out;
   }

@@ -4,10 +4,17 @@ import { MemoryStore } from './memory-store.ts';
 import { QuotaExhaustedError, type QuotaConfig } from './types.ts';
 
 const base: QuotaConfig = {
-  name: 'tushare', keyPrefix: 'tushare:quota', timeZone: 'Asia/Shanghai',
-  endpoints: { daily: { daily: 1000, perMinute: 3 } }, defaults: { daily: null, perMinute: 2 },
-  alertRatio: 0.9, localBudget: { fraction: 0, maxCalls: 0, rateFraction: 1 }, onStateLoss: 'assume_exhausted',
-  maxWaitMs: 65_000, budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 }, marketDataEndpoints: ['daily'],
+  name: 'tushare',
+  keyPrefix: 'tushare:quota',
+  timeZone: 'Asia/Shanghai',
+  endpoints: { daily: { daily: 1000, perMinute: 3 } },
+  defaults: { daily: null, perMinute: 2 },
+  alertRatio: 0.9,
+  localBudget: { fraction: 0, maxCalls: 0, rateFraction: 1 },
+  onStateLoss: 'assume_exhausted',
+  maxWaitMs: 65_000,
+  budget: { dailyCalls: null, weeklyCalls: null, alertRatio: 0.9 },
+  marketDataEndpoints: ['daily'],
 };
 
 /** A manager on the embedded store with a clock the injected sleep advances. */

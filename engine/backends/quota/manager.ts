@@ -104,7 +104,10 @@ export class QuotaManager implements QuotaGate {
   /** Refreshes the cost view and budget alert every `ms` (timer does not keep the process alive). */
   startBudgetChecks(ms: number): void {
     this.budgetTimer = setInterval(() => {
-      if (this.session.mode === 'store') void checkBudget(this, this.now()).catch((err) => this.logger?.warn({ err }, 'quota budget check failed'));
+      if (this.session.mode === 'store')
+        void checkBudget(this, this.now()).catch((err) =>
+          this.logger?.warn({ err }, 'quota budget check failed'),
+        );
     }, ms);
     this.budgetTimer.unref();
   }
@@ -155,7 +158,14 @@ export class QuotaManager implements QuotaGate {
       if (reserved && this.budget.remaining(endpoint, day) <= 0) reserved = false;
       let r: TakeResult;
       try {
-        const req = { endpoint, n: 1, daily: limits.daily, perMinute: limits.perMinute, day, msToDayEnd: endsAt - now };
+        const req = {
+          endpoint,
+          n: 1,
+          daily: limits.daily,
+          perMinute: limits.perMinute,
+          day,
+          msToDayEnd: endsAt - now,
+        };
         r = await this.session.take({ ...req, partial: false, countDaily: !reserved });
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
@@ -174,7 +184,14 @@ export class QuotaManager implements QuotaGate {
         }
         this.metrics?.call(endpoint, 'exhausted');
         this.signalExhausted(endpoint, day, r.after, limits.daily ?? 0);
-        throw new QuotaExhaustedError(endpoint, 'daily', limits.daily ?? 0, r.after, endsAt - now, this.config.name);
+        throw new QuotaExhaustedError(
+          endpoint,
+          'daily',
+          limits.daily ?? 0,
+          r.after,
+          endsAt - now,
+          this.config.name,
+        );
       }
       if (reserved) {
         this.budget.spend(endpoint, day);
@@ -201,7 +218,12 @@ export class QuotaManager implements QuotaGate {
     const used = await this.store.usage(endpoints);
     return endpoints.map((endpoint) => {
       const limit = this.limitsOf(endpoint).daily;
-      return { endpoint, used: used[endpoint] ?? 0, limit, ratio: limit ? (used[endpoint] ?? 0) / limit : null };
+      return {
+        endpoint,
+        used: used[endpoint] ?? 0,
+        limit,
+        ratio: limit ? (used[endpoint] ?? 0) / limit : null,
+      };
     });
   }
 
@@ -236,8 +258,21 @@ export class QuotaManager implements QuotaGate {
   private takeLocal(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number): number {
     if (limits.daily !== null && this.budget.remaining(endpoint, day) <= 0) {
       this.metrics?.call(endpoint, 'exhausted');
-      this.signalExhausted(endpoint, day, limits.daily, limits.daily, 'local budget used up while the quota store is unreachable');
-      throw new QuotaExhaustedError(endpoint, 'daily', limits.daily, limits.daily, Math.min(msToDayEnd, 30_000), this.config.name);
+      this.signalExhausted(
+        endpoint,
+        day,
+        limits.daily,
+        limits.daily,
+        'local budget used up while the quota store is unreachable',
+      );
+      throw new QuotaExhaustedError(
+        endpoint,
+        'daily',
+        limits.daily,
+        limits.daily,
+        Math.min(msToDayEnd, 30_000),
+        this.config.name,
+      );
     }
     const wait = this.budget.minuteWait(endpoint, limits.perMinute, this.now());
     if (wait > 0) return wait;
@@ -247,10 +282,23 @@ export class QuotaManager implements QuotaGate {
     return 0;
   }
 
-  private async waitOrGiveUp(endpoint: string, limits: EndpointLimits, ms: number, deadline: number, signal?: AbortSignal) {
+  private async waitOrGiveUp(
+    endpoint: string,
+    limits: EndpointLimits,
+    ms: number,
+    deadline: number,
+    signal?: AbortSignal,
+  ) {
     const left = deadline - this.now();
     if (left <= 0 || ms > left) {
-      throw new QuotaExhaustedError(endpoint, 'minute', limits.perMinute ?? 0, limits.perMinute ?? 0, ms, this.config.name);
+      throw new QuotaExhaustedError(
+        endpoint,
+        'minute',
+        limits.perMinute ?? 0,
+        limits.perMinute ?? 0,
+        ms,
+        this.config.name,
+      );
     }
     await this.sleep(ms, signal);
   }
@@ -262,13 +310,24 @@ export class QuotaManager implements QuotaGate {
     this.metrics?.used(endpoint, r.after);
     if (limits.daily === null) return;
     const resetsAt = dayWindow(this.now(), this.config.timeZone).endsAt;
-    for (const e of crossingEvents(this.config, endpoint, limits.daily, r.before, r.after, resetsAt)) this.emit(e);
+    for (const e of crossingEvents(this.config, endpoint, limits.daily, r.before, r.after, resetsAt))
+      this.emit(e);
   }
 
   /** Local signal, once per endpoint and day in this process: stop using the provider for it. */
   private signalExhausted(endpoint: string, day: string, used: number, limit: number, why?: string): void {
     if (this.signalled.get(endpoint) === day) return;
     this.signalled.set(endpoint, day);
-    this.emit(exhaustedSignal(this.config, endpoint, day, used, limit, dayWindow(this.now(), this.config.timeZone).endsAt, why));
+    this.emit(
+      exhaustedSignal(
+        this.config,
+        endpoint,
+        day,
+        used,
+        limit,
+        dayWindow(this.now(), this.config.timeZone).endsAt,
+        why,
+      ),
+    );
   }
 }

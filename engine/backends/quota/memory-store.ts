@@ -3,7 +3,13 @@
  * the Lua scripts, so the manager behaves identically on both.
  */
 import { randomUUID } from 'node:crypto';
-import { MINUTE_MS, type QuotaStore, type RecoverResult, type TakeRequest, type TakeResult } from './store.ts';
+import {
+  MINUTE_MS,
+  type QuotaStore,
+  type RecoverResult,
+  type TakeRequest,
+  type TakeResult,
+} from './store.ts';
 
 interface Counter {
   value: number;
@@ -37,20 +43,29 @@ export class MemoryStore implements QuotaStore {
 
   async take(req: TakeRequest): Promise<TakeResult> {
     const epoch = this.epochValue;
-    if (req.epoch !== null && req.epoch !== epoch) return { status: 'epoch', granted: 0, before: 0, after: 0, retryMs: 0, epoch };
+    if (req.epoch !== null && req.epoch !== epoch)
+      return { status: 'epoch', granted: 0, before: 0, after: 0, retryMs: 0, epoch };
     const now = this.now();
     const before = this.counter(req.endpoint)?.value ?? 0;
     let n = req.n;
     if (req.countDaily && req.daily !== null) {
       const room = req.daily - before;
-      if (room <= 0 || (n > room && !req.partial)) return { status: 'daily', granted: 0, before, after: before, retryMs: 0, epoch };
+      if (room <= 0 || (n > room && !req.partial))
+        return { status: 'daily', granted: 0, before, after: before, retryMs: 0, epoch };
       n = Math.min(n, room);
     }
     if (req.perMinute !== null) {
       const w = (this.windows.get(req.endpoint) ?? []).filter((t) => t > now - MINUTE_MS);
       this.windows.set(req.endpoint, w);
       if (w.length + n > req.perMinute) {
-        return { status: 'minute', granted: 0, before, after: before, retryMs: Math.max(1, (w[0] ?? now) + MINUTE_MS - now + 1), epoch };
+        return {
+          status: 'minute',
+          granted: 0,
+          before,
+          after: before,
+          retryMs: Math.max(1, (w[0] ?? now) + MINUTE_MS - now + 1),
+          epoch,
+        };
       }
       for (let i = 0; i < n; i++) w.push(now);
     }

@@ -22,8 +22,12 @@ export interface QuotaPolicySpec {
 }
 
 /** Per-minute rate of `points` (highest tier whose `min_points` it reaches), or undefined below every tier. */
-export function rateForPoints(spec: Pick<QuotaPolicySpec, 'points' | 'rate_tiers'>): number | null | undefined {
-  const tier = [...spec.rate_tiers].sort((a, b) => b.min_points - a.min_points).find((t) => spec.points >= t.min_points);
+export function rateForPoints(
+  spec: Pick<QuotaPolicySpec, 'points' | 'rate_tiers'>,
+): number | null | undefined {
+  const tier = [...spec.rate_tiers]
+    .sort((a, b) => b.min_points - a.min_points)
+    .find((t) => spec.points >= t.min_points);
   return tier ? tier.per_minute : undefined;
 }
 
@@ -35,10 +39,15 @@ export function rateForPoints(spec: Pick<QuotaPolicySpec, 'points' | 'rate_tiers
 export function quotaConfigFromSpec(name: string, spec: QuotaPolicySpec): QuotaConfig {
   const rate = rateForPoints(spec);
   if (rate === undefined) {
-    throw new Error(`QuotaPolicy "${name}": points ${spec.points} are below every rate tier (lowest ${Math.min(...spec.rate_tiers.map((t) => t.min_points))})`);
+    throw new Error(
+      `QuotaPolicy "${name}": points ${spec.points} are below every rate tier (lowest ${Math.min(...spec.rate_tiers.map((t) => t.min_points))})`,
+    );
   }
   const endpoints = Object.fromEntries(
-    Object.entries(spec.endpoints).map(([e, l]) => [e, { daily: l.daily_limit, perMinute: l.per_minute === undefined ? rate : l.per_minute }]),
+    Object.entries(spec.endpoints).map(([e, l]) => [
+      e,
+      { daily: l.daily_limit, perMinute: l.per_minute === undefined ? rate : l.per_minute },
+    ]),
   );
   return {
     name,

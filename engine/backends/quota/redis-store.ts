@@ -74,7 +74,9 @@ export class RedisStore implements QuotaStore {
     } catch (err) {
       // Not fatal: the manager starts on its (empty) local budget and resyncs on the first 'ready'.
       this.everReady = true;
-      throw new StoreUnavailableError(`quota store ${this.where} unreachable: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`quota store ${this.where} unreachable: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -100,7 +102,9 @@ export class RedisStore implements QuotaStore {
       if (e.name === 'ReplyError' && !TRANSIENT_REPLY.test(e.message)) {
         throw new Error(`quota store ${this.where}: ${what} failed: ${e.message}`, { cause: err });
       }
-      throw new StoreUnavailableError(`quota store ${this.where}: ${what} failed: ${e.message}`, { cause: err });
+      throw new StoreUnavailableError(`quota store ${this.where}: ${what} failed: ${e.message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -137,7 +141,14 @@ export class RedisStore implements QuotaStore {
   async release(endpoint: string, n: number, day: string, msToDayEnd: number, epoch: string): Promise<void> {
     if (n <= 0) return;
     await this.call('release', () =>
-      this.redis.quotaRelease(this.k.usage(endpoint), this.k.epoch, this.k.history(endpoint, day), n, epoch, Math.floor(msToDayEnd)),
+      this.redis.quotaRelease(
+        this.k.usage(endpoint),
+        this.k.epoch,
+        this.k.history(endpoint, day),
+        n,
+        epoch,
+        Math.floor(msToDayEnd),
+      ),
     );
   }
 
@@ -147,7 +158,12 @@ export class RedisStore implements QuotaStore {
     limits: { endpoint: string; limit: number | null; msToDayEnd: number }[],
   ): Promise<RecoverResult> {
     const keyList = [this.k.epoch, ...limits.map((l) => this.k.usage(l.endpoint))];
-    const args = [knownEpoch ?? '', randomUUID(), mode, ...limits.flatMap((l) => [l.limit ?? -1, Math.max(1, Math.floor(l.msToDayEnd))])];
+    const args = [
+      knownEpoch ?? '',
+      randomUUID(),
+      mode,
+      ...limits.flatMap((l) => [l.limit ?? -1, Math.max(1, Math.floor(l.msToDayEnd))]),
+    ];
     const r = await this.call('recover', () => this.redis.quotaRecover(keyList.length, ...keyList, ...args));
     const installed = Number(r[1]) === 1;
     const before: Record<string, number> = {};
@@ -164,14 +180,18 @@ export class RedisStore implements QuotaStore {
   async history(endpoints: string[], days: string[]): Promise<Record<string, Record<string, number>>> {
     const pairs = endpoints.flatMap((e) => days.map((d) => [e, d] as const));
     if (!pairs.length) return {};
-    const values = await this.call('history', () => this.redis.mget(...pairs.map(([e, d]) => this.k.history(e, d))));
+    const values = await this.call('history', () =>
+      this.redis.mget(...pairs.map(([e, d]) => this.k.history(e, d))),
+    );
     const out: Record<string, Record<string, number>> = {};
     pairs.forEach(([e, d], i) => ((out[e] ??= {})[d] = Number(values[i] ?? 0)));
     return out;
   }
 
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
-    const r = await this.call('claim', () => this.redis.set(this.k.once(key), '1', 'PX', Math.max(1, Math.floor(ttlMs)), 'NX'));
+    const r = await this.call('claim', () =>
+      this.redis.set(this.k.once(key), '1', 'PX', Math.max(1, Math.floor(ttlMs)), 'NX'),
+    );
     return r === 'OK';
   }
 }

@@ -58,15 +58,32 @@ export class StoreSession {
       }
       await this.handleEpoch(r.epoch);
     }
-    throw new Error(`quota store ${this.d.store.where}: its epoch keeps changing; is another tool rewriting ${this.d.config.keyPrefix}:epoch?`);
+    throw new Error(
+      `quota store ${this.d.store.where}: its epoch keeps changing; is another tool rewriting ${this.d.config.keyPrefix}:epoch?`,
+    );
   }
 
   /** Tops the endpoint's reservation up to its target (a share of what remains today). */
-  async topUp(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number, used: number): Promise<void> {
+  async topUp(
+    endpoint: string,
+    limits: EndpointLimits,
+    day: string,
+    msToDayEnd: number,
+    used: number,
+  ): Promise<void> {
     if (limits.daily === null) return;
     const want = this.d.budget.shortfall(endpoint, day, limits.daily - used);
     if (want <= 0) return;
-    const r = await this.take({ endpoint, n: want, daily: limits.daily, perMinute: null, day, msToDayEnd, partial: true, countDaily: true });
+    const r = await this.take({
+      endpoint,
+      n: want,
+      daily: limits.daily,
+      perMinute: null,
+      day,
+      msToDayEnd,
+      partial: true,
+      countDaily: true,
+    });
     if (r.status !== 'ok') return;
     this.d.budget.add(endpoint, day, r.granted);
     this.d.counted(endpoint, limits, r);
@@ -119,7 +136,8 @@ export class StoreSession {
   async release(leases: { endpoint: string; day: string; n: number }[]): Promise<void> {
     if (this.current !== 'store' || !this.epoch) return;
     const { endsAt } = dayWindow(this.d.now(), this.d.config.timeZone);
-    for (const l of leases) await this.d.store.release(l.endpoint, l.n, l.day, endsAt - this.d.now(), this.epoch).catch(() => {});
+    for (const l of leases)
+      await this.d.store.release(l.endpoint, l.n, l.day, endsAt - this.d.now(), this.epoch).catch(() => {});
   }
 
   /** Validates the epoch and reserves the local budget of every configured endpoint. */
@@ -127,7 +145,16 @@ export class StoreSession {
     const now = this.d.now();
     const { day, endsAt } = dayWindow(now, this.d.config.timeZone);
     for (const [endpoint, limits] of Object.entries(this.d.config.endpoints)) {
-      const probe = await this.take({ endpoint, n: 0, daily: null, perMinute: null, day, msToDayEnd: endsAt - now, partial: true, countDaily: false });
+      const probe = await this.take({
+        endpoint,
+        n: 0,
+        daily: null,
+        perMinute: null,
+        day,
+        msToDayEnd: endsAt - now,
+        partial: true,
+        countDaily: false,
+      });
       await this.topUp(endpoint, limits, day, endsAt - now, probe.before);
       this.d.metrics?.localBudget(endpoint, this.d.budget.remaining(endpoint, day));
     }
@@ -149,13 +176,22 @@ export class StoreSession {
     const now = this.d.now();
     const { endsAt } = dayWindow(now, config.timeZone);
     const mode = this.epoch === null ? 'init' : config.onStateLoss;
-    const limits = Object.entries(config.endpoints).map(([endpoint, l]) => ({ endpoint, limit: l.daily, msToDayEnd: endsAt - now }));
+    const limits = Object.entries(config.endpoints).map(([endpoint, l]) => ({
+      endpoint,
+      limit: l.daily,
+      msToDayEnd: endsAt - now,
+    }));
     const r = await store.recover(this.epoch, mode, limits);
     if (r.installed && mode !== 'init') {
       this.d.emit(stateLostEvent(config, store.where, r.epoch, true));
       if (mode === 'assume_exhausted') {
         for (const l of limits) {
-          if (l.limit !== null) this.d.counted(l.endpoint, { daily: l.limit, perMinute: null }, { before: r.before[l.endpoint] ?? 0, after: l.limit });
+          if (l.limit !== null)
+            this.d.counted(
+              l.endpoint,
+              { daily: l.limit, perMinute: null },
+              { before: r.before[l.endpoint] ?? 0, after: l.limit },
+            );
         }
       }
     }

@@ -7,18 +7,35 @@ export type NewEvent = Omit<QuotaEvent, 'policy' | 'at'>;
  * Threshold and exhaustion alerts for one increment of a daily counter from `before` to `after`.
  * Increments are atomic, so exactly one increment (one process) crosses each line.
  */
-export function crossingEvents(config: QuotaConfig, endpoint: string, limit: number, before: number, after: number, resetsAt: number): NewEvent[] {
+export function crossingEvents(
+  config: QuotaConfig,
+  endpoint: string,
+  limit: number,
+  before: number,
+  after: number,
+  resetsAt: number,
+): NewEvent[] {
   const out: NewEvent[] = [];
   const threshold = Math.ceil(config.alertRatio * limit);
   if (before < threshold && after >= threshold) {
     out.push({
-      type: 'threshold', level: 'P1', alert: true, endpoint, used: after, limit,
+      type: 'threshold',
+      level: 'P1',
+      alert: true,
+      endpoint,
+      used: after,
+      limit,
       message: `quota "${config.name}": endpoint "${endpoint}" used ${after}/${limit} (≥ ${Math.round(config.alertRatio * 100)}% of the daily limit)`,
     });
   }
   if (before < limit && after >= limit) {
     out.push({
-      type: 'exhausted', level: 'P1', alert: true, endpoint, used: after, limit,
+      type: 'exhausted',
+      level: 'P1',
+      alert: true,
+      endpoint,
+      used: after,
+      limit,
       message: `quota "${config.name}": daily limit of endpoint "${endpoint}" reached (${limit})`,
       details: { resetsAt },
     });
@@ -27,10 +44,25 @@ export function crossingEvents(config: QuotaConfig, endpoint: string, limit: num
 }
 
 /** The local "stop using the provider for this endpoint" signal of a refused process. */
-export function exhaustedSignal(config: QuotaConfig, endpoint: string, day: string, used: number, limit: number, resetsAt: number, why?: string): NewEvent {
+export function exhaustedSignal(
+  config: QuotaConfig,
+  endpoint: string,
+  day: string,
+  used: number,
+  limit: number,
+  resetsAt: number,
+  why?: string,
+): NewEvent {
   return {
-    type: 'exhausted', level: 'P1', alert: false, endpoint, used, limit,
-    message: why ? `quota "${config.name}": endpoint "${endpoint}": ${why}` : `quota "${config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
+    type: 'exhausted',
+    level: 'P1',
+    alert: false,
+    endpoint,
+    used,
+    limit,
+    message: why
+      ? `quota "${config.name}": endpoint "${endpoint}": ${why}`
+      : `quota "${config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
     details: { day, resetsAt },
   };
 }
@@ -38,7 +70,9 @@ export function exhaustedSignal(config: QuotaConfig, endpoint: string, day: stri
 /** The store lost its counters; `alert` only for the process that recovered. */
 export function stateLostEvent(config: QuotaConfig, where: string, epoch: string, alert: boolean): NewEvent {
   return {
-    type: 'state_lost', level: 'P1', alert,
+    type: 'state_lost',
+    level: 'P1',
+    alert,
     message:
       `quota store ${where} lost its counters (new epoch ${epoch.slice(0, 8)}); ` +
       (config.onStateLoss === 'assume_exhausted'

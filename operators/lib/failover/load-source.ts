@@ -7,16 +7,26 @@ import type { Context, OperatorDefinition, Source } from '../../../engine/api/in
 const TYPE = /^[a-z][a-z0-9_]*$/;
 
 export function checkSourceType(type: string, where: string): void {
-  if (!TYPE.test(type)) throw new Error(`${where}: "${type}" is not an operator type name (lower_snake_case)`);
+  if (!TYPE.test(type))
+    throw new Error(`${where}: "${type}" is not an operator type name (lower_snake_case)`);
   if (type === 'failover') throw new Error(`${where}: a failover source cannot wrap another failover source`);
 }
 
-export async function loadSource(type: string, config: unknown, ctx: Context, where: string): Promise<Source> {
+export async function loadSource(
+  type: string,
+  config: unknown,
+  ctx: Context,
+  where: string,
+): Promise<Source> {
   let def: OperatorDefinition | undefined;
   try {
-    def = (await import(new URL(`../../sources/${type}.ts`, import.meta.url).href)).default as OperatorDefinition;
+    def = (await import(new URL(`../../sources/${type}.ts`, import.meta.url).href))
+      .default as OperatorDefinition;
   } catch (err) {
-    throw new Error(`${where}: no source operator "${type}" (operators/sources/${type}.ts): ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `${where}: no source operator "${type}" (operators/sources/${type}.ts): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (!def || def.role !== 'source') throw new Error(`${where}: operator "${type}" is not a source`);
   const inst = await def.create(config ?? {}, ctx);

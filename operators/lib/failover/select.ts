@@ -26,6 +26,9 @@ export function pickSource(sources: readonly SourceHealthLike[], tried: Readonly
 /** One line per source for an "all sources unavailable" error. */
 export function describeStates(sources: readonly SourceHealthLike[], now = Date.now()): string {
   return sources
-    .map((h) => `${h.name} ${h.state} for ${Math.round((now - h.enteredAt) / 1000)} s${h.transitions.at(-1) ? ` (${h.transitions.at(-1)!.reason})` : ''}`)
+    .map(
+      (h) =>
+        `${h.name} ${h.state} for ${Math.round((now - h.enteredAt) / 1000)} s${h.transitions.at(-1) ? ` (${h.transitions.at(-1)!.reason})` : ''}`,
+    )
     .join('; ');
 }

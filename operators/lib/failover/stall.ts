@@ -3,7 +3,12 @@
  * signal) and throws a `TimeoutError`, so a source that hangs (QMT down: the agent answers only after
  * ~15 s, or never) counts as a timeout instead of blocking the pipeline.
  */
-export async function* withStallTimeout<T>(source: AsyncIterable<T>, ms: number, abort: AbortController, what: string): AsyncGenerator<T> {
+export async function* withStallTimeout<T>(
+  source: AsyncIterable<T>,
+  ms: number,
+  abort: AbortController,
+  what: string,
+): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
   try {
     for (;;) {

@@ -47,19 +47,37 @@ export class SwitchLog {
       this.switches.push(rec);
       if (this.switches.length > 100) this.switches.shift();
       if (this.active !== null) {
-        this.ctx.logger.warn({ failover: rec }, `failover: ${rec.from} → ${rec.to} (${reason})${rec.switchMs !== undefined ? ` after ${rec.switchMs} ms` : ''}`);
+        this.ctx.logger.warn(
+          { failover: rec },
+          `failover: ${rec.from} → ${rec.to} (${reason})${rec.switchMs !== undefined ? ` after ${rec.switchMs} ms` : ''}`,
+        );
         this.ctx.metrics
-          .counter('argus_failover_switches_total', 'Source switches by failover nodes', ['pipeline', 'node', 'from', 'to'])
+          .counter('argus_failover_switches_total', 'Source switches by failover nodes', [
+            'pipeline',
+            'node',
+            'from',
+            'to',
+          ])
           .inc({ pipeline: this.ctx.pipeline, node: this.ctx.node, from: rec.from ?? '', to: rec.to });
         if (rec.switchMs !== undefined) {
           this.ctx.metrics
-            .histogram('argus_failover_switch_seconds', 'First failure → data from the other source', ['pipeline', 'node'], [1, 5, 10, 30, 60, 120, 300])
+            .histogram(
+              'argus_failover_switch_seconds',
+              'First failure → data from the other source',
+              ['pipeline', 'node'],
+              [1, 5, 10, 30, 60, 120, 300],
+            )
             .observe({ pipeline: this.ctx.pipeline, node: this.ctx.node }, rec.switchMs / 1000);
         }
       }
       this.active = to.name;
-      const g = this.ctx.metrics.gauge('argus_failover_active_source', '1 for the source currently serving a failover node', ['pipeline', 'node', 'source']);
-      for (const n of this.names) g.set({ pipeline: this.ctx.pipeline, node: this.ctx.node, source: n }, n === to.name ? 1 : 0);
+      const g = this.ctx.metrics.gauge(
+        'argus_failover_active_source',
+        '1 for the source currently serving a failover node',
+        ['pipeline', 'node', 'source'],
+      );
+      for (const n of this.names)
+        g.set({ pipeline: this.ctx.pipeline, node: this.ctx.node, source: n }, n === to.name ? 1 : 0);
     }
     this.failingSince = null;
   }

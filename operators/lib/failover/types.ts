@@ -47,5 +47,12 @@ export interface HealthBackend {
 
 /** The part of the `quota` backend the failover listens to (optional). */
 export interface QuotaEvents {
-  onEvent(listener: (e: { type: string; endpoint?: string; details?: Record<string, unknown>; message: string }) => void): () => void;
+  onEvent(
+    listener: (e: {
+      type: string;
+      endpoint?: string;
+      details?: Record<string, unknown>;
+      message: string;
+    }) => void,
+  ): () => void;
 }
