@@ -282,7 +282,13 @@ export default defineOperator<Config>({
                 frequency: '1d',
               };
               try {
-                const res = await qmt.histKline(batch, start, end, signal);
+                // batch_size 1 uses the agent's documented single-symbol form (agents without `symbols=`).
+                const res =
+                  size === 1
+                    ? await qmt
+                        .histKlineOne(batch[0], start, end, signal)
+                        .then((r) => ({ ...r, data: { [batch[0]]: r.data } }))
+                    : await qmt.histKline(batch, start, end, signal);
                 yield* dailyRecords(ctx.node, res.data, batch, start, end, res.fetchedAt);
               } catch (err) {
                 yield fail(

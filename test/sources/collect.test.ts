@@ -11,7 +11,13 @@ describe('collecting a market day from the simulator through both sources', () =
   let ctx: Context;
   beforeAll(
     async () =>
-      ({ sim, ctx } = await simWithContext({ symbols: 1200, from: '20241101', to: '20241231', seed: 5 })),
+      ({ sim, ctx } = await simWithContext({
+        symbols: 1200,
+        from: '20241101',
+        to: '20241231',
+        seed: 5,
+        qmtRateLimit: { perMinute: 1000, perHour: 10000 },
+      })),
   );
   afterAll(() => sim.stop());
 
@@ -126,6 +132,15 @@ describe('collecting a market day from the simulator through both sources', () =
     });
     expect((d.rows as unknown[]).length).toBe(sim.market.days('20241201', DAY).length);
     expect(div).toMatchObject({ dataset: 'dividend', symbol: '600519.SH' });
+  });
+
+  it('qmt_agent: batch_size 1 uses the documented single-symbol form and yields the same records', async () => {
+    const symbols = ['600519.SH', '000001.SZ', '601318.SH'];
+    const one = out(
+      await readQmt(sim, ctx, { datasets: ['daily'], trade_date: DAY, symbols, batch_size: 1 }),
+    );
+    const batched = out(await readQmt(sim, ctx, { datasets: ['daily'], trade_date: DAY, symbols }));
+    expect(one.map((r) => [r.symbol, r.rows])).toEqual(batched.map((r) => [r.symbol, r.rows]));
   });
 
   it('qmt_agent: reference datasets (stock list, trading dates, instrument detail, latest)', async () => {

@@ -225,6 +225,7 @@ describe('QMT agent quirks against the simulator', () => {
         to: '20241231',
         seed: 4,
         outageStallMs: 400,
+        qmtRateLimit: { perMinute: 1000, perHour: 10000 },
       })),
   );
   afterAll(() => sim.stop());
