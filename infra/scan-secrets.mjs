@@ -8,19 +8,61 @@
  *   node infra/scan-secrets.mjs                 # this repository
  *   node infra/scan-secrets.mjs --repo /tmp/x   # another checkout
  *   node infra/scan-secrets.mjs --no-history    # working tree only (fast pre-commit check)
+ *   node infra/scan-secrets.mjs --no-cache      # ignore the cache of blobs already found clean
  *
  * `.secretlintignore` (gitignore-like lines: `dir/`, `*.ext`, `path/file`) excludes paths;
  * `.secretlintrc.json` holds the same rules for the plain `npx secretlint` CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, extname } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
+import { performance } from 'node:perf_hooks';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { creator as argusRule } from './secretlint-rule-argus.mjs';
 
 const MAX_BYTES = 2_000_000;
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Blob ids already found clean by these exact rules. A git blob id names immutable content, so a
+ * clean verdict holds until the rules change (the cache file name carries their hash); findings
+ * are never cached. Makes a re-scan of a long history take a fraction of a second.
+ */
+function cleanCache(enabled) {
+  if (!enabled) return { has: () => false, add: () => undefined, flush: () => undefined };
+  const presetVersion = JSON.parse(
+    readFileSync(
+      createRequire(import.meta.url).resolve('@secretlint/secretlint-rule-preset-recommend/package.json'),
+      'utf8',
+    ),
+  ).version;
+  const rulesHash = createHash('sha1')
+    .update(readFileSync(join(here, 'secretlint-rule-argus.mjs')))
+    .update(presetVersion)
+    .digest('hex')
+    .slice(0, 16);
+  const home = process.env.ARGUS_HOME ?? join(here, '..', '.argus');
+  const file = join(home, 'cache', `secret-scan-clean-${rulesHash}.txt`);
+  const known = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  const fresh = [];
+  return {
+    has: (id) => known.has(id),
+    add: (id) => {
+      known.add(id);
+      fresh.push(id);
+    },
+    flush: () => {
+      if (!fresh.length) return;
+      mkdirSync(dirname(file), { recursive: true });
+      appendFileSync(file, fresh.join('\n') + '\n');
+    },
+  };
+}
 
 /** Parses `.secretlintignore` into a predicate over repo-relative paths. */
 export function ignoreMatcher(repo) {
@@ -53,7 +95,23 @@ const config = {
   ],
 };
 
+/**
+ * secretlint's profiler keeps every performance mark in an array it searches on each new mark, and
+ * the global timeline keeps them too: over a few thousand files that is quadratic (most of the
+ * scan's time). Nothing reads the profile here, so drop it after each file.
+ */
+function dropProfile() {
+  secretLintProfiler.entries.length = 0;
+  secretLintProfiler.measures.length = 0;
+  // Node buffers user-timing entries globally too; clear the measures (created asynchronously from
+  // marks, so the marks themselves must stay until their measure exists).
+  performance.clearMeasures();
+}
+
+let lintCalls = 0;
 async function lint(content, filePath) {
+  lintCalls++;
+  dropProfile();
   const r = await lintSource({
     source: { content, filePath, ext: extname(filePath), contentType: 'text' },
     options: { config, maskSecrets: true, noPhysicFilePath: true },
@@ -99,8 +157,9 @@ async function* blobs(repo, ids) {
  * Scans `repo`; returns findings `{where, ruleId, message}` (messages masked).
  * @example const findings = await scanRepository('/work/main');
  */
-export async function scanRepository(repo, { history = true } = {}) {
+export async function scanRepository(repo, { history = true, cache = true } = {}) {
   const ignored = ignoreMatcher(repo);
+  const clean = cleanCache(cache);
   const findings = [];
   const scanned = new Set(); // git blob ids of working-tree contents: history copies are not scanned twice
   const files = git(repo, ['ls-files', '-co', '--exclude-standard', '-z'])
@@ -117,9 +176,12 @@ export async function scanRepository(repo, { history = true } = {}) {
       continue; // deleted in the working tree, or a directory (submodule)
     }
     if (data.length > MAX_BYTES || isBinary(data)) continue;
-    scanned.add(createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex'));
-    for (const m of await lint(data.toString('utf8'), f))
-      findings.push({ where: f, ruleId: m.ruleId, message: m.message });
+    const id = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+    scanned.add(id);
+    if (clean.has(id)) continue;
+    const messages = await lint(data.toString('utf8'), f);
+    if (messages.length === 0) clean.add(id);
+    for (const m of messages) findings.push({ where: f, ruleId: m.ruleId, message: m.message });
   }
   if (history && hasCommits(repo)) {
     // Every (blob, path) reachable from any ref; a blob is scanned once, under its first path.
@@ -142,13 +204,19 @@ export async function scanRepository(repo, { history = true } = {}) {
       .map((l) => l.split(' '))
       .filter(
         ([id, type, size]) =>
-          type === 'blob' && !scanned.has(id) && Number(size) <= MAX_BYTES && !ignored(seen.get(id)),
+          type === 'blob' &&
+          !scanned.has(id) &&
+          !clean.has(id) &&
+          Number(size) <= MAX_BYTES &&
+          !ignored(seen.get(id)),
       )
       .map(([id]) => id);
     for await (const { id, data } of blobs(repo, typed)) {
       if (isBinary(data)) continue;
       const path = seen.get(id);
-      for (const m of await lint(data.toString('utf8'), path))
+      const messages = await lint(data.toString('utf8'), path);
+      if (messages.length === 0) clean.add(id);
+      for (const m of messages)
         findings.push({
           where: `${path} (history, blob ${id.slice(0, 12)})`,
           ruleId: m.ruleId,
@@ -156,6 +224,8 @@ export async function scanRepository(repo, { history = true } = {}) {
         });
     }
   }
+  if (process.env.SCAN_DEBUG) console.error(`lint calls: ${lintCalls}`);
+  clean.flush();
   return findings;
 }
 
@@ -165,7 +235,10 @@ if (isMain) {
   const i = args.indexOf('--repo');
   const repo = i >= 0 ? args[i + 1] : join(new URL('.', import.meta.url).pathname, '..');
   const t0 = Date.now();
-  const findings = await scanRepository(repo, { history: !args.includes('--no-history') });
+  const findings = await scanRepository(repo, {
+    history: !args.includes('--no-history'),
+    cache: !args.includes('--no-cache'),
+  });
   for (const f of findings) console.log(`${f.where}: ${f.message} [${f.ruleId}]`);
   const took = ((Date.now() - t0) / 1000).toFixed(1);
   if (findings.length) {
