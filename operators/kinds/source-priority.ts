@@ -99,7 +99,8 @@ export function checkSourcePriority(doc: SpecDoc<SourcePrioritySpec>): { pointer
   const spec = doc.spec;
   const sources = Object.keys(spec.sources);
   const fields = new Set(spec.groups.flatMap((g) => Object.keys(g.fields)));
-  (spec.expect ?? []).forEach((s, i) => {
+  (spec.expect ?? []).forEach((stream, i) => {
+    const s = stream.split('/')[0];
     if (!sources.includes(s)) problems.push({ pointer: `/expect/${i}`, message: `unknown source "${s}"; declare it under sources (${sources.join(', ')})` });
   });
   (spec.keepSourceValues ?? []).forEach((f, i) => {

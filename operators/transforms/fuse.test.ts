@@ -7,12 +7,14 @@ import { runTransform, testBatch } from '../../engine/testing/drivers.ts';
 import { daily, policyDoc } from '../lib/fusion/testing.ts';
 import fuse, { type FuseConfig } from './fuse.ts';
 
-const ctx = () => testContext({ specs: [policyDoc()] });
+/** The repository policy, but waiting for the two sources only (timing tests stay small). */
+const bySources = (spec: { expect?: string[] }) => { spec.expect = ['qmt', 'tushare']; };
+const ctx = (edit: Parameters<typeof policyDoc>[0] = bySources) => testContext({ specs: [policyDoc(edit)] });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Drives the stream operator by hand: push batches, collect port batches. */
-async function harness(config: Partial<FuseConfig> = {}) {
-  const t = (await fuse.create({ policy: 'a_share_daily', ...config }, ctx())) as StreamTransform;
+async function harness(config: Partial<FuseConfig> = {}, edit?: Parameters<typeof policyDoc>[0]) {
+  const t = (await fuse.create({ policy: 'a_share_daily', ...config }, ctx(edit))) as StreamTransform;
   const input = new Subject<Batch>();
   const out: PortBatch[] = [];
   let completed = false;
@@ -31,15 +33,14 @@ describe('fuse', () => {
   });
 
   it('waits for both sources, then emits the day once it is quiet, holding the acks', async () => {
-    const h = await harness({ quiet_ms: 40, deadline_ms: 5000, tick_ms: 5 });
+    const h = await harness({ quiet_ms: 200, deadline_ms: 5000, tick_ms: 5 });
     const outcomes: Outcome[] = [];
     h.input.next(testBatch([daily('qmt')], outcomes));
-    await sleep(100);
+    await sleep(300);
     expect(h.fused()).toHaveLength(0); // Tushare still missing, deadline far away
     h.input.next(testBatch([daily('tushare', { close: 10.51 })], outcomes));
-    await sleep(10);
     expect(h.fused()).toHaveLength(0); // not quiet yet
-    await sleep(100);
+    await sleep(450);
     const [day] = h.fused();
     expect(day.batch.records).toHaveLength(1);
     expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', txnVersion: 20240614 /* no ingest times: the day */, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
@@ -51,11 +52,11 @@ describe('fuse', () => {
   });
 
   it('proceeds with what it has at the deadline, and lineage shows it', async () => {
-    const h = await harness({ quiet_ms: 10, deadline_ms: 60, tick_ms: 5 });
+    const h = await harness({ quiet_ms: 10, deadline_ms: 300, tick_ms: 5 });
     h.input.next(testBatch([daily('tushare', { close: 10.7 })]));
-    await sleep(30);
+    await sleep(50);
     expect(h.fused()).toHaveLength(0);
-    await sleep(80);
+    await sleep(400);
     const [day] = h.fused();
     expect(day.batch.meta.fusion).toMatchObject({ reason: 'deadline', missing_sources: ['qmt'] });
     expect(day.batch.records[0]).toMatchObject({ close: 10.7, close_source: 'Tushare', volume_source: 'Tushare' });
@@ -114,6 +115,34 @@ describe('fuse', () => {
     expect(v1).toBe(Date.parse('2024-06-14T07:45:00Z') / 1000);
     expect(await version(at('2024-06-14T07:45:00Z'))).toBe(v1);
     expect(await version(at('2024-06-15T01:00:00Z'))).toBeGreaterThan(v1 as number);
+  });
+
+  it('with the repository policy waits for every expected dataset, then fuses at once when all moved on', async () => {
+    const h = await harness({ quiet_ms: 10_000, deadline_ms: 10_000, tick_ms: 5 }, () => {});
+    const factor = (trade_date: string) => ({ source: 'tushare', dataset: 'adj_factor', symbol: '600519.SH', trade_date, adj_factor: 8.5 });
+    const basic = (trade_date: string) => ({ source: 'tushare', dataset: 'daily_basic', symbol: '600519.SH', trade_date, pe_ttm: 30, pb: 9, dv_ttm: 1.5, total_mv: 2e12 });
+    h.input.next(testBatch([daily('qmt'), daily('tushare'), factor('2024-06-14')]));
+    await sleep(30);
+    expect(h.fused()).toHaveLength(0); // daily_basic has not arrived; quiet is long
+    h.input.next(testBatch([basic('2024-06-14')]));
+    // Every stream moves on to the next day: 06-14 is done without waiting for quiet or deadline.
+    h.input.next(testBatch([daily('qmt', { trade_date: '2024-06-17' }), daily('tushare', { trade_date: '2024-06-17' }), factor('2024-06-17'), basic('2024-06-17')]));
+    await sleep(30);
+    const days = h.fused();
+    expect(days.map((d) => [d.batch.meta.trade_date, (d.batch.meta.fusion as { reason: string }).reason])).toEqual([['2024-06-14', 'complete']]);
+    expect(days[0].batch.records[0]).toMatchObject({ adj_factor: 8.5, adj_factor_source: 'Tushare', pe_ttm: 30, close_source: 'miniQMT' });
+    h.input.complete();
+    expect(h.fused().map((d) => d.batch.meta.trade_date)).toEqual(['2024-06-14', '2024-06-17']);
+  });
+
+  it('does not take a stream that never delivered as done: deadline, with the missing streams named', async () => {
+    const h = await harness({ quiet_ms: 0, deadline_ms: 300, tick_ms: 5 }, () => {});
+    h.input.next(testBatch([daily('qmt'), daily('tushare'), daily('qmt', { trade_date: '2024-06-17' }), daily('tushare', { trade_date: '2024-06-17' })]));
+    await sleep(50);
+    expect(h.fused()).toHaveLength(0);
+    await sleep(400);
+    expect(h.fused()[0].batch.meta.fusion).toMatchObject({ reason: 'deadline', missing_sources: ['tushare/adj_factor', 'tushare/daily_basic'] });
+    h.sub.unsubscribe();
   });
 
   it('refuses a missing policy at create time', async () => {

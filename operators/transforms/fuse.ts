@@ -1,8 +1,9 @@
 /**
  * `fuse`: joins Bronze rows of several sources per (symbol, trade_date) and resolves every field by
  * the SourcePriority policy (first valid value by priority, `<field>_source` lineage). It holds each
- * trading day's batches (and their acknowledgements) until every expected source has delivered and
- * the day went quiet, or until the deadline, then emits the day as one batch (meta `trade_date`,
+ * trading day's batches (and their acknowledgements) until every expected stream has moved past the
+ * day (Bronze partitions arrive in date order) or delivered and went quiet, or until the deadline
+ * (see {@link DayBuffer}), then emits the day as one batch (meta `trade_date`,
  * `txnVersion` (see {@link dayVersion}), `fusion.reason`), so the Gold sink commits one day atomically.
  *
  * Ports: `out` (fused rows, plus passthrough datasets ahead of them), `late` (rows for a day already
@@ -93,7 +94,7 @@ export default defineOperator<FuseConfig>({
       const rows = [...day.keys.values()]
         .map(({ key, rows }) => fuser.fuse(key, rows))
         .sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
-      const missing = (spec.expect ?? sources).filter((s) => !day.sources.has(s));
+      const missing = (spec.expect ?? sources).filter((s) => !day.streams.has(s));
       if (missing.length) ctx.logger.warn({ trade_date: day.trade_date, missing, reason }, 'fuse: proceeding without every source');
       fusedRows.inc({ pipeline: ctx.pipeline, node: ctx.node, reason }, rows.length);
       const held = merge(day.shares);

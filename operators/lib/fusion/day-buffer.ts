@@ -1,8 +1,13 @@
 /**
  * The waiting room of the `fuse` operator: Bronze rows grouped per trading day and key, together with
- * the acknowledgement shares of the batches they came in, until the day is ready (every expected
- * source has delivered and the day went quiet, or the deadline passed, or the input ended). Pure
- * bookkeeping with an injected clock, so the timing rules are unit-testable without timers.
+ * the acknowledgement shares of the batches they came in, until the day is ready. Pure bookkeeping
+ * with an injected clock, so the timing rules are unit-testable without timers.
+ *
+ * Expected streams are sources (`qmt`) or source/dataset pairs (`tushare/adj_factor`). A day is
+ * complete when every expected stream has moved on to a later day (its watermark passed the day:
+ * Bronze partitions arrive in date order, so nothing more will come), or when every expected stream
+ * delivered rows for it (or passed it) and no row came for `quietMs`. Otherwise it waits at most
+ * `deadlineMs` after its first row, then proceeds with what it has; the end of input flushes all.
  */
 import type { Batch, Rec } from '../../../engine/api/index.ts';
 import { fork } from '../../../engine/api/index.ts';
@@ -12,7 +17,7 @@ export interface DayBufferOptions {
   keyColumns: readonly string[];
   /** Known sources (rows from others are errors). */
   sources: readonly string[];
-  /** Sources a day waits for. */
+  /** Streams a day waits for: `source` or `source/dataset`. */
   expect: readonly string[];
   /** Datasets fused (rows of other datasets that are not passthrough are acknowledged and skipped). */
   datasets: ReadonlySet<string>;
@@ -30,6 +35,8 @@ export interface Day {
   shares: Batch[];
   keys: Map<string, { key: Rec; rows: KeyRows }>;
   sources: Set<string>;
+  /** Streams (`source` and `source/dataset`) that delivered rows for the day. */
+  streams: Set<string>;
   firstAt: number;
   lastAt: number;
 }
@@ -53,6 +60,8 @@ function newer(a: Rec, b: Rec): boolean {
 export class DayBuffer {
   private readonly days = new Map<string, Day>();
   private readonly flushed: string[] = [];
+  /** Latest trading day seen per stream (`source` and `source/dataset`). */
+  private readonly watermarks = new Map<string, string>();
 
   constructor(private readonly opts: DayBufferOptions) {}
 
@@ -102,31 +111,45 @@ export class DayBuffer {
   private file(date: string, share: Batch, now: number): void {
     let day = this.days.get(date);
     if (!day) {
-      day = { trade_date: date, shares: [], keys: new Map(), sources: new Set(), firstAt: now, lastAt: now };
+      day = { trade_date: date, shares: [], keys: new Map(), sources: new Set(), streams: new Set(), firstAt: now, lastAt: now };
       this.days.set(date, day);
     }
     day.shares.push(share);
     day.lastAt = now;
+    const cols = this.opts.keyColumns;
     for (const r of share.records) {
-      const keyVals = this.opts.keyColumns.map((c) => r[c]);
-      const k = JSON.stringify(keyVals);
+      // Key values are strings (symbol, date); a separator that cannot occur in them keeps keys unique.
+      let k = String(r[cols[0]]);
+      for (let i = 1; i < cols.length; i++) k += `\u0001${String(r[cols[i]])}`;
       let entry = day.keys.get(k);
       if (!entry) {
-        entry = { key: Object.fromEntries(this.opts.keyColumns.map((c, j) => [c, keyVals[j]])), rows: new Map() };
+        const key: Rec = {};
+        for (const c of cols) key[c] = r[c];
+        entry = { key, rows: new Map() };
         day.keys.set(k, entry);
       }
       const source = r.source as string;
-      day.sources.add(source);
+      const dataset = String(r.dataset);
+      const stream = `${source}/${dataset}`;
+      if (!day.streams.has(stream)) {
+        day.sources.add(source);
+        for (const s of [source, stream]) {
+          day.streams.add(s);
+          if ((this.watermarks.get(s) ?? '') < date) this.watermarks.set(s, date);
+        }
+      }
       let byDataset = entry.rows.get(source);
       if (!byDataset) entry.rows.set(source, (byDataset = new Map()));
-      const prev = byDataset.get(String(r.dataset));
-      if (!prev || newer(r, prev)) byDataset.set(String(r.dataset), r);
+      const prev = byDataset.get(dataset);
+      if (!prev || newer(r, prev)) byDataset.set(dataset, r);
     }
   }
 
   /** Whether a day may be fused now, and why. */
   readiness(day: Day, now: number): 'complete' | 'deadline' | undefined {
-    const all = this.opts.expect.every((s) => day.sources.has(s));
+    const passed = (s: string) => (this.watermarks.get(s) ?? '') > day.trade_date;
+    if (this.opts.expect.every(passed)) return 'complete';
+    const all = this.opts.expect.every((s) => day.streams.has(s) || passed(s));
     if (all && now - day.lastAt >= this.opts.quietMs) return 'complete';
     if (now - day.firstAt >= this.opts.deadlineMs) return 'deadline';
     return undefined;

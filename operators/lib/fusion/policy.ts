@@ -75,7 +75,10 @@ export interface SourcePrioritySpec {
   /** Join key columns (default `[symbol, trade_date]`; the last one is the trading day). */
   key?: string[];
   sources: Record<string, SourceInfo>;
-  /** Sources fuse waits for before a trading day is complete (until the deadline). */
+  /**
+   * Streams fuse waits for before a trading day is complete (until the deadline): a source (`qmt`)
+   * or a source's dataset (`tushare/adj_factor`). Default: every source.
+   */
   expect?: string[];
   /** Fields whose per-source raw values are copied as `<field>_<suffix>` (e.g. close, volume). */
   keepSourceValues?: string[];

@@ -13,6 +13,8 @@ export type KeyRows = Map<string, Map<string, Rec>>;
 
 interface CompiledField {
   name: string;
+  /** `<name>_source`, built once. */
+  sourceKey: string;
   check: Check;
   /** Reads the field's (scaled) value from one source's rows. */
   read(source: string, rows: KeyRows): unknown;
@@ -61,7 +63,7 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       fields: Object.entries(g.fields).map(([name, f]) => {
         if (seen.has(name)) throw new Error(`source priority: field "${name}" appears in more than one group`);
         seen.add(name);
-        return { name, check: compileRules(f.type ?? 'number', f.rules), read: reader(name, g, f, datasets) };
+        return { name, sourceKey: `${name}_source`, check: compileRules(f.type ?? 'number', f.rules), read: reader(name, g, f, datasets) };
       }),
     };
   });
@@ -69,8 +71,17 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
   const keyColumns = spec.key ?? ['symbol', 'trade_date'];
 
   /** Why source `s`'s value of `f` is invalid (undefined if valid); cross-field rules read the same source. */
-  const invalid = (f: CompiledField, s: string, rows: KeyRows): string | undefined =>
-    f.check(f.read(s, rows), (other) => fieldIndex.get(other)?.read(s, rows));
+  const invalid = (f: CompiledField, s: string, rows: KeyRows, sibling: (field: string) => unknown): string | undefined =>
+    f.check(f.read(s, rows), sibling);
+
+  // Everything that does not depend on the rows is resolved once (this runs for every key of a day).
+  const lineageOf = new Map(Object.entries(spec.sources).map(([s, info]) => [s, info.lineage]));
+  const sourceNames = Object.keys(spec.sources);
+  const keep = (spec.keepSourceValues ?? []).map((name) => {
+    const f = fieldIndex.get(name);
+    if (!f) throw new Error(`source priority: keepSourceValues names unknown field "${name}"`);
+    return { f, copies: Object.entries(spec.sources).map(([s, info]) => ({ source: s, key: `${name}_${info.suffix ?? s}` })) };
+  });
 
   return {
     fields: [...fieldIndex.keys()],
@@ -79,39 +90,46 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     fuse(key, rows) {
       const out: Rec = { ...key };
       const issues: string[] = [];
+      // One sibling reader per source and key, shared by every cross-field rule.
+      const siblings = new Map<string, (field: string) => unknown>();
+      const siblingOf = (s: string) => {
+        let fn = siblings.get(s);
+        if (!fn) siblings.set(s, (fn = (other: string) => fieldIndex.get(other)?.read(s, rows)));
+        return fn;
+      };
       for (const { policy, fields } of groups) {
         let whole: string | undefined;
         if (policy.mode === 'record') {
-          whole = policy.order.find((s) => rows.has(s) && fields.every((f) => invalid(f, s, rows) === undefined));
+          whole = policy.order.find((s) => rows.has(s) && fields.every((f) => invalid(f, s, rows, siblingOf(s)) === undefined));
         }
         let groupLineage: string | null = null;
         for (const f of fields) {
           let winner = whole;
           if (winner === undefined) {
             for (const s of policy.order) {
-              const why = rows.has(s) ? invalid(f, s, rows) : 'no rows';
+              if (!rows.has(s)) continue;
+              const why = invalid(f, s, rows, siblingOf(s));
               if (why === undefined) {
                 winner = s;
                 break;
               }
-              if (rows.has(s)) issues.push(`${f.name}@${s}: ${why}`);
+              issues.push(`${f.name}@${s}: ${why}`);
             }
           }
+          const lineage = winner === undefined ? null : lineageOf.get(winner)!;
           out[f.name] = winner === undefined ? null : f.read(winner, rows);
-          out[`${f.name}_source`] = winner === undefined ? null : spec.sources[winner].lineage;
-          groupLineage ??= winner === undefined ? null : spec.sources[winner].lineage;
+          out[f.sourceKey] = lineage;
+          groupLineage ??= lineage;
         }
         if (policy.lineage) out[policy.lineage] = groupLineage;
       }
-      for (const name of spec.keepSourceValues ?? []) {
-        const f = fieldIndex.get(name);
-        if (!f) throw new Error(`source priority: keepSourceValues names unknown field "${name}"`);
-        for (const [s, info] of Object.entries(spec.sources)) {
-          const v = f.read(s, rows);
-          out[`${name}_${info.suffix ?? s}`] = v === undefined ? null : v;
+      for (const { f, copies } of keep) {
+        for (const { source, key: k } of copies) {
+          const v = f.read(source, rows);
+          out[k] = v === undefined ? null : v;
         }
       }
-      out.sources_present = Object.keys(spec.sources).filter((s) => rows.has(s));
+      out.sources_present = sourceNames.filter((s) => rows.has(s));
       if (issues.length) out.fusion_issues = issues;
       return out;
     },
