@@ -28,6 +28,9 @@ describe('consistency_gate', () => {
     expect(out.verdict[0].volatility_index).toBeCloseTo(0.02, 6);
     const metric = await ctx.metrics.registry.getSingleMetric('dq_multisource_consistency_ratio')!.get();
     expect(metric.values[0]).toMatchObject({ value: 1, labels: { pipeline: 'silver' } });
+    // The quarantine counter exists at 0 before any incident, so Prometheus sees the first increase.
+    const batches = await ctx.metrics.registry.getSingleMetric('argus_quarantined_batches_total')!.get();
+    expect(batches.values).toEqual([{ value: 0, labels: { pipeline: 'silver', node: 'gate' } }]);
   });
 
   it('quarantines the whole day when 3 % of closes are off by 1 %, with reasons and review rows', async () => {

@@ -92,6 +92,10 @@ export default defineOperator<ConsistencyGateConfig>({
     ];
     const metrics = gateMetrics(ctx.metrics);
     const labels = { pipeline: ctx.pipeline };
+    // Counters start at 0 so that the first quarantine is an increase Prometheus can see
+    // (`increase()` of a series that appears at 1 is 0: the first incident would never alert).
+    metrics.quarantinedBatches.inc({ ...labels, node: ctx.node }, 0);
+    metrics.quarantinedRecords.inc({ ...labels, node: ctx.node }, 0);
 
     return {
       kind: 'batch',
