@@ -3,7 +3,7 @@
  * fused; after the policy's OHLC order is swapped and the engine reloads, new days take close from
  * Tushare instead of miniQMT, with no code change and no restart.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -22,7 +22,9 @@ describe('SourcePriority hot reload', () => {
   it('applies an edited order to the running fuse node', async () => {
     mkdirSync(join(root, 'policies'));
     const policy = join(root, 'policies', 'source-priority.yaml');
-    copyFileSync(POLICY_FILE, policy);
+    // The stream has market data only: wait for the two sources' bars, not for every dataset.
+    writeFileSync(policy, readFileSync(POLICY_FILE, 'utf8').replace(/^  expect: \[.*\]$/m, '  expect: [qmt, tushare]'));
+    expect(readFileSync(policy, 'utf8')).toContain('  expect: [qmt, tushare]\n');
     // Pairs of rows (i even: QMT, odd: Tushare) for one symbol and a new "day" per pair; QMT's close
     // is 10, Tushare's 10.01, both valid, so only the order decides.
     writeFileSync(
