@@ -144,3 +144,20 @@ describe('failover source', () => {
     ).toThrow(/\/probe\/source "QMT"/);
   });
 });
+
+describe('failover child configs', () => {
+  it('are validated against the child operator schema at start, with pointers', async () => {
+    const { ctx, config } = setup();
+    const bad = {
+      ...config,
+      sources: [
+        config.sources[0],
+        { name: 'Tushare', type: 'file', config: { path: 'x.csv', fromat: 'csv' } },
+      ],
+    };
+    const src = (await failover.create(bad, ctx)) as Source;
+    await expect(src.start!()).rejects.toThrow(
+      /\/sources\/1\/config must NOT have additional properties \(fromat\)/,
+    );
+  });
+});
