@@ -13,9 +13,7 @@ export interface Canned {
   text?: string;
 }
 
-export async function serve(
-  next: (req: IncomingMessage, body: string) => Canned,
-): Promise<{
+export async function serve(next: (req: IncomingMessage, body: string) => Canned): Promise<{
   url: string;
   requests: { url: string; body: string; headers: IncomingMessage['headers'] }[];
   close(): Promise<void>;
