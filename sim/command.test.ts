@@ -1,8 +1,16 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const scenario = join(mkdtempSync(join(tmpdir(), 'sim-cli-')), 'faults.yaml');
+writeFileSync(
+  scenario,
+  'seed: 1\nrules:\n  - {kind: latency, target: qmt, api: get_trading_dates, ms: 400}\n',
+);
 
 describe('argus sim (command line)', () => {
   it('prints one URL line per service and nothing secret, serves, and stops on SIGTERM', async () => {
@@ -27,6 +35,8 @@ describe('argus sim (command line)', () => {
         '0',
         '--qmt-api-key',
         'k-test-123',
+        '--scenario',
+        scenario,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -44,10 +54,12 @@ describe('argus sim (command line)', () => {
       expect(lines[1]).toMatch(/^qmt-agent: http:\/\/127\.0\.0\.1:\d+$/);
       expect(stdout).not.toContain('k-test-123');
       const qmt = lines[1].slice('qmt-agent: '.length);
+      const t0 = Date.now();
       const res = await fetch(`${qmt}/api/v1/get_trading_dates?market=SH&start_date=20241230`, {
         headers: { authorization: 'Bearer k-test-123' },
       });
       expect(((await res.json()) as { data: string[] }).data).toEqual(['20241230', '20241231']);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(400); // the scenario's latency rule applies
       const ts = await fetch(lines[0].slice('tushare: '.length), {
         method: 'POST',
         body: JSON.stringify({ api_name: 'daily', token: 'guess', params: {} }),
