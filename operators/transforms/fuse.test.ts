@@ -43,7 +43,7 @@ describe('fuse', () => {
     await sleep(450);
     const [day] = h.fused();
     expect(day.batch.records).toHaveLength(1);
-    expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', txnVersion: 20240614 /* no ingest times: the day */, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
+    expect(day.batch.meta).toMatchObject({ trade_date: '2024-06-14', partitionTxnVersion: 20240614 /* no ingest times: the day */, fusion: { reason: 'complete', sources: ['qmt', 'tushare'], missing_sources: [] } });
     expect(day.batch.records[0]).toMatchObject({ close: 10.5, close_ts: 10.51, close_source: 'miniQMT' });
     expect(outcomes).toEqual([]); // held until the fused batch is settled downstream
     settle(day.batch, 'delivered');
@@ -109,7 +109,7 @@ describe('fuse', () => {
       const h = await harness({ quiet_ms: 10_000 });
       h.input.next(testBatch(rows));
       h.input.complete();
-      return h.fused()[0].batch.meta.txnVersion;
+      return h.fused()[0].batch.meta.partitionTxnVersion;
     };
     const v1 = await version(at('2024-06-14T07:45:00Z'));
     expect(v1).toBe(Date.parse('2024-06-14T07:45:00Z') / 1000);

@@ -4,7 +4,7 @@
  * trading day's batches (and their acknowledgements) until every expected stream has moved past the
  * day (Bronze partitions arrive in date order) or delivered and went quiet, or until the deadline
  * (see {@link DayBuffer}), then emits the day as one batch (meta `trade_date`,
- * `txnVersion` (see {@link dayVersion}), `fusion.reason`), so the Gold sink commits one day atomically.
+ * `partitionTxnVersion` (see {@link dayVersion}), `fusion.reason`), so the Gold sink commits one day atomically.
  *
  * Ports: `out` (fused rows, plus passthrough datasets ahead of them), `late` (rows for a day already
  * fused: re-run that day), `error` (rows without key or from an unknown source, with the reason).
@@ -36,9 +36,10 @@ export interface FuseConfig {
 /**
  * The Delta txn version of a fused day: the newest Bronze ingest time of its rows (epoch seconds).
  * Re-fusing the same Bronze rows yields the same version (the Gold commit is skipped: idempotent);
- * a correction ingested later yields a greater one (the day is replaced). The sink scopes it per
- * partition (`<app_id>:<trade_date>`), so days can be (re)written in any order. Without ingest
- * times it falls back to the day itself (`20240614`).
+ * a correction ingested later yields a greater one (the day is replaced). It is only monotonic per
+ * day, so a writer must scope it per partition (txn appId `<app_id>:<trade_date>`); that is why it
+ * is `meta.partitionTxnVersion` and not the sink's table-wide `meta.txnVersion`, which would skip an
+ * older day committed after a newer one. Without ingest times it falls back to the day (`20240614`).
  */
 export function dayVersion(date: string, rows: Iterable<Rec> = []): number {
   let newest = 0;
@@ -101,7 +102,7 @@ export default defineOperator<FuseConfig>({
       const meta = {
         ...held.meta,
         trade_date: day.trade_date,
-        txnVersion: dayVersion(day.trade_date, held.records),
+        partitionTxnVersion: dayVersion(day.trade_date, held.records),
         fusion: { reason, sources: [...day.sources].sort(), missing_sources: missing, policy: `${doc.metadata.name}@${doc.metadata.version}` },
       };
       return { port: 'out', batch: derive(held, rows, meta) };

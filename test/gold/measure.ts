@@ -92,7 +92,7 @@ async function main() {
         ...step(c),
         filter((b: Batch) => Boolean(b.meta.trade_date) && b.records.length > 0),
         concatMap(async (b: Batch) => {
-          await table.replaceWhere({ trade_date: b.meta.trade_date }, b.records, { txn: { appId: `gold:${String(b.meta.trade_date)}`, version: Number(b.meta.txnVersion) } });
+          await table.replaceWhere({ trade_date: b.meta.trade_date }, b.records, { txn: { appId: `gold:${String(b.meta.trade_date)}`, version: Number(b.meta.partitionTxnVersion) } });
           settle(b, 'delivered');
           const now = performance.now();
           perDay.push(now - last);
