@@ -25,8 +25,8 @@ export interface LakeField {
 export type LakePartitionPredicate = Record<string, unknown> | ((values: Record<string, unknown>) => boolean);
 
 export interface LakeWriteOptions {
-  /** Exactly-once: skipped if `appId` already committed a version ≥ `version`. */
-  txn?: { appId: string; version: number };
+  /** Exactly-once: skipped if `appId` already committed a version ≥ `version` (several: all of them). */
+  txn?: { appId: string; version: number } | { appId: string; version: number }[];
   /** Writer's schema (name/version checked against the table; new nullable columns evolve it). */
   schema?: { name?: string; version?: string | number; fields: { name: string; type: string; nullable?: boolean; description?: string }[] | LakeField[] };
 }
@@ -53,6 +53,8 @@ export interface LakeTable {
   readonly path: string;
   exists(): Promise<boolean>;
   version(): Promise<number>;
+  /** The version a selector resolves to (latest, a version, or the one current at a timestamp). */
+  resolveVersion(sel?: LakeSnapshotSelector): Promise<number>;
   schema(sel?: LakeSnapshotSelector): Promise<{ fields: LakeField[]; partitionColumns: string[]; configuration: Record<string, string> }>;
   append(records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;
   replaceWhere(predicate: LakePartitionPredicate, records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;

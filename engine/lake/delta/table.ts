@@ -42,8 +42,12 @@ export interface CreateOptions {
 }
 
 export interface WriteOptions extends FileWriteOptions {
-  /** Idempotence: skip the write if `appId` already committed a version ≥ `version`. */
-  txn?: { appId: string; version: number };
+  /**
+   * Idempotence: skip the write if `appId` already committed a version ≥ `version`. Several
+   * (e.g. one per Kafka partition) are committed together; the write is skipped only if all are
+   * done, and refused if only some are (the batch would be partly duplicated).
+   */
+  txn?: { appId: string; version: number } | { appId: string; version: number }[];
   /** The writer's schema; new nullable columns evolve the table in the same commit. */
   schema?: { name?: string; version?: string | number; fields: Field[] | ColumnDef[] };
 }
@@ -86,7 +90,7 @@ export class DeltaTable {
     if (await table.exists()) {
       if (opts.ifExists !== 'open') throw new Error(`${path}: a Delta table already exists`);
       const snap = await table.snapshot();
-      table.checkSchemaName(snap, opts.schemaName, opts.schemaVersion, true);
+      table.checkSchemaName(snap, opts.schemaName, opts.schemaVersion, false);
       return table;
     }
     const configuration: Record<string, string> = { ...(opts.properties ?? {}) };
@@ -150,6 +154,11 @@ export class DeltaTable {
     return Math.max(l.commits.at(-1) ?? -1, l.checkpoints.at(-1)?.version ?? -1);
   }
 
+  async resolveVersion(sel: SnapshotSelector = {}): Promise<number> {
+    if (sel.timestamp !== undefined) return versionAtTimestamp(this.path, sel.timestamp);
+    return sel.version ?? this.version();
+  }
+
   async schema(sel: SnapshotSelector = {}): Promise<{ fields: Field[]; partitionColumns: string[]; configuration: Record<string, string> }> {
     const s = await this.snapshot(sel);
     return { fields: s.fields, partitionColumns: s.partitionColumns, configuration: s.metadata.configuration ?? {} };
@@ -185,10 +194,11 @@ export class DeltaTable {
     let adds: Add[] | undefined;
     for (let attempt = 0; ; attempt++) {
       checkWritable(snap.protocol, snap.metadata, this.path);
-      const txn = opts.txn;
-      if (txn) {
-        const done = snap.txns.get(txn.appId)?.version;
-        if (done !== undefined && done >= txn.version) return { version: snap.version, skipped: true, files: 0, rows: 0 };
+      const txns = opts.txn === undefined ? [] : Array.isArray(opts.txn) ? opts.txn : [opts.txn];
+      const done = txns.filter((x) => (snap.txns.get(x.appId)?.version ?? -Infinity) >= x.version);
+      if (txns.length && done.length === txns.length) return { version: snap.version, skipped: true, files: 0, rows: 0 };
+      if (done.length) {
+        throw new DeltaConflictError('ConcurrentTransaction', `${this.path}: txn ${done.map((x) => x.appId).join(', ')} already committed but ${txns.filter((x) => !done.includes(x)).map((x) => x.appId).join(', ')} not: the batch spans committed and new data`);
       }
       if (mode !== 'Append' && snap.metadata.configuration?.['delta.appendOnly'] === 'true') {
         throw new DeltaSchemaError(`${this.path}: the table is append-only (delta.appendOnly=true); ${mode.toLowerCase()} is refused`);
@@ -212,7 +222,7 @@ export class DeltaTable {
       const actions: Action[] = [];
       if (evolved) actions.push({ metaData: evolved.metaData });
       actions.push(...removes, ...adds.map((add) => ({ add })));
-      if (txn) actions.push({ txn: { appId: txn.appId, version: txn.version, lastUpdated: now } });
+      for (const x of txns) actions.push({ txn: { appId: x.appId, version: x.version, lastUpdated: now } });
       const plan: CommitPlan = {
         actions,
         operation: mode === 'Delete' ? 'DELETE' : 'WRITE',
@@ -230,7 +240,7 @@ export class DeltaTable {
         return { version, skipped: false, files: adds.length, rows: records.length };
       } catch (e) {
         // A concurrent append into our partitions or a concurrent txn: re-plan on a fresh snapshot.
-        const retry = e instanceof DeltaConflictError && (e.kind === 'ConcurrentAppend' || e.kind === 'ConcurrentTransaction' || e.kind === 'ConcurrentDeleteRead');
+        const retry = e instanceof DeltaConflictError && (e.kind === 'ConcurrentAppend' || e.kind === 'ConcurrentTransaction' || e.kind === 'ConcurrentDeleteRead') && !e.message.includes('spans committed');
         if (!retry || attempt >= 10) throw e;
         snap = await this.snapshot();
       }
