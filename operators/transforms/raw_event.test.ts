@@ -25,7 +25,7 @@ describe('raw_event', () => {
     expect(a).toMatchObject({ schema_version: 1, scope: 'symbol', symbol: '600519.SH', trade_dates: ['2024-12-30', '2024-12-31'] });
     expect(a.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(a.trace_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(b.id > a.id).toBe(true); // monotonic ULIDs
+    expect(String(b.id) > String(a.id)).toBe(true); // monotonic ULIDs
     expect(b).toMatchObject({ scope: 'market', symbol: null, trade_dates: ['2024-01-02'] });
   });
 

@@ -48,6 +48,19 @@ function validator(path: string): ValidateFunction {
   return v;
 }
 
+const isoCache = new Map<unknown, string>();
+
+/** toIsoDate, cached: the rows of a response repeat few dates. */
+function isoDate(v: unknown): string {
+  let d = isoCache.get(v);
+  if (d === undefined) {
+    d = toIsoDate(v);
+    if (isoCache.size > 50_000) isoCache.clear();
+    isoCache.set(v, d);
+  }
+  return d;
+}
+
 /** The distinct ISO dates of the rows (unparseable dates are left for Bronze to reject). */
 export function tradeDates(rows: readonly unknown[], fields: readonly string[]): string[] {
   const out = new Set<string>();
@@ -57,7 +70,7 @@ export function tradeDates(rows: readonly unknown[], fields: readonly string[]):
     const f = fields.find((k) => r[k] !== undefined && r[k] !== null && r[k] !== '');
     if (f === undefined) continue;
     try {
-      out.add(toIsoDate(r[f]));
+      out.add(isoDate(r[f]));
     } catch {
       // Bronze rejects the row with the reason; the event itself is still well-formed.
     }

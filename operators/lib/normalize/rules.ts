@@ -44,6 +44,24 @@ export interface NormalizeRule {
 
 type Convert = (v: unknown) => unknown;
 
+/**
+ * Caches a pure string/number conversion: a batch repeats few distinct symbols and dates, and
+ * the regex work dominates normalisation otherwise. Bounded; errors are not cached.
+ */
+function memo(fn: (v: unknown) => string, max = 50_000): Convert {
+  const cache = new Map<unknown, string>();
+  return (v) => {
+    if (typeof v !== 'string' && typeof v !== 'number') return fn(v);
+    let out = cache.get(v);
+    if (out === undefined) {
+      out = fn(v);
+      if (cache.size >= max) cache.clear();
+      cache.set(v, out);
+    }
+    return out;
+  };
+}
+
 function converter(rule: FieldRule): Convert {
   const scale = rule.scale ?? 1;
   const bounded = (x: number): number => {
@@ -53,9 +71,9 @@ function converter(rule: FieldRule): Convert {
   };
   switch (rule.type) {
     case 'date':
-      return toIsoDate;
+      return memo(toIsoDate);
     case 'symbol':
-      return toSymbol;
+      return memo(toSymbol);
     case 'number':
       return (v) => {
         const n = toNumber(v);
@@ -91,7 +109,10 @@ function converter(rule: FieldRule): Convert {
 
 function matcher(when: NormalizeRule['when']): (r: Rec) => boolean {
   const entries = Object.entries(when ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v : [v]] as const);
-  return (r) => entries.every(([k, vs]) => vs.includes(r[k] as string));
+  return (r) => {
+    for (const [k, vs] of entries) if (!vs.includes(r[k] as string)) return false;
+    return true;
+  };
 }
 
 export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
@@ -107,29 +128,37 @@ export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
     })),
   }));
   const describe = (r: Rec) => ['source', 'dataset'].map((k) => `${k}=${JSON.stringify(r[k])}`).join(' ');
+  // Records of one batch nearly always share a rule: try the last one that matched first.
+  let last = compiled[0];
   return (rec) => {
-    const rule = compiled.find((c) => c.matches(rec));
+    const rule = last?.matches(rec) ? last : compiled.find((c) => c.matches(rec));
     if (!rule) throw new Error(`no normalisation rule for ${describe(rec)}`);
+    last = rule;
     const out: Rec = {};
     for (const k of rule.keep) out[k] = rec[k] ?? null;
     for (const [k, v] of rule.set) out[k] = v;
-    const problems: string[] = [];
+    let problems: string[] | undefined;
     for (const f of rule.fields) {
-      const src = f.from.find((k) => !isNullish(rec[k]));
+      let src: string | undefined;
+      for (const k of f.from)
+        if (!isNullish(rec[k])) {
+          src = k;
+          break;
+        }
       if (src === undefined) {
-        if (f.required) problems.push(`${f.name}: missing (looked for ${f.from.join(', ')})`);
+        if (f.required) (problems ??= []).push(`${f.name}: missing (looked for ${f.from.join(', ')})`);
         out[f.name] = null;
         continue;
       }
       try {
         const v = f.convert(rec[src]);
-        if (v === null && f.required) problems.push(`${f.name}: missing (${src} is empty)`);
+        if (v === null && f.required) (problems ??= []).push(`${f.name}: missing (${src} is empty)`);
         out[f.name] = v;
       } catch (err) {
-        problems.push(`${f.name}: ${(err as Error).message}${src !== f.name ? ` (from ${src})` : ''}`);
+        (problems ??= []).push(`${f.name}: ${(err as Error).message}${src !== f.name ? ` (from ${src})` : ''}`);
       }
     }
-    if (problems.length) throw new Error(problems.join('; '));
+    if (problems) throw new Error(problems.join('; '));
     return out;
   };
 }

@@ -15,7 +15,8 @@ const NULLS = new Set(['', 'null', 'none', 'nan', 'n/a', 'na', '--', '-']);
 export function isNullish(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (typeof v === 'number') return Number.isNaN(v);
-  return typeof v === 'string' && NULLS.has(v.trim().toLowerCase());
+  // Every null spelling is short: skip the trim/lower-case allocation for ordinary text.
+  return typeof v === 'string' && v.length <= 8 && NULLS.has(v.trim().toLowerCase());
 }
 
 /** A finite number or null; throws for anything else (text, Infinity, objects). */
@@ -37,7 +38,11 @@ export function toNumber(v: unknown): number | null {
 /** `x × factor`, rounded to 15 significant digits so decimal inputs stay decimal. */
 export function scaled(x: number, factor: number): number {
   if (factor === 1) return x;
-  return Number((x * factor).toPrecision(15));
+  const r = x * factor;
+  // Fast path (most unit conversions land on whole shares/yuan): within float noise of an integer.
+  const i = Math.round(r);
+  if (Math.abs(r - i) <= Math.abs(r) * 1e-14) return i;
+  return Number(r.toPrecision(15));
 }
 
 /** An integer, allowing float noise below 1e-6 (after scaling); throws otherwise. */
