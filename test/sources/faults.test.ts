@@ -238,6 +238,23 @@ describe('QMT agent quirks against the simulator', () => {
     expect(sim.stats.qmt.rejected - before).toBe(3);
   });
 
+  it('a key or token that cannot be read stops the sources at once, naming the secret but not a value', async () => {
+    const { testContext } = await import('../../engine/testing/context.ts');
+    const missing = testContext({
+      secrets: async (path, key) => {
+        throw new Error(`secret ${path}#${key} is not set`);
+      },
+    });
+    const before = { qmt: sim.stats.qmt.requests, ts: sim.stats.tushare.requests };
+    await expect(readQmt(sim, missing, { trade_date: DAY })).rejects.toThrow(
+      /cannot read the agent API key: secret kv\/argus\/qmt#api_key is not set/,
+    );
+    await expect(readTushare(sim, missing, { trade_date: DAY })).rejects.toThrow(
+      /cannot read the Tushare token: secret kv\/argus\/tushare#token is not set/,
+    );
+    expect({ qmt: sim.stats.qmt.requests, ts: sim.stats.tushare.requests }).toEqual(before);
+  });
+
   it('QMT down: the stall-then-500 is retried; an outage that outlasts the retries fails the source', async () => {
     sim.setFaults([{ kind: 'outage', target: 'qmt', api: 'hist_kline', count: 1 }]);
     const es = await readQmt(sim, ctx, { trade_date: DAY, batch_size: 1000, timeout_ms: 2000 });

@@ -16,7 +16,7 @@ import { Pool } from 'undici';
 import { jitter, sleep } from '../tushare/backoff.ts';
 import { RateLimiter } from './limiter.ts';
 
-export type QmtErrorKind = 'auth' | 'unavailable' | 'request' | 'agent' | 'malformed' | 'network';
+export type QmtErrorKind = 'auth' | 'config' | 'unavailable' | 'request' | 'agent' | 'malformed' | 'network';
 
 /** A failed agent call. `retryable` errors were retried already when they reach the caller. */
 export class QmtError extends Error {
@@ -32,7 +32,7 @@ export class QmtError extends Error {
   }
   /** Auth failures stop the source (P0); everything else is per request. */
   get fatal(): boolean {
-    return this.kind === 'auth';
+    return this.kind === 'auth' || this.kind === 'config';
   }
 }
 
@@ -220,8 +220,19 @@ export class QmtClient {
     query: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<QmtResponse<T>> {
+    let key: string;
+    try {
+      key = await this.o.apiKey();
+    } catch (err) {
+      throw new QmtError(
+        'config',
+        endpoint,
+        `cannot read the agent API key: ${(err as Error).message}`,
+        undefined,
+        false,
+      );
+    }
     await this.limiter.take(signal);
-    const key = await this.o.apiKey();
     const qs = new URLSearchParams(query).toString();
     const timeout = this.o.timeoutMs ?? 20_000;
     const ac = new AbortController();

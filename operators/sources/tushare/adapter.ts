@@ -185,7 +185,19 @@ export class TushareAdapter {
     signal?: AbortSignal,
   ): Promise<TusharePage> {
     await this.o.quota?.acquire(api, { signal });
-    const token = await this.o.token();
+    let token: string;
+    try {
+      token = await this.o.token();
+    } catch (err) {
+      // A token that cannot be read is a deployment problem, not a transient one: stop (P0).
+      throw new TushareError(
+        'auth',
+        api,
+        `cannot read the Tushare token: ${(err as Error).message}`,
+        undefined,
+        { fatal: true, retryable: false, level: 'P0' },
+      );
+    }
     const cleanParams: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') cleanParams[k] = v;
     const body = JSON.stringify({
