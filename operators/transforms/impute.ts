@@ -14,14 +14,14 @@
  *   config: {policy: default, history: {table: gold/a_share_daily, unadjust: {factor: adj_factor, fields: [open, high, low, close]}}}
  */
 import { join } from 'node:path';
-import type { Context, Rec } from '../../engine/api/index.ts';
+import type { Context, Lake, Rec } from '../../engine/api/index.ts';
 import { defineOperator } from '../../engine/api/index.ts';
 import { missingRateAlerts } from '../lib/impute/alerts.ts';
 import { NativeForecaster, type Forecaster } from '../lib/impute/forecast.ts';
 import { Imputer, rowKey, type DayStats } from '../lib/impute/imputer.ts';
 import { resolvePolicy, type ImputePolicySpec } from '../lib/impute/policy.ts';
 import { ProphetForecaster } from './impute/forecaster.ts';
-import { loadLakeHistory, type HistoryLake, type HistoryTableConfig } from './impute/lake-history.ts';
+import { loadLakeHistory, type HistoryTableConfig } from './impute/lake-history.ts';
 import { ProphetWorker } from './impute/worker-client.ts';
 
 export interface ImputeConfig {
@@ -137,11 +137,17 @@ export default defineOperator<ImputeConfig>({
         }
         if (rows.length === 0) return;
         if (!seeded) {
-          const first = rows.map((r) => rowKey(r)!.date).sort()[0];
-          const history = await loadLakeHistory(ctx.backend<HistoryLake>('lake'), config.history!, first);
-          imputer.remember(history);
-          ctx.logger.info({ table: config.history!.table, rows: history.length, symbols: imputer.history.symbols }, 'impute history seeded from the lake');
           seeded = true;
+          const first = rows.map((r) => rowKey(r)!.date).sort()[0];
+          const table = config.history!.table;
+          try {
+            const history = await loadLakeHistory(ctx.backend<Lake>('lake'), config.history!, imputer.history.fields, first);
+            imputer.remember(history);
+            ctx.logger.info({ table, rows: history.length, symbols: imputer.history.symbols }, 'impute history seeded from the lake');
+          } catch (err) {
+            // Without the seed the node still imputes (ffill until it has seen min_history days): degrade, do not fail the batch.
+            ctx.logger.error({ table, err: err instanceof Error ? err.message : String(err) }, 'impute could not load its history from the lake; starting empty');
+          }
         }
         const { rows: out, days } = await imputer.process(rows);
         for (const r of out) emit(r);

@@ -3,16 +3,14 @@
  * started engine forecasts from the same history a long-running one has. Gold stores back-adjusted
  * (hfq) prices while imputation runs on raw prices before `adjust`, so price fields are divided by
  * the row's adjustment factor first. Rows whose lineage says they were imputed are not
- * observations (the imputer skips them).
- *
- * The lake is reached through `ctx.backend('lake')` with the small structural interface below
- * (`engine/api/lake.ts`'s `Lake` satisfies it).
+ * observations (the imputer skips them). Only the days before the batch are read, with partition
+ * pruning when the table is partitioned by `trade_date`.
  *
  * @example
- * const rows = await loadLakeHistory(ctx.backend('lake'), { table: 'gold/a_share_daily', lookback_days: 200 }, '2024-06-03');
+ * const rows = await loadLakeHistory(ctx.backend<Lake>('lake'), { table: 'gold/a_share_daily', lookback_days: 200 }, fields, '2024-06-03');
  * imputer.remember(rows);
  */
-import type { Rec } from '../../../engine/api/index.ts';
+import type { Lake, Rec } from '../../../engine/api/index.ts';
 
 export interface HistoryTableConfig {
   /** Table name under the lake root, e.g. `gold/a_share_daily`. */
@@ -23,20 +21,20 @@ export interface HistoryTableConfig {
   unadjust?: { factor: string; fields: string[] };
 }
 
-interface ReadableTable {
-  read(opts?: { columns?: string[] }): Promise<Rec[]> | Rec[];
-}
-
-export interface HistoryLake {
-  table(name: string): ReadableTable | Promise<ReadableTable>;
-}
-
-export async function loadLakeHistory(lake: HistoryLake, cfg: HistoryTableConfig, firstDay: string): Promise<Rec[]> {
-  const table = await lake.table(cfg.table);
+/** Rows of the days in [firstDay − lookback, firstDay); empty when the table does not exist yet. */
+export async function loadLakeHistory(lake: Pick<Lake, 'table'>, cfg: HistoryTableConfig, fields: readonly string[], firstDay: string): Promise<Rec[]> {
+  const table = lake.table(cfg.table);
+  if (!(await table.exists())) return [];
+  const schema = await table.schema();
+  const has = new Set(schema.fields.map((f) => f.name));
+  for (const need of ['symbol', 'trade_date']) if (!has.has(need)) throw new Error(`impute history: table ${cfg.table} has no column ${need}`);
   const factor = cfg.unadjust?.factor;
-  // All columns: Gold has lineage for some fields only, and asking for a column a table lacks fails.
-  const rows = await table.read();
+  if (factor && !has.has(factor)) throw new Error(`impute history: table ${cfg.table} has no column ${factor} to unadjust prices with`);
+  // Only columns the table has: Gold keeps lineage for some fields only.
+  const columns = ['symbol', 'trade_date', ...fields, ...fields.map((f) => `${f}_source`), ...(factor ? [factor] : [])].filter((c, i, all) => has.has(c) && all.indexOf(c) === i);
   const since = shiftDays(firstDay, -(cfg.lookback_days ?? 200));
+  const range = { trade_date: { gte: since, lt: firstDay } };
+  const rows = await table.read({ columns, ...(schema.partitionColumns.includes('trade_date') ? { partitions: range } : {}) });
   const out: Rec[] = [];
   for (const r of rows) {
     const d = typeof r.trade_date === 'string' ? r.trade_date : r.trade_date instanceof Date ? r.trade_date.toISOString().slice(0, 10) : '';
@@ -46,8 +44,8 @@ export async function loadLakeHistory(lake: HistoryLake, cfg: HistoryTableConfig
     if (factor) {
       const k = Number(r[factor]);
       for (const f of cfg.unadjust!.fields) {
-        const v = Number(r[f]);
-        row[f] = Number.isFinite(k) && k > 0 && r[f] !== null && r[f] !== undefined && Number.isFinite(v) ? v / k : null;
+        const v = r[f];
+        row[f] = Number.isFinite(k) && k > 0 && v !== null && v !== undefined && Number.isFinite(Number(v)) ? Number(v) / k : null;
       }
     }
     out.push(row);
