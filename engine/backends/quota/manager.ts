@@ -65,7 +65,7 @@ export class QuotaManager implements QuotaGate {
   private readonly session: StoreSession;
   private budgetTimer?: NodeJS.Timeout;
   private starting?: Promise<void>;
-  /** Endpoint → day on which this process already signalled `exhausted`. */
+  /** Endpoint → day (or outage) for which this process already signalled `exhausted`. */
   private readonly signalled = new Map<string, string>();
 
   constructor(opts: QuotaManagerOptions) {
@@ -183,7 +183,7 @@ export class QuotaManager implements QuotaGate {
           continue;
         }
         this.metrics?.call(endpoint, 'exhausted');
-        this.signalExhausted(endpoint, day, r.after, limits.daily ?? 0);
+        this.signalExhausted(endpoint, day, endsAt, limits.daily ?? 0);
         throw new QuotaExhaustedError(
           endpoint,
           'daily',
@@ -258,20 +258,25 @@ export class QuotaManager implements QuotaGate {
   private takeLocal(endpoint: string, limits: EndpointLimits, day: string, msToDayEnd: number): number {
     if (limits.daily !== null && this.budget.remaining(endpoint, day) <= 0) {
       this.metrics?.call(endpoint, 'exhausted');
+      // Not the day's limit: the store may be back in seconds, so the stop lasts 30 s at most
+      // (signalled once per outage, so a real exhaustion later that day is still signalled).
+      const retryMs = Math.min(msToDayEnd, 30_000);
+      const why = 'the quota store is unreachable and the local budget (reserved calls) is used up';
       this.signalExhausted(
         endpoint,
-        day,
+        `local:${this.session.outageStartedAt}`,
+        this.now() + retryMs,
         limits.daily,
-        limits.daily,
-        'local budget used up while the quota store is unreachable',
+        why,
       );
       throw new QuotaExhaustedError(
         endpoint,
         'daily',
         limits.daily,
         limits.daily,
-        Math.min(msToDayEnd, 30_000),
+        retryMs,
         this.config.name,
+        why,
       );
     }
     const wait = this.budget.minuteWait(endpoint, limits.perMinute, this.now());
@@ -314,20 +319,17 @@ export class QuotaManager implements QuotaGate {
       this.emit(e);
   }
 
-  /** Local signal, once per endpoint and day in this process: stop using the provider for it. */
-  private signalExhausted(endpoint: string, day: string, used: number, limit: number, why?: string): void {
-    if (this.signalled.get(endpoint) === day) return;
-    this.signalled.set(endpoint, day);
-    this.emit(
-      exhaustedSignal(
-        this.config,
-        endpoint,
-        day,
-        used,
-        limit,
-        dayWindow(this.now(), this.config.timeZone).endsAt,
-        why,
-      ),
-    );
+  /** Local signal, once per endpoint and `key` (the day, or an outage) in this process: stop using the provider for it. */
+  private signalExhausted(
+    endpoint: string,
+    key: string,
+    resetsAt: number,
+    limit: number,
+    why?: string,
+  ): void {
+    if (this.signalled.get(endpoint) === key) return;
+    this.signalled.set(endpoint, key);
+    const day = dayWindow(this.now(), this.config.timeZone).day;
+    this.emit(exhaustedSignal(this.config, endpoint, day, limit, limit, resetsAt, why));
   }
 }

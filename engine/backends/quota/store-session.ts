@@ -35,6 +35,11 @@ export class StoreSession {
     return this.current;
   }
 
+  /** When the current outage began (null in store mode). */
+  get outageStartedAt(): number | null {
+    return this.outageSince;
+  }
+
   /** Connects and reserves the local budget; an unreachable store means starting in local mode. */
   async open(): Promise<void> {
     this.d.store.onReconnect(() => void this.resync());

@@ -64,11 +64,15 @@ export class QuotaExhaustedError extends Error {
     readonly used: number,
     readonly retryAfterMs: number,
     readonly policy = 'quota',
+    /** Why, when it is not the plain limit (e.g. the store is unreachable and the local budget is spent). */
+    readonly reason?: string,
   ) {
     super(
-      scope === 'daily'
-        ? `quota "${policy}": daily limit of endpoint "${endpoint}" exhausted (${used}/${limit}); resets in ${Math.ceil(retryAfterMs / 1000)} s`
-        : `quota "${policy}": per-minute limit of endpoint "${endpoint}" (${limit}/min) still full after waiting; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+      reason
+        ? `quota "${policy}": endpoint "${endpoint}": ${reason}; retry in ${Math.ceil(retryAfterMs / 1000)} s`
+        : scope === 'daily'
+          ? `quota "${policy}": daily limit of endpoint "${endpoint}" exhausted (${used}/${limit}); resets in ${Math.ceil(retryAfterMs / 1000)} s`
+          : `quota "${policy}": per-minute limit of endpoint "${endpoint}" (${limit}/min) still full after waiting; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
     );
   }
 }
