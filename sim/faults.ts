@@ -150,6 +150,22 @@ export class FaultPlan {
     return out;
   }
 
+  /**
+   * Whether a windowed rule of `kind` for `target` is in force now (without consuming a request):
+   * lets `/health` report an outage window the way an agent that lost QMT would.
+   */
+  inWindow(target: Target, kind: FaultKind): boolean {
+    const elapsed = Date.now() - this.since;
+    return this.rules.some(
+      (r) =>
+        r.kind === kind &&
+        (!r.target || r.target === target) &&
+        r.window !== undefined &&
+        elapsed >= (r.window.from_ms ?? 0) &&
+        elapsed < (r.window.to_ms ?? Infinity),
+    );
+  }
+
   /** A deterministic uniform for row-level choices within a request. */
   u(...keys: (string | number)[]): number {
     return unit(this.seed, 'row', ...keys);

@@ -71,6 +71,13 @@ export function createQmtServer(o: QmtServerOptions): { server: Server; stats: Q
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
+    if (path === '/health' && o.faults.inWindow('qmt', 'outage'))
+      return json(res, 503, {
+        status: 'unhealthy',
+        service: 'argus-qmt-agent',
+        qmt_connected: false,
+        timestamp: localIso(),
+      });
     if (path === '/health')
       return json(res, 200, {
         status: 'healthy',

@@ -96,6 +96,16 @@ describe('QMT contract: the simulator speaks the recorded shapes', () => {
     expect(await res.json()).toEqual(e.body);
   });
 
+  it('/health reports an outage window (QMT disconnected) and recovers after it', async () => {
+    sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0, to_ms: 150 }, ms: 10 }]);
+    const down = await get(sim, '/health', {});
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unhealthy', qmt_connected: false });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await get(sim, '/health', {})).status).toBe(200);
+    sim.setFaults([]);
+  });
+
   it('older error shapes with HTTP 200', async () => {
     const shapes = new Set<string>();
     for (let i = 0; i < 12; i++) {
