@@ -27,30 +27,38 @@ export interface ValidityResult {
   failed: string[];
 }
 
-/** Symbol/date format, numeric ranges and lineage enums from the policy's `validity` section. */
-export function validityFailures(
-  r: Rec,
-  v: QualityPolicySpec['validity'],
-  symbolPattern: RegExp,
-): ValidityResult {
-  const failed: string[] = [];
-  let checked = 2;
-  if (!symbolPattern.test(String(r.symbol ?? ''))) failed.push('symbol_format');
-  if (!DATE.test(String(r.trade_date ?? ''))) failed.push('trade_date_format');
-  for (const [field, range] of Object.entries(v.ranges)) {
-    if (r[field] == null) continue; // nullability is completeness's business
-    checked++;
-    const x = num(r[field]);
-    const ok =
-      x !== undefined &&
-      (range.min === undefined || (range.exclusive_min ? x > range.min : x >= range.min)) &&
-      (range.max === undefined || x <= range.max);
-    if (!ok) failed.push(`${field}_range`);
-  }
-  for (const [field, allowed] of Object.entries(v.enums)) {
-    if (r[field] == null) continue;
-    checked++;
-    if (!allowed.includes(String(r[field]))) failed.push(`${field}_enum`);
-  }
-  return { checked, failed };
+/**
+ * A validity checker for the policy's `validity` section (symbol/date format, numeric ranges,
+ * lineage enums), compiled once per policy: it runs for every row of every day.
+ */
+export function compileValidity(v: QualityPolicySpec['validity']): (r: Rec) => ValidityResult {
+  const symbolPattern = new RegExp(v.symbol_pattern);
+  const ranges = Object.entries(v.ranges).map(([field, r]) => ({ field, id: `${field}_range`, ...r }));
+  const enums = Object.entries(v.enums).map(([field, allowed]) => ({
+    field,
+    id: `${field}_enum`,
+    allowed: new Set(allowed),
+  }));
+  return (r) => {
+    const failed: string[] = [];
+    let checked = 2;
+    if (!symbolPattern.test(String(r.symbol ?? ''))) failed.push('symbol_format');
+    if (!DATE.test(String(r.trade_date ?? ''))) failed.push('trade_date_format');
+    for (const range of ranges) {
+      if (r[range.field] == null) continue; // nullability is completeness's business
+      checked++;
+      const x = num(r[range.field]);
+      const ok =
+        x !== undefined &&
+        (range.min === undefined || (range.exclusive_min ? x > range.min : x >= range.min)) &&
+        (range.max === undefined || x <= range.max);
+      if (!ok) failed.push(range.id);
+    }
+    for (const e of enums) {
+      if (r[e.field] == null) continue;
+      checked++;
+      if (!e.allowed.has(String(r[e.field]))) failed.push(e.id);
+    }
+    return { checked, failed };
+  };
 }

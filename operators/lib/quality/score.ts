@@ -12,7 +12,7 @@
  * Row-level dimensions apply the same rules to one row (timeliness is the day's).
  */
 import type { Rec } from '../../../engine/api/index.ts';
-import { klineFailures, validityFailures } from './kline.ts';
+import { compileValidity, klineFailures } from './kline.ts';
 import { num, round } from './num.ts';
 import { marketClose } from './shanghai-time.ts';
 import type { DimensionId, QualityPolicySpec, QualityScoreSpec } from './types.ts';
@@ -65,7 +65,7 @@ export function scoreDay(
 ): { rows: RowQuality[]; report: Rec } {
   const { rows } = input;
   const c = policy.completeness;
-  const symbolPattern = new RegExp(policy.validity.symbol_pattern);
+  const validityOf = compileValidity(policy.validity);
   const closeAt = input.tradeDate
     ? marketClose(input.tradeDate, policy.timeliness.market_close, policy.timeliness.utc_offset)
     : undefined;
@@ -88,13 +88,15 @@ export function scoreDay(
   let consistent = 0;
 
   const scored = rows.map((r): RowQuality => {
-    const keyPresent = c.key_fields.filter((f) => present(r[f])).length;
+    const missingKeys: string[] = [];
+    for (const f of c.key_fields) if (!present(r[f])) missingKeys.push(`${f}_missing`);
+    const keyPresent = c.key_fields.length - missingKeys.length;
     const kline = klineFailures(r);
-    const validity = validityFailures(r, policy.validity, symbolPattern);
+    const validity = validityOf(r);
     const duplicate = (seen.get(`${r.symbol}|${r.trade_date}`) ?? 0) > 1;
     const failures = [...kline, ...validity.failed, ...(duplicate ? ['duplicate_key'] : [])];
-    const missingKeys = c.key_fields.filter((f) => !present(r[f])).map((f) => `${f}_missing`);
-    count([...failures, ...missingKeys]);
+    count(failures);
+    count(missingKeys);
     if (kline.length === 0) klineOk++;
     if (validity.failed.length === 0) valid++;
     if (r.dq_consistent === true || r.dq_consistent === false) overlapping++;
