@@ -15,7 +15,13 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { parse } from 'yaml';
 import { NativeForecaster, type Forecaster } from '../operators/lib/impute/forecast.ts';
-import { injectGaps, loadTushareDaily, pooled, replay, type ReplayResult } from '../operators/lib/impute/evaluate.ts';
+import {
+  injectGaps,
+  loadTushareDaily,
+  pooled,
+  replay,
+  type ReplayResult,
+} from '../operators/lib/impute/evaluate.ts';
 import { Imputer } from '../operators/lib/impute/imputer.ts';
 import { resolvePolicy, type ImputePolicySpec } from '../operators/lib/impute/policy.ts';
 import { ProphetForecaster } from '../operators/transforms/impute/forecaster.ts';
@@ -29,19 +35,36 @@ const SIZES = ['volume', 'turnover'];
 
 export default defineBench({
   name: 'impute',
-  description: 'Prophet vs native fallback vs forward fill on gaps injected into real A-share bars (MAPE vs held-out truth)',
+  description:
+    'Prophet vs native fallback vs forward fill on gaps injected into real A-share bars (MAPE vs held-out truth)',
   async run({ scale, log }) {
     const python = process.env.ARGUS_PYTHON ?? join(root, '.argus', 'venv', 'bin', 'python');
-    if (!existsSync(python)) throw new Error(`no Python at ${python}: run \`npm run services -- install venv\` (or set ARGUS_PYTHON)`);
-    const spec = (parse(readFileSync(join(root, 'policies', 'impute.yaml'), 'utf8')) as { spec: ImputePolicySpec }).spec;
+    if (!existsSync(python))
+      throw new Error(
+        `no Python at ${python}: run \`npm run services -- install venv\` (or set ARGUS_PYTHON)`,
+      );
+    const spec = (
+      parse(readFileSync(join(root, 'policies', 'impute.yaml'), 'utf8')) as { spec: ImputePolicySpec }
+    ).spec;
     const keyOnly = { ...spec, fields: spec.fields.filter((f) => f.key) };
-    const ffillOnly = { ...keyOnly, fields: keyOnly.fields.map((f) => ({ ...f, methods: ['ffill' as const] })) };
+    const ffillOnly = {
+      ...keyOnly,
+      fields: keyOnly.fields.map((f) => ({ ...f, methods: ['ffill' as const] })),
+    };
 
     const gapDays = Math.max(10, Math.round(90 * scale));
     const rows = loadTushareDaily(DATA, { lastDays: 70 + gapDays });
     const dates = [...new Set(rows.map((r) => r.trade_date as string))].sort();
-    const { rows: gappy, truth } = injectGaps(rows, { fields: [...PRICES, ...SIZES], rate: 0.02, seed: 9, after: dates[70], maxRun: 3 });
-    log(`${truth.size} gaps injected into ${rows.length} bars (${dates.length} days, gaps from ${dates[70]})`);
+    const { rows: gappy, truth } = injectGaps(rows, {
+      fields: [...PRICES, ...SIZES],
+      rate: 0.02,
+      seed: 9,
+      after: dates[70],
+      maxRun: 3,
+    });
+    log(
+      `${truth.size} gaps injected into ${rows.length} bars (${dates.length} days, gaps from ${dates[70]})`,
+    );
 
     const logger = pino({ level: 'warn' });
     const worker = new ProphetWorker({ python, logger });
@@ -60,19 +83,52 @@ export default defineBench({
     const native = await go('native', keyOnly, new NativeForecaster());
     const ffill = await go('ffill', ffillOnly, new NativeForecaster());
     const prophetModels = prophet.all.models;
-    if ((prophetModels.prophet ?? 0) !== prophet.all.n) log(`warning: not every value came from Prophet: ${JSON.stringify(prophetModels)}`);
+    if ((prophetModels.prophet ?? 0) !== prophet.all.n)
+      log(`warning: not every value came from Prophet: ${JSON.stringify(prophetModels)}`);
 
     const pct = (x: number) => Math.round(x * 1e5) / 1e3;
     const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
     const mapeRow = (metric: string, fields: string[]): BenchRow => {
       const [p, n, f] = [prophet, native, ffill].map((r) => pooled(r.byField, fields).mape);
-      return { metric, prophet: pct(p), native: pct(n), ffill: pct(f), 'prophet/ffill': ratio(p, f), 'native/ffill': ratio(n, f), unit: '%' };
+      return {
+        metric,
+        prophet: pct(p),
+        native: pct(n),
+        ffill: pct(f),
+        'prophet/ffill': ratio(p, f),
+        'native/ffill': ratio(n, f),
+        unit: '%',
+      };
     };
     const series = Object.values(prophetModels).reduce((a, v) => a + v, 0);
     return [
-      { metric: 'gaps injected (key cells)', prophet: truth.size, native: truth.size, ffill: truth.size, 'prophet/ffill': null, 'native/ffill': null, unit: 'count' },
-      { metric: 'key missing rate before', prophet: pct(prophet.keyMissingRateBefore), native: pct(native.keyMissingRateBefore), ffill: pct(ffill.keyMissingRateBefore), 'prophet/ffill': null, 'native/ffill': null, unit: '%' },
-      { metric: 'key missing rate after', prophet: pct(prophet.keyMissingRateAfter), native: pct(native.keyMissingRateAfter), ffill: pct(ffill.keyMissingRateAfter), 'prophet/ffill': null, 'native/ffill': null, unit: '%' },
+      {
+        metric: 'gaps injected (key cells)',
+        prophet: truth.size,
+        native: truth.size,
+        ffill: truth.size,
+        'prophet/ffill': null,
+        'native/ffill': null,
+        unit: 'count',
+      },
+      {
+        metric: 'key missing rate before',
+        prophet: pct(prophet.keyMissingRateBefore),
+        native: pct(native.keyMissingRateBefore),
+        ffill: pct(ffill.keyMissingRateBefore),
+        'prophet/ffill': null,
+        'native/ffill': null,
+        unit: '%',
+      },
+      {
+        metric: 'key missing rate after',
+        prophet: pct(prophet.keyMissingRateAfter),
+        native: pct(native.keyMissingRateAfter),
+        ffill: pct(ffill.keyMissingRateAfter),
+        'prophet/ffill': null,
+        'native/ffill': null,
+        unit: '%',
+      },
       mapeRow('MAPE prices (open high low close)', PRICES),
       mapeRow('MAPE close', ['close']),
       mapeRow('MAPE volume + turnover', SIZES),

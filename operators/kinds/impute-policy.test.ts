@@ -21,14 +21,30 @@ describe('ImputePolicy kind', () => {
     expect(validate(doc.spec), JSON.stringify(validate.errors)).toBe(true);
     expect(kind.check!(doc)).toEqual([]);
     const p = resolvePolicy(doc.spec);
-    expect(p.fields.filter((f) => f.key).map((f) => f.name)).toEqual(['open', 'high', 'low', 'close', 'volume', 'turnover']);
+    expect(p.fields.filter((f) => f.key).map((f) => f.name)).toEqual([
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+      'turnover',
+    ]);
     expect(p.fields.find((f) => f.name === 'close')!.methods[0]).toBe('prophet');
     expect(p.fields.find((f) => f.name === 'pe_ttm')!.methods).toEqual(['ffill', 'industry_mean']);
     expect(p.fields.find((f) => f.name === 'pe_ttm')!.nullable).toBe(true);
-    expect(p.fields.find((f) => f.name === 'volume')!.native).toEqual({ model: 'mean', window: 5, season: 5 });
+    expect(p.fields.find((f) => f.name === 'volume')!.native).toEqual({
+      model: 'mean',
+      window: 5,
+      season: 5,
+    });
     expect(p.fields.find((f) => f.name === 'volume')!.prophet.changepoint_prior_scale).toBe(0.5);
     expect(p.fields.find((f) => f.name === 'close')!.prophet.changepoint_prior_scale).toBe(0.05);
-    expect(p.lineage).toEqual({ prophet: 'Imputed_ML', native: 'Imputed_ML', ffill: 'Imputed_Static', industry_mean: 'Imputed_Static' });
+    expect(p.lineage).toEqual({
+      prophet: 'Imputed_ML',
+      native: 'Imputed_ML',
+      ffill: 'Imputed_Static',
+      industry_mean: 'Imputed_Static',
+    });
     expect(p.alerts).toEqual({ target: 0.001, key: 0.01, total: 0.05 });
   });
 
@@ -39,7 +55,9 @@ describe('ImputePolicy kind', () => {
       (s as unknown as Record<string, unknown>).maxgap = 3;
     });
     expect(validate(doc.spec)).toBe(false);
-    const paths = validate.errors!.map((e) => e.instancePath + ' ' + (e.params as { additionalProperty?: string }).additionalProperty);
+    const paths = validate.errors!.map(
+      (e) => e.instancePath + ' ' + (e.params as { additionalProperty?: string }).additionalProperty,
+    );
     expect(paths.some((p) => p.startsWith('/fields/0/methods/1'))).toBe(true);
     expect(paths.some((p) => p.startsWith('/lineage/ffill'))).toBe(true);
     expect(paths.some((p) => p.includes('maxgap'))).toBe(true);
@@ -52,8 +70,15 @@ describe('ImputePolicy kind', () => {
       s.alerts = { target_key_missing_rate: 0.02, key_missing_rate: 0.01 };
       s.kline = { open: 'open', high: 'hi', low: 'low', close: 'close' };
     });
-    expect(kind.check!(doc).map((e) => e.pointer)).toEqual(['/fields/1/name', '/fields/2/methods/1', '/alerts/target_key_missing_rate', '/kline/high']);
+    expect(kind.check!(doc).map((e) => e.pointer)).toEqual([
+      '/fields/1/name',
+      '/fields/2/methods/1',
+      '/alerts/target_key_missing_rate',
+      '/kline/high',
+    ]);
     const noKey = load((s) => s.fields.forEach((f) => (f.key = false)));
-    expect(kind.check!(noKey)).toEqual([{ pointer: '/fields', message: expect.stringMatching(/no field is marked key/) }]);
+    expect(kind.check!(noKey)).toEqual([
+      { pointer: '/fields', message: expect.stringMatching(/no field is marked key/) },
+    ]);
   });
 });

@@ -12,7 +12,10 @@ const penalty = {
   type: 'object',
   additionalProperties: false,
   required: ['completeness', 'accuracy'],
-  properties: { completeness: { type: 'number', minimum: 0, maximum: 100 }, accuracy: { type: 'number', minimum: 0, maximum: 100 } },
+  properties: {
+    completeness: { type: 'number', minimum: 0, maximum: 100 },
+    accuracy: { type: 'number', minimum: 0, maximum: 100 },
+  },
 };
 const prophet = {
   type: 'object',
@@ -36,7 +39,8 @@ const lineage = { enum: ['Imputed_ML', 'Imputed_Static'] };
 
 export default defineKind<ImputePolicySpec>({
   kind: 'ImputePolicy',
-  description: 'Missing-value imputation: key fields, method chain per field (prophet, native, ffill, industry_mean), limits, penalties, alerts',
+  description:
+    'Missing-value imputation: key fields, method chain per field (prophet, native, ffill, industry_mean), limits, penalties, alerts',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -46,7 +50,11 @@ export default defineKind<ImputePolicySpec>({
       max_gap: count,
       interval_width: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
       fit_window: { type: 'integer', minimum: 2 },
-      history: { type: 'object', additionalProperties: false, properties: { max_rows: { type: 'integer', minimum: 2 } } },
+      history: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { max_rows: { type: 'integer', minimum: 2 } },
+      },
       prophet,
       native,
       fields: {
@@ -72,7 +80,11 @@ export default defineKind<ImputePolicySpec>({
           },
         },
       },
-      lineage: { type: 'object', additionalProperties: false, properties: Object.fromEntries(METHODS.map((m) => [m, lineage])) },
+      lineage: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(METHODS.map((m) => [m, lineage])),
+      },
       penalties: {
         type: 'object',
         additionalProperties: false,
@@ -91,12 +103,21 @@ export default defineKind<ImputePolicySpec>({
         type: 'object',
         additionalProperties: false,
         required: ['open', 'high', 'low', 'close'],
-        properties: { open: { type: 'string' }, high: { type: 'string' }, low: { type: 'string' }, close: { type: 'string' } },
+        properties: {
+          open: { type: 'string' },
+          high: { type: 'string' },
+          low: { type: 'string' },
+          close: { type: 'string' },
+        },
       },
       industry: {
         type: 'object',
         additionalProperties: false,
-        properties: { field: { type: 'string', minLength: 1 }, dataset: { type: 'string', minLength: 1 }, min_peers: count },
+        properties: {
+          field: { type: 'string', minLength: 1 },
+          dataset: { type: 'string', minLength: 1 },
+          min_peers: count,
+        },
       },
     },
   },
@@ -105,21 +126,44 @@ export default defineKind<ImputePolicySpec>({
     const { fields, alerts, kline } = doc.spec;
     const names = fields.map((f) => f.name);
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) errs.push({ pointer: `/fields/${i}/name`, message: `field "${n}" is listed twice` });
+      if (names.indexOf(n) !== i)
+        errs.push({ pointer: `/fields/${i}/name`, message: `field "${n}" is listed twice` });
     });
     fields.forEach((f, i) => {
       f.methods.forEach((m, j) => {
-        if (f.methods.indexOf(m) !== j) errs.push({ pointer: `/fields/${i}/methods/${j}`, message: `method "${m}" is listed twice for ${f.name}` });
+        if (f.methods.indexOf(m) !== j)
+          errs.push({
+            pointer: `/fields/${i}/methods/${j}`,
+            message: `method "${m}" is listed twice for ${f.name}`,
+          });
       });
       if (f.transform === 'log' && f.min !== undefined && f.min < 0)
-        errs.push({ pointer: `/fields/${i}/min`, message: `${f.name} uses transform log, so its values are positive; min ${f.min} < 0 is meaningless` });
+        errs.push({
+          pointer: `/fields/${i}/min`,
+          message: `${f.name} uses transform log, so its values are positive; min ${f.min} < 0 is meaningless`,
+        });
     });
-    if (!fields.some((f) => f.key)) errs.push({ pointer: '/fields', message: 'no field is marked key: true, so the key missing-rate alert can never fire' });
-    if (alerts?.target_key_missing_rate !== undefined && alerts.key_missing_rate !== undefined && alerts.target_key_missing_rate > alerts.key_missing_rate)
-      errs.push({ pointer: '/alerts/target_key_missing_rate', message: 'the target key missing rate must not exceed the P1 key missing rate' });
+    if (!fields.some((f) => f.key))
+      errs.push({
+        pointer: '/fields',
+        message: 'no field is marked key: true, so the key missing-rate alert can never fire',
+      });
+    if (
+      alerts?.target_key_missing_rate !== undefined &&
+      alerts.key_missing_rate !== undefined &&
+      alerts.target_key_missing_rate > alerts.key_missing_rate
+    )
+      errs.push({
+        pointer: '/alerts/target_key_missing_rate',
+        message: 'the target key missing rate must not exceed the P1 key missing rate',
+      });
     if (kline)
       for (const [role, name] of Object.entries(kline))
-        if (!names.includes(name)) errs.push({ pointer: `/kline/${role}`, message: `kline ${role} field "${name}" is not one of the policy's fields` });
+        if (!names.includes(name))
+          errs.push({
+            pointer: `/kline/${role}`,
+            message: `kline ${role} field "${name}" is not one of the policy's fields`,
+          });
     return errs;
   },
 });

@@ -91,7 +91,14 @@ export default defineOperator<ImputeConfig>({
     { title: 'Prophet with the default policy', config: { policy: 'default' } },
     {
       title: 'History from Gold (hfq prices turned back into raw ones)',
-      config: { policy: 'default', history: { table: 'gold/a_share_daily', lookback_days: 200, unadjust: { factor: 'adj_factor', fields: ['open', 'high', 'low', 'close'] } } },
+      config: {
+        policy: 'default',
+        history: {
+          table: 'gold/a_share_daily',
+          lookback_days: 200,
+          unadjust: { factor: 'adj_factor', fields: ['open', 'high', 'low', 'close'] },
+        },
+      },
     },
     { title: 'Native models only (no Python)', config: { policy: 'default', forecaster: 'native' } },
   ],
@@ -105,7 +112,10 @@ export default defineOperator<ImputeConfig>({
     if ((config.forecaster ?? 'prophet') === 'prophet') {
       const w = config.worker ?? {};
       worker = new ProphetWorker({
-        python: config.python ?? process.env.ARGUS_PYTHON ?? join(ctx.paths.root, '.argus', 'venv', 'bin', 'python'),
+        python:
+          config.python ??
+          process.env.ARGUS_PYTHON ??
+          join(ctx.paths.root, '.argus', 'venv', 'bin', 'python'),
         logger: ctx.logger,
         maxAttempts: w.max_attempts,
         startTimeoutMs: w.start_timeout_ms,
@@ -115,7 +125,11 @@ export default defineOperator<ImputeConfig>({
       worker.on('restart', () => m.restarts.inc(labels));
       worker.on('start', () => m.up.set(labels, 1));
       worker.on('exit', () => m.up.set(labels, 0));
-      forecaster = new ProphetForecaster(worker, { logger: ctx.logger, batchSize: w.batch_size, counter: m.forecasts });
+      forecaster = new ProphetForecaster(worker, {
+        logger: ctx.logger,
+        batchSize: w.batch_size,
+        counter: m.forecasts,
+      });
     } else forecaster = new NativeForecaster();
     const imputer = new Imputer(policy, forecaster);
     ctx.signal.addEventListener('abort', () => void worker?.close(), { once: true });
@@ -133,7 +147,16 @@ export default defineOperator<ImputeConfig>({
             continue;
           }
           if (rowKey(r)) rows.push(r);
-          else emit({ node: ctx.node, reason: 'impute needs symbol and trade_date (YYYY-MM-DD) on every row', at: new Date().toISOString(), record: r }, 'error');
+          else
+            emit(
+              {
+                node: ctx.node,
+                reason: 'impute needs symbol and trade_date (YYYY-MM-DD) on every row',
+                at: new Date().toISOString(),
+                record: r,
+              },
+              'error',
+            );
         }
         if (rows.length === 0) return;
         if (!seeded) {
@@ -141,12 +164,23 @@ export default defineOperator<ImputeConfig>({
           const first = rows.map((r) => rowKey(r)!.date).sort()[0];
           const table = config.history!.table;
           try {
-            const history = await loadLakeHistory(ctx.backend<Lake>('lake'), config.history!, imputer.history.fields, first);
+            const history = await loadLakeHistory(
+              ctx.backend<Lake>('lake'),
+              config.history!,
+              imputer.history.fields,
+              first,
+            );
             imputer.remember(history);
-            ctx.logger.info({ table, rows: history.length, symbols: imputer.history.symbols }, 'impute history seeded from the lake');
+            ctx.logger.info(
+              { table, rows: history.length, symbols: imputer.history.symbols },
+              'impute history seeded from the lake',
+            );
           } catch (err) {
             // Without the seed the node still imputes (ffill until it has seen min_history days): degrade, do not fail the batch.
-            ctx.logger.error({ table, err: err instanceof Error ? err.message : String(err) }, 'impute could not load its history from the lake; starting empty');
+            ctx.logger.error(
+              { table, err: err instanceof Error ? err.message : String(err) },
+              'impute could not load its history from the lake; starting empty',
+            );
           }
         }
         const { rows: out, days } = await imputer.process(rows);
@@ -187,23 +221,55 @@ function statsRecord(day: DayStats, labels: Record<string, string>): Rec {
 function metrics(ctx: Context) {
   const l = ['pipeline', 'node'] as const;
   return {
-    values: ctx.metrics.counter('argus_impute_values_total', 'Values imputed, by field and method', [...l, 'field', 'method']),
-    unfilled: ctx.metrics.counter('argus_impute_unfilled_total', 'Missing values no method could fill, by field', [...l, 'field']),
-    rate: ctx.metrics.gauge('argus_impute_missing_rate', 'Missing rate of the last trading day processed (stage before|after, scope key_max|total)', [...l, 'stage', 'scope']),
-    forecasts: ctx.metrics.counter('argus_impute_forecasts_total', 'Series forecast, by model and whether a fallback stood in', ['model', 'reason']),
-    restarts: ctx.metrics.counter('argus_impute_worker_restarts_total', 'Prophet worker restarts after a crash or hang', [...l]),
+    values: ctx.metrics.counter('argus_impute_values_total', 'Values imputed, by field and method', [
+      ...l,
+      'field',
+      'method',
+    ]),
+    unfilled: ctx.metrics.counter(
+      'argus_impute_unfilled_total',
+      'Missing values no method could fill, by field',
+      [...l, 'field'],
+    ),
+    rate: ctx.metrics.gauge(
+      'argus_impute_missing_rate',
+      'Missing rate of the last trading day processed (stage before|after, scope key_max|total)',
+      [...l, 'stage', 'scope'],
+    ),
+    forecasts: ctx.metrics.counter(
+      'argus_impute_forecasts_total',
+      'Series forecast, by model and whether a fallback stood in',
+      ['model', 'reason'],
+    ),
+    restarts: ctx.metrics.counter(
+      'argus_impute_worker_restarts_total',
+      'Prophet worker restarts after a crash or hang',
+      [...l],
+    ),
     up: ctx.metrics.gauge('argus_impute_worker_up', 'Whether the Prophet worker process is running', [...l]),
   };
 }
 
-function record(m: ReturnType<typeof metrics>, labels: { pipeline: string; node: string }, days: readonly DayStats[], rows: readonly Rec[]): void {
+function record(
+  m: ReturnType<typeof metrics>,
+  labels: { pipeline: string; node: string },
+  days: readonly DayStats[],
+  rows: readonly Rec[],
+): void {
   const last = [...days].sort((a, b) => a.trade_date.localeCompare(b.trade_date)).at(-1);
-  for (const [stage, r] of last ? ([['before', last.before], ['after', last.after]] as const) : []) {
+  for (const [stage, r] of last
+    ? ([
+        ['before', last.before],
+        ['after', last.after],
+      ] as const)
+    : []) {
     m.rate.set({ ...labels, stage, scope: 'key_max' }, r.key_missing_max);
     m.rate.set({ ...labels, stage, scope: 'total' }, r.total_missing_rate);
   }
   for (const r of rows) {
-    for (const [field, how] of Object.entries((r.imputation as Record<string, { method: string }>) ?? {})) m.values.inc({ ...labels, field, method: how.method });
-    for (const u of (r.impute_unfilled as { field: string }[]) ?? []) m.unfilled.inc({ ...labels, field: u.field });
+    for (const [field, how] of Object.entries((r.imputation as Record<string, { method: string }>) ?? {}))
+      m.values.inc({ ...labels, field, method: how.method });
+    for (const u of (r.impute_unfilled as { field: string }[]) ?? [])
+      m.unfilled.inc({ ...labels, field: u.field });
   }
 }

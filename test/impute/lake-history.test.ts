@@ -18,14 +18,21 @@ import impute from '../../operators/transforms/impute.ts';
 
 const policyFile = new URL('../../policies/impute.yaml', import.meta.url);
 const doc = parse(readFileSync(policyFile, 'utf8')) as SpecDoc<ImputePolicySpec>;
-const policy: SpecDoc<ImputePolicySpec> = { ...doc, file: policyFile.pathname, spec: { ...doc.spec, fields: doc.spec.fields.filter((f) => f.key) } };
+const policy: SpecDoc<ImputePolicySpec> = {
+  ...doc,
+  file: policyFile.pathname,
+  spec: { ...doc.spec, fields: doc.spec.fields.filter((f) => f.key) },
+};
 const root = mkdtempSync(join(tmpdir(), 'argus-impute-lake-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('impute history from a Delta table', () => {
   it('seeds from Gold (hfq → raw, imputed values skipped) and forecasts the very first batch', async () => {
     const lake = createLake(join(root, 'lake'));
-    const bars = loadTushareDaily('/work/shared/data/tushare-daily', { symbols: ['000001.SZ', '600519.SH'], lastDays: 61 });
+    const bars = loadTushareDaily('/work/shared/data/tushare-daily', {
+      symbols: ['000001.SZ', '600519.SH'],
+      lastDays: 61,
+    });
     const history = bars.filter((r) => (r.trade_date as string) < '2024-12-31');
     const today = bars.filter((r) => r.trade_date === '2024-12-31');
     expect(history).toHaveLength(120);
@@ -51,7 +58,11 @@ describe('impute history from a Delta table', () => {
         columns: [
           { name: 'trade_date', type: 'date', nullable: false },
           { name: 'symbol', type: 'string', nullable: false },
-          ...['open', 'high', 'low', 'close', 'turnover', 'adj_factor'].map((name) => ({ name, type: 'double', nullable: false })),
+          ...['open', 'high', 'low', 'close', 'turnover', 'adj_factor'].map((name) => ({
+            name,
+            type: 'double',
+            nullable: false,
+          })),
           { name: 'volume', type: 'long', nullable: false },
           { name: 'close_source', type: 'string', nullable: false },
         ],
@@ -61,14 +72,25 @@ describe('impute history from a Delta table', () => {
 
     const batch: Rec[] = today.map((r) => ({ ...r, close: null, close_source: null }));
     const ctx = testContext({ specs: [policy], backends: { lake } });
-    const config = { forecaster: 'native' as const, history: { table: 'gold/a_share_daily', lookback_days: 120, unadjust: { factor: 'adj_factor', fields: ['open', 'high', 'low', 'close'] } } };
+    const config = {
+      forecaster: 'native' as const,
+      history: {
+        table: 'gold/a_share_daily',
+        lookback_days: 120,
+        unadjust: { factor: 'adj_factor', fields: ['open', 'high', 'low', 'close'] },
+      },
+    };
     const out = await runTransform(impute, config, [batch], ctx);
     for (const r of out.out) {
       const truth = today.find((t) => t.symbol === r.symbol)!.close as number;
       const how = (r.imputation as Record<string, Rec>).close;
       // Forecast (not carried forward) from the 60 seeded days, minus the one imputed in Gold,
       // which counts as a missing day: a gap of 2 for 000001.SZ.
-      expect(how).toMatchObject({ method: 'native', source: 'Imputed_ML', gap: r.symbol === '000001.SZ' ? 2 : 1 });
+      expect(how).toMatchObject({
+        method: 'native',
+        source: 'Imputed_ML',
+        gap: r.symbol === '000001.SZ' ? 2 : 1,
+      });
       expect(how.history).toBe(r.symbol === '000001.SZ' ? 59 : 60);
       // Raw scale (hfq divided back), within a few percent of the real close.
       expect(Math.abs((r.close as number) - truth) / truth).toBeLessThan(0.05);
@@ -79,7 +101,12 @@ describe('impute history from a Delta table', () => {
   it('starts empty when the table does not exist yet, without failing the batch', async () => {
     const lake = createLake(join(root, 'empty-lake'));
     const bars = loadTushareDaily('/work/shared/data/tushare-daily', { symbols: ['000001.SZ'], lastDays: 1 });
-    const out = await runTransform(impute, { forecaster: 'native', history: { table: 'gold/a_share_daily' } }, [bars], testContext({ specs: [policy], backends: { lake } }));
+    const out = await runTransform(
+      impute,
+      { forecaster: 'native', history: { table: 'gold/a_share_daily' } },
+      [bars],
+      testContext({ specs: [policy], backends: { lake } }),
+    );
     expect(out.out).toHaveLength(1);
     expect(out.error).toBeUndefined();
   });

@@ -28,14 +28,23 @@ function series(n: number): WireSeries[] {
   return symbols.map((s) => {
     const rows = loadTushareDaily('/work/shared/data/tushare-daily', { symbols: [s], lastDays: 62 });
     const obs = rows.slice(0, 60);
-    return { id: s, ds: obs.map((r) => r.trade_date as string), y: obs.map((r) => Math.log(r.close as number)), future: rows.slice(60).map((r) => r.trade_date as string), params: { changepoint_prior_scale: 0.05, changepoint_range: 1 } };
+    return {
+      id: s,
+      ds: obs.map((r) => r.trade_date as string),
+      y: obs.map((r) => Math.log(r.close as number)),
+      future: rows.slice(60).map((r) => r.trade_date as string),
+      params: { changepoint_prior_scale: 0.05, changepoint_range: 1 },
+    };
   });
 }
 
 describe('Prophet worker', () => {
   it('forecasts many series per request, reports per-series errors, and reuses one process', async () => {
     const w = newWorker();
-    const input = [...series(2), { id: 'short', ds: ['2024-01-02'], y: [1], future: ['2024-01-03'], params: {} }];
+    const input = [
+      ...series(2),
+      { id: 'short', ds: ['2024-01-02'], y: [1], future: ['2024-01-03'], params: {} },
+    ];
     const first = await w.forecast(input, 0.8);
     const pid = w.pid;
     expect(first.map((r) => r.id)).toEqual(['000001.SZ', '600519.SH', 'short']);
@@ -97,7 +106,11 @@ describe('Prophet worker', () => {
     const out = await f.forecast(reqs, 0.8);
     expect(w.restarts).toBe(2);
     expect([...out.keys()]).toEqual(['000001.SZ', '600519.SH']);
-    for (const r of out.values()) expect(r).toMatchObject({ model: 'native_drift', fallback: expect.stringMatching(/failed 2 attempts/) });
+    for (const r of out.values())
+      expect(r).toMatchObject({
+        model: 'native_drift',
+        fallback: expect.stringMatching(/failed 2 attempts/),
+      });
   });
 
   it('kills and retries a hung request after its timeout', async () => {

@@ -32,7 +32,13 @@ export function missingRateAlerts(day: DayStats, t: AlertThresholds, labels: Rec
     total_missing_rate: a.total_missing_rate,
   };
   const at = new Date().toISOString();
-  const signal = (name: string, severity: 'P1' | 'P2', active: boolean, threshold: number, summary: string): Rec => ({
+  const signal = (
+    name: string,
+    severity: 'P1' | 'P2',
+    active: boolean,
+    threshold: number,
+    summary: string,
+  ): Rec => ({
     name,
     severity,
     active,

@@ -34,7 +34,16 @@ export function loadTushareDaily(dir: string, opts: { symbols?: string[]; lastDa
       if (i < 0) throw new Error(`${file}: no column ${name}`);
       return i;
     };
-    const [code, date, open, high, low, close, vol, amount] = ['ts_code', 'trade_date', 'open', 'high', 'low', 'close', 'vol', 'amount'].map(at);
+    const [code, date, open, high, low, close, vol, amount] = [
+      'ts_code',
+      'trade_date',
+      'open',
+      'high',
+      'low',
+      'close',
+      'vol',
+      'amount',
+    ].map(at);
     const rows = lines.map((l) => {
       const c = l.split(',');
       const d = c[date];
@@ -87,7 +96,10 @@ export function injectGaps(rows: readonly Rec[], o: GapOptions): { rows: Rec[]; 
   const truth = new Map<string, number>();
   const out = rows.map((r) => ({ ...r }));
   const bySymbol = new Map<string, Rec[]>();
-  for (const r of out) (bySymbol.get(r.symbol as string) ?? bySymbol.set(r.symbol as string, []).get(r.symbol as string)!).push(r);
+  for (const r of out)
+    (bySymbol.get(r.symbol as string) ?? bySymbol.set(r.symbol as string, []).get(r.symbol as string)!).push(
+      r,
+    );
   for (const list of bySymbol.values())
     for (const f of o.fields)
       for (let i = 0; i < list.length; i++) {
@@ -127,13 +139,17 @@ export interface ReplayResult {
 }
 
 /** Scores imputed values (rows carrying `imputation`) against the truth, per field and overall. */
-export function scoreRows(rows: readonly Rec[], truth: ReadonlyMap<string, number>): { byField: Record<string, FieldScore>; all: FieldScore } {
+export function scoreRows(
+  rows: readonly Rec[],
+  truth: ReadonlyMap<string, number>,
+): { byField: Record<string, FieldScore>; all: FieldScore } {
   const errs = new Map<string, Acc>();
   for (const r of rows)
     for (const [field, how] of Object.entries((r.imputation ?? {}) as Record<string, Imputation>)) {
       const t = truth.get(`${r.symbol}|${r.trade_date}|${field}`);
       if (t === undefined || t === 0) continue;
-      const e = errs.get(field) ?? errs.set(field, { ape: [], inside: 0, withInterval: 0, models: {} }).get(field)!;
+      const e =
+        errs.get(field) ?? errs.set(field, { ape: [], inside: 0, withInterval: 0, models: {} }).get(field)!;
       e.ape.push(Math.abs((r[field] as number) - t) / Math.abs(t));
       e.models[how.model] = (e.models[how.model] ?? 0) + 1;
       if (how.lower !== undefined && how.upper !== undefined) {
@@ -141,7 +157,10 @@ export function scoreRows(rows: readonly Rec[], truth: ReadonlyMap<string, numbe
         if (t >= how.lower && t <= how.upper) e.inside++;
       }
     }
-  return { byField: Object.fromEntries([...errs].map(([f, e]) => [f, score([e])])), all: score([...errs.values()]) };
+  return {
+    byField: Object.fromEntries([...errs].map(([f, e]) => [f, score([e])])),
+    all: score([...errs.values()]),
+  };
 }
 
 interface Acc {
@@ -165,16 +184,26 @@ function score(list: Acc[]): FieldScore {
 }
 
 /** Mean APE over several fields' scores, weighted by their counts. */
-export function pooled(byField: Record<string, FieldScore>, fields: readonly string[]): { n: number; mape: number } {
+export function pooled(
+  byField: Record<string, FieldScore>,
+  fields: readonly string[],
+): { n: number; mape: number } {
   const list = fields.map((f) => byField[f]).filter((s): s is FieldScore => !!s && s.n > 0);
   const n = list.reduce((a, s) => a + s.n, 0);
   return { n, mape: n ? list.reduce((a, s) => a + s.mape * s.n, 0) / n : NaN };
 }
 
 /** Feeds the rows day by day through the imputer and scores the imputed values against the truth. */
-export async function replay(imputer: Imputer, rows: readonly Rec[], truth: ReadonlyMap<string, number>): Promise<ReplayResult> {
+export async function replay(
+  imputer: Imputer,
+  rows: readonly Rec[],
+  truth: ReadonlyMap<string, number>,
+): Promise<ReplayResult> {
   const days = new Map<string, Rec[]>();
-  for (const r of rows) (days.get(r.trade_date as string) ?? days.set(r.trade_date as string, []).get(r.trade_date as string)!).push(r);
+  for (const r of rows)
+    (
+      days.get(r.trade_date as string) ?? days.set(r.trade_date as string, []).get(r.trade_date as string)!
+    ).push(r);
   const before: MissingRates[] = [];
   const after: MissingRates[] = [];
   const outRows: Rec[] = [];

@@ -34,7 +34,10 @@ export interface SeriesForecast extends Forecast {
 
 export interface Forecaster {
   /** Forecasts every series it can; a series it cannot forecast is absent from the map (or has an error). */
-  forecast(requests: readonly SeriesRequest[], intervalWidth: number): Promise<Map<string, SeriesForecast | { error: string }>>;
+  forecast(
+    requests: readonly SeriesRequest[],
+    intervalWidth: number,
+  ): Promise<Map<string, SeriesForecast | { error: string }>>;
   close?(): Promise<void>;
 }
 
@@ -42,12 +45,19 @@ export interface Forecaster {
 export class NativeForecaster implements Forecaster {
   constructor(private readonly fallback?: string) {}
 
-  async forecast(requests: readonly SeriesRequest[], intervalWidth: number): Promise<Map<string, SeriesForecast | { error: string }>> {
+  async forecast(
+    requests: readonly SeriesRequest[],
+    intervalWidth: number,
+  ): Promise<Map<string, SeriesForecast | { error: string }>> {
     return nativeForecasts(requests, intervalWidth, this.fallback);
   }
 }
 
-export function nativeForecasts(requests: readonly SeriesRequest[], intervalWidth: number, fallback?: string): Map<string, SeriesForecast | { error: string }> {
+export function nativeForecasts(
+  requests: readonly SeriesRequest[],
+  intervalWidth: number,
+  fallback?: string,
+): Map<string, SeriesForecast | { error: string }> {
   const out = new Map<string, SeriesForecast | { error: string }>();
   for (const r of requests) {
     try {

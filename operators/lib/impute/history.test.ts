@@ -28,12 +28,22 @@ describe('History', () => {
     const h = new History(['close'], 3);
     for (let d = 1; d <= 5; d++) h.upsert('A', `2024-01-0${d}`, [d]);
     expect(h.position('A', '2024-01-02')).toBe(-1);
-    expect(h.observedBefore('A', 0, '2024-01-09', 10)).toEqual({ dates: ['2024-01-03', '2024-01-04', '2024-01-05'], values: [3, 4, 5], positions: [0, 1, 2] });
+    expect(h.observedBefore('A', 0, '2024-01-09', 10)).toEqual({
+      dates: ['2024-01-03', '2024-01-04', '2024-01-05'],
+      values: [3, 4, 5],
+      positions: [0, 1, 2],
+    });
   });
 
   it('returns the n latest observations strictly before a day with their positions', () => {
     const h = new History(['close'], 10);
-    ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'].forEach((d, i) => h.upsert('A', d, [i === 2 ? NaN : i + 1]));
-    expect(h.observedBefore('A', 0, '2024-01-05', 2)).toEqual({ dates: ['2024-01-02', '2024-01-03'], values: [1, 2], positions: [0, 1] });
+    ['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'].forEach((d, i) =>
+      h.upsert('A', d, [i === 2 ? NaN : i + 1]),
+    );
+    expect(h.observedBefore('A', 0, '2024-01-05', 2)).toEqual({
+      dates: ['2024-01-02', '2024-01-03'],
+      values: [1, 2],
+      positions: [0, 1],
+    });
   });
 });

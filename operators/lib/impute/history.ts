@@ -82,7 +82,11 @@ export class History {
    * The latest observation strictly before `date`, and the gap: how many of the symbol's days from
    * the one after that observation up to and including `date` (1 = only `date` is missing).
    */
-  lastObserved(symbol: string, field: number, date: string): { date: string; value: number; gap: number } | undefined {
+  lastObserved(
+    symbol: string,
+    field: number,
+    date: string,
+  ): { date: string; value: number; gap: number } | undefined {
     const h = this.bySymbol.get(symbol);
     if (!h) return undefined;
     const at = lowerBound(h.dates, date);

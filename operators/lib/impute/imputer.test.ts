@@ -17,7 +17,13 @@ const spec = (over: Partial<ImputePolicySpec> = {}): ImputePolicySpec => ({
     { name: 'close', key: true, methods: ['native', 'ffill'], transform: 'log', round: 2 },
     { name: 'pe_ttm', methods: ['ffill', 'industry_mean'], round: 4 },
   ],
-  penalties: { native: { completeness: 10, accuracy: 15 }, ffill: { completeness: 10, accuracy: 15 }, industry_mean: { completeness: 10, accuracy: 25 }, key_multiplier: 2, max: { completeness: 100, accuracy: 30 } },
+  penalties: {
+    native: { completeness: 10, accuracy: 15 },
+    ffill: { completeness: 10, accuracy: 15 },
+    industry_mean: { completeness: 10, accuracy: 25 },
+    key_multiplier: 2,
+    max: { completeness: 100, accuracy: 30 },
+  },
   kline: { open: 'open', high: 'high', low: 'low', close: 'close' },
   industry: { min_peers: 2 },
   ...over,
@@ -25,8 +31,18 @@ const spec = (over: Partial<ImputePolicySpec> = {}): ImputePolicySpec => ({
 
 const day = (i: number) => new Date(Date.UTC(2024, 0, 2 + i)).toISOString().slice(0, 10);
 function bar(symbol: string, i: number, close: number, extra: Rec = {}): Rec {
-  const r: Rec = { symbol, trade_date: day(i), open: close - 0.1, high: close + 0.3, low: close - 0.3, close, pe_ttm: 20 + i, ...extra };
-  for (const f of ['open', 'high', 'low', 'close', 'pe_ttm']) r[`${f}_source`] = r[f] === null ? null : 'Tushare';
+  const r: Rec = {
+    symbol,
+    trade_date: day(i),
+    open: close - 0.1,
+    high: close + 0.3,
+    low: close - 0.3,
+    close,
+    pe_ttm: 20 + i,
+    ...extra,
+  };
+  for (const f of ['open', 'high', 'low', 'close', 'pe_ttm'])
+    r[`${f}_source`] = r[f] === null ? null : 'Tushare';
   return r;
 }
 const gap = (r: Rec, ...fields: string[]) => {
@@ -37,7 +53,8 @@ const how = (r: Rec, f: string) => (r.imputation as Record<string, Imputation>)[
 
 async function warm(imp: Imputer, symbols: string[], days: number) {
   // A rising series with a wiggle (so the step spread, hence the interval, is not zero).
-  for (let i = 0; i < days; i++) await imp.process(symbols.map((s, k) => bar(s, i, 10 + k + i * 0.1 + (i % 2) * 0.2)));
+  for (let i = 0; i < days; i++)
+    await imp.process(symbols.map((s, k) => bar(s, i, 10 + k + i * 0.1 + (i % 2) * 0.2)));
 }
 
 describe('Imputer', () => {
@@ -51,7 +68,14 @@ describe('Imputer', () => {
     expect(r.close_source).toBe('Imputed_ML');
     expect(r.imputed_fields).toEqual(['close']);
     const h = how(r, 'close');
-    expect(h).toMatchObject({ method: 'native', model: 'native_drift', source: 'Imputed_ML', interval_width: 0.8, history: 10, gap: 1 });
+    expect(h).toMatchObject({
+      method: 'native',
+      model: 'native_drift',
+      source: 'Imputed_ML',
+      interval_width: 0.8,
+      history: 10,
+      gap: 1,
+    });
     expect(h.lower!).toBeLessThanOrEqual(r.close as number);
     expect(h.upper!).toBeGreaterThanOrEqual(r.close as number);
     expect(r.impute_penalty).toEqual({ completeness: 20, accuracy: 30 });
@@ -64,29 +88,56 @@ describe('Imputer', () => {
     const imp = new Imputer(resolvePolicy(spec()), new NativeForecaster());
     await warm(imp, ['A'], 3); // 3 < min_history 5
     const first = await imp.process([gap(bar('A', 3, 10.3), 'close')]);
-    expect(how(first.rows[0], 'close')).toMatchObject({ method: 'ffill', from: day(2), source: 'Imputed_Static' });
+    expect(how(first.rows[0], 'close')).toMatchObject({
+      method: 'ffill',
+      from: day(2),
+      source: 'Imputed_Static',
+    });
     expect(first.rows[0].close).toBe(10.2);
     await imp.process([gap(bar('A', 4, 10.4), 'close')]); // gap 2 = max_gap: still filled
     const third = await imp.process([gap(bar('A', 5, 10.5), 'close')]); // gap 3 > max_gap
     expect(third.rows[0].close).toBeNull();
-    expect(third.rows[0].impute_unfilled).toEqual([{ field: 'close', reason: expect.stringMatching(/native: .*gap of 3 days exceeds max_gap 2.*ffill: gap of 3 days exceeds max_gap 2/) }]);
+    expect(third.rows[0].impute_unfilled).toEqual([
+      {
+        field: 'close',
+        reason: expect.stringMatching(
+          /native: .*gap of 3 days exceeds max_gap 2.*ffill: gap of 3 days exceeds max_gap 2/,
+        ),
+      },
+    ]);
     expect(third.days[0].after.key_missing_max).toBe(1);
     expect(third.days[0].unfilled).toBe(1);
   });
 
   it('takes the industry mean of peers observed that day when nothing can be carried forward', async () => {
     const imp = new Imputer(resolvePolicy(spec()), new NativeForecaster());
-    for (const [s, ind] of [['A', 'bank'], ['B', 'bank'], ['C', 'bank'], ['D', 'liquor']]) imp.setIndustry(s, ind);
-    const { rows } = await imp.process([gap(bar('A', 0, 10), 'pe_ttm'), bar('B', 0, 10, { pe_ttm: 6 }), bar('C', 0, 10, { pe_ttm: 8 }), bar('D', 0, 10, { pe_ttm: 30 })]);
+    for (const [s, ind] of [
+      ['A', 'bank'],
+      ['B', 'bank'],
+      ['C', 'bank'],
+      ['D', 'liquor'],
+    ])
+      imp.setIndustry(s, ind);
+    const { rows } = await imp.process([
+      gap(bar('A', 0, 10), 'pe_ttm'),
+      bar('B', 0, 10, { pe_ttm: 6 }),
+      bar('C', 0, 10, { pe_ttm: 8 }),
+      bar('D', 0, 10, { pe_ttm: 30 }),
+    ]);
     expect(rows[0].pe_ttm).toBe(7);
     expect(rows[0].pe_ttm_source).toBe('Imputed_Static');
     expect(how(rows[0], 'pe_ttm')).toMatchObject({ method: 'industry_mean', industry: 'bank', peers: 2 });
     expect(rows[0].impute_penalty).toEqual({ completeness: 10, accuracy: 25 });
 
-    const alone = await imp.process([gap(bar('D', 1, 10), 'pe_ttm', 'close'), gap(bar('E', 1, 10), 'pe_ttm')]);
+    const alone = await imp.process([
+      gap(bar('D', 1, 10), 'pe_ttm', 'close'),
+      gap(bar('E', 1, 10), 'pe_ttm'),
+    ]);
     // D carries its own pe_ttm forward; E has no industry and no history.
     expect(alone.rows[0].pe_ttm).toBe(30);
-    expect(alone.rows[1].impute_unfilled).toEqual([{ field: 'pe_ttm', reason: expect.stringContaining('industry unknown') }]);
+    expect(alone.rows[1].impute_unfilled).toEqual([
+      { field: 'pe_ttm', reason: expect.stringContaining('industry unknown') },
+    ]);
   });
 
   it('leaves a nullable field that a source reported as null alone', async () => {
@@ -120,13 +171,20 @@ describe('Imputer', () => {
   it('sends one series per symbol, field and gap, forecasting every day of a multi-day gap', async () => {
     const imp = new Imputer(resolvePolicy(spec()), new NativeForecaster());
     await warm(imp, ['A', 'B'], 10);
-    const batch = [gap(bar('A', 10, 11), 'close'), gap(bar('A', 11, 11.1), 'close'), bar('B', 10, 12), bar('B', 11, 12.1)];
+    const batch = [
+      gap(bar('A', 10, 11), 'close'),
+      gap(bar('A', 11, 11.1), 'close'),
+      bar('B', 10, 12),
+      bar('B', 11, 12.1),
+    ];
     const { rows, days } = await imp.process(batch);
     expect(days.map((d) => d.trade_date)).toEqual([day(10), day(11)]);
     expect(how(rows[0], 'close').gap).toBe(1);
     expect(how(rows[1], 'close').gap).toBe(2);
     expect(rows[1].close as number).toBeGreaterThan(rows[0].close as number); // the drift goes on
-    expect(how(rows[1], 'close').upper! - how(rows[1], 'close').lower!).toBeGreaterThan(how(rows[0], 'close').upper! - how(rows[0], 'close').lower!);
+    expect(how(rows[1], 'close').upper! - how(rows[1], 'close').lower!).toBeGreaterThan(
+      how(rows[0], 'close').upper! - how(rows[0], 'close').lower!,
+    );
   });
 
   it('does not learn from values marked as imputed', async () => {

@@ -103,14 +103,16 @@ export class Imputer {
     const before = new Map([...byDay].map(([d, rs]) => [d, missingRates(rs, this.policy.fields)]));
 
     rows.forEach((r, i) => {
-      if (r[this.policy.industry.field] !== undefined) this.setIndustry(keys[i].symbol, r[this.policy.industry.field]);
+      if (r[this.policy.industry.field] !== undefined)
+        this.setIndustry(keys[i].symbol, r[this.policy.industry.field]);
       this.history.upsert(keys[i].symbol, keys[i].date, this.observed(r));
     });
 
     let pending: Cell[] = [];
     rows.forEach((row, i) =>
       this.policy.fields.forEach((field, fi) => {
-        if (isMissing(row, field)) pending.push({ row, symbol: keys[i].symbol, date: keys[i].date, field, fi, step: 0, reasons: [] });
+        if (isMissing(row, field))
+          pending.push({ row, symbol: keys[i].symbol, date: keys[i].date, field, fi, step: 0, reasons: [] });
       }),
     );
     const done = new Map<Rec, Map<string, Imputation>>();
@@ -140,11 +142,24 @@ export class Imputer {
     }
 
     const left = groupBy(unfilled, (c) => c.symbol + '|' + c.date);
-    rows.forEach((row, i) => this.annotate(row, done.get(row), left.get(keys[i].symbol + '|' + keys[i].date)?.filter((c) => c.row === row) ?? []));
+    rows.forEach((row, i) =>
+      this.annotate(
+        row,
+        done.get(row),
+        left.get(keys[i].symbol + '|' + keys[i].date)?.filter((c) => c.row === row) ?? [],
+      ),
+    );
     const days = [...byDay].map(([date, rs]): DayStats => {
       const imputed: Record<string, number> = {};
-      for (const r of rs) for (const how of done.get(r)?.values() ?? []) imputed[how.method] = (imputed[how.method] ?? 0) + 1;
-      return { trade_date: date, before: before.get(date)!, after: missingRates(rs, this.policy.fields), imputed, unfilled: unfilled.filter((c) => c.date === date).length };
+      for (const r of rs)
+        for (const how of done.get(r)?.values() ?? []) imputed[how.method] = (imputed[how.method] ?? 0) + 1;
+      return {
+        trade_date: date,
+        before: before.get(date)!,
+        after: missingRates(rs, this.policy.fields),
+        imputed,
+        unfilled: unfilled.filter((c) => c.date === date).length,
+      };
     });
     return { rows, days };
   }
@@ -167,20 +182,40 @@ export class Imputer {
     const last = this.history.lastObserved(c.symbol, c.fi, c.date);
     if (!last) return 'no earlier observation in the history';
     if (last.gap > c.field.maxGap) return `gap of ${last.gap} days exceeds max_gap ${c.field.maxGap}`;
-    return { value: last.value, how: { method: 'ffill', model: 'ffill', source: this.policy.lineage.ffill, from: last.date, gap: last.gap } };
+    return {
+      value: last.value,
+      how: {
+        method: 'ffill',
+        model: 'ffill',
+        source: this.policy.lineage.ffill,
+        from: last.date,
+        gap: last.gap,
+      },
+    };
   }
 
   private industryMean(c: Cell): string | { value: number; how: Imputation } {
     const { minPeers } = this.policy.industry;
-    if (this.industries.of(c.symbol) === undefined) return 'industry unknown (no stock_basic record for the symbol)';
+    if (this.industries.of(c.symbol) === undefined)
+      return 'industry unknown (no stock_basic record for the symbol)';
     const m = this.industries.mean(this.history, c.symbol, c.fi, c.date, minPeers);
     if (!m) return `fewer than ${minPeers} industry peers observed on ${c.date}`;
-    const how: Imputation = { method: 'industry_mean', model: 'industry_mean', source: this.policy.lineage.industry_mean, industry: m.industry, peers: m.peers };
+    const how: Imputation = {
+      method: 'industry_mean',
+      model: 'industry_mean',
+      source: this.policy.lineage.industry_mean,
+      industry: m.industry,
+      peers: m.peers,
+    };
     return { value: m.value, how };
   }
 
   /** Groups model cells into series (same symbol, field and last observation), forecasts them in one call. */
-  private async forecast(cells: Cell[], fill: (c: Cell, v: number, how: Imputation) => void, next: Cell[]): Promise<void> {
+  private async forecast(
+    cells: Cell[],
+    fill: (c: Cell, v: number, how: Imputation) => void,
+    next: Cell[],
+  ): Promise<void> {
     const series = new Map<string, { req: SeriesRequest; cells: Cell[]; method: Method; log: boolean }>();
     for (const c of cells) {
       const f = c.field;
@@ -200,12 +235,24 @@ export class Imputer {
         const obs = this.history.observedBefore(c.symbol, c.fi, c.date, f.fitWindow);
         const log = f.transform === 'log';
         if (obs.values.length < f.minHistory || (log && obs.values.some((v) => v <= 0))) {
-          const why = obs.values.length < f.minHistory ? `${obs.values.length} observed days < min_history ${f.minHistory}` : 'non-positive history with transform log';
+          const why =
+            obs.values.length < f.minHistory
+              ? `${obs.values.length} observed days < min_history ${f.minHistory}`
+              : 'non-positive history with transform log';
           this.advance(c, why, next);
           continue;
         }
         const values = log ? obs.values.map(Math.log) : obs.values;
-        const req: SeriesRequest = { id, dates: obs.dates, values, positions: obs.positions, targets: [], targetPositions: [], prophet: f.prophet, native: f.native };
+        const req: SeriesRequest = {
+          id,
+          dates: obs.dates,
+          values,
+          positions: obs.positions,
+          targets: [],
+          targetPositions: [],
+          prophet: f.prophet,
+          native: f.native,
+        };
         series.set(id, (s = { req, cells: [], method, log }));
       }
       if (!s.req.targets.includes(c.date)) {
@@ -217,7 +264,10 @@ export class Imputer {
     const all = [...series.values()];
     const prophet = all.filter((s) => s.method === 'prophet').map((s) => s.req);
     const native = all.filter((s) => s.method === 'native').map((s) => s.req);
-    const results = new Map([...(prophet.length ? await this.forecaster.forecast(prophet, this.policy.intervalWidth) : []), ...nativeForecasts(native, this.policy.intervalWidth)]);
+    const results = new Map([
+      ...(prophet.length ? await this.forecaster.forecast(prophet, this.policy.intervalWidth) : []),
+      ...nativeForecasts(native, this.policy.intervalWidth),
+    ]);
     for (const s of all) {
       const r = results.get(s.req.id);
       for (const c of s.cells) {
@@ -273,7 +323,11 @@ export class Imputer {
       accuracy: Math.min(penalty.accuracy, this.policy.maxPenalty.accuracy),
     };
     if (how) row.imputation = Object.fromEntries(how);
-    if (left.length) row.impute_unfilled = left.map((c) => ({ field: c.field.name, reason: c.reasons.join('; ') || 'no method' }));
+    if (left.length)
+      row.impute_unfilled = left.map((c) => ({
+        field: c.field.name,
+        reason: c.reasons.join('; ') || 'no method',
+      }));
   }
 }
 

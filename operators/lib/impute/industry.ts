@@ -36,7 +36,13 @@ export class Industries {
   }
 
   /** Mean of the peers' observed values on `date` (the symbol itself excluded), if enough peers have one. */
-  mean(history: History, symbol: string, field: number, date: string, minPeers: number): { value: number; peers: number; industry: string } | undefined {
+  mean(
+    history: History,
+    symbol: string,
+    field: number,
+    date: string,
+    minPeers: number,
+  ): { value: number; peers: number; industry: string } | undefined {
     const industry = this.bySymbol.get(symbol);
     if (industry === undefined) return undefined;
     let sum = 0;

@@ -19,7 +19,8 @@ export interface KlineFields {
 
 /** Adjusts imputed OHLC fields in place; returns the fields it changed. */
 export function clampKline(row: Rec, imputed: ReadonlySet<string>, k: KlineFields): string[] {
-  const num = (f: string) => (typeof row[f] === 'number' && Number.isFinite(row[f]) ? (row[f] as number) : undefined);
+  const num = (f: string) =>
+    typeof row[f] === 'number' && Number.isFinite(row[f]) ? (row[f] as number) : undefined;
   const changed: string[] = [];
   const set = (f: string, v: number) => {
     if (row[f] !== v) {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { nativeForecast, normalQuantile } from './native.ts';
 
-const p = (model: 'drift' | 'linear' | 'seasonal_naive' | 'mean', window = 20, season = 5) => ({ model, window, season });
+const p = (model: 'drift' | 'linear' | 'seasonal_naive' | 'mean', window = 20, season = 5) => ({
+  model,
+  window,
+  season,
+});
 
 describe('normalQuantile', () => {
   it('matches the standard normal table', () => {
@@ -17,7 +21,12 @@ describe('nativeForecast', () => {
   const line = { values: [1, 3, 5, 7], positions: [0, 1, 2, 3] };
 
   it('drift extends the average step; the interval widens with the horizon', () => {
-    const f = nativeForecast({ values: [10, 11, 11.5, 13], positions: [0, 1, 2, 3] }, [4, 6], p('drift'), 0.8);
+    const f = nativeForecast(
+      { values: [10, 11, 11.5, 13], positions: [0, 1, 2, 3] },
+      [4, 6],
+      p('drift'),
+      0.8,
+    );
     expect(f.yhat[0]).toBeCloseTo(14, 9);
     expect(f.yhat[1]).toBeCloseTo(16, 9);
     expect(f.upper[1] - f.lower[1]).toBeGreaterThan(f.upper[0] - f.lower[0]);

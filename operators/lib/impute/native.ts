@@ -26,7 +26,12 @@ export interface Points {
   positions: readonly number[];
 }
 
-export function nativeForecast(points: Points, targets: readonly number[], params: Required<NativeParams>, intervalWidth: number): Forecast {
+export function nativeForecast(
+  points: Points,
+  targets: readonly number[],
+  params: Required<NativeParams>,
+  intervalWidth: number,
+): Forecast {
   const n = points.values.length;
   if (n === 0) throw new Error('native forecast needs at least one observed point');
   const start = Math.max(0, n - params.window);
@@ -54,7 +59,8 @@ export function nativeForecast(points: Points, targets: readonly number[], param
     }
     case 'linear': {
       const { a, b, s, xbar, sxx } = ols(x, y);
-      for (const t of targets) push(a + b * t, s * Math.sqrt(1 + 1 / y.length + (sxx > 0 ? (t - xbar) ** 2 / sxx : 0)));
+      for (const t of targets)
+        push(a + b * t, s * Math.sqrt(1 + 1 / y.length + (sxx > 0 ? (t - xbar) ** 2 / sxx : 0)));
       break;
     }
     case 'seasonal_naive': {
@@ -65,7 +71,8 @@ export function nativeForecast(points: Points, targets: readonly number[], param
         const j = pos.indexOf(pos[i] - params.season);
         if (j >= 0) seasonal.push(all[i] - all[j]);
       }
-      const sd = seasonal.length > 1 ? Math.sqrt(seasonal.reduce((acc, d) => acc + d * d, 0) / seasonal.length) : 0;
+      const sd =
+        seasonal.length > 1 ? Math.sqrt(seasonal.reduce((acc, d) => acc + d * d, 0) / seasonal.length) : 0;
       for (const t of targets) {
         // The latest observation in the same phase of the season, at or before the last point.
         let k = 1;
@@ -77,7 +84,8 @@ export function nativeForecast(points: Points, targets: readonly number[], param
     }
     case 'mean': {
       const mean = y.reduce((acc, v) => acc + v, 0) / y.length;
-      const sd = y.length > 1 ? Math.sqrt(y.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (y.length - 1)) : 0;
+      const sd =
+        y.length > 1 ? Math.sqrt(y.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (y.length - 1)) : 0;
       targets.forEach(() => push(mean, sd * Math.sqrt(1 + 1 / y.length)));
       break;
     }
@@ -98,7 +106,10 @@ function stepSd(y: readonly number[], x: readonly number[], slope: number): numb
   return m > 1 ? Math.sqrt(ss / (m - 1)) : 0;
 }
 
-function ols(x: readonly number[], y: readonly number[]): { a: number; b: number; s: number; xbar: number; sxx: number } {
+function ols(
+  x: readonly number[],
+  y: readonly number[],
+): { a: number; b: number; s: number; xbar: number; sxx: number } {
   const n = y.length;
   const xbar = x.reduce((acc, v) => acc + v, 0) / n;
   const ybar = y.reduce((acc, v) => acc + v, 0) / n;
@@ -121,17 +132,32 @@ function ols(x: readonly number[], y: readonly number[]): { a: number; b: number
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
+    -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const lowP = 0.02425;
   if (p < lowP) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
   }
   if (p > 1 - lowP) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }

@@ -164,7 +164,8 @@ export function resolvePolicy(spec: ImputePolicySpec): ResolvedPolicy {
     };
   });
   const penalties = {} as Record<Method, Penalty>;
-  for (const m of ['prophet', 'native', 'ffill', 'industry_mean'] as const) penalties[m] = spec.penalties[m] ?? NO_PENALTY;
+  for (const m of ['prophet', 'native', 'ffill', 'industry_mean'] as const)
+    penalties[m] = spec.penalties[m] ?? NO_PENALTY;
   return {
     fields,
     intervalWidth: spec.interval_width,

@@ -10,7 +10,12 @@
  */
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { nativeForecasts, type Forecaster, type SeriesForecast, type SeriesRequest } from '../../lib/impute/forecast.ts';
+import {
+  nativeForecasts,
+  type Forecaster,
+  type SeriesForecast,
+  type SeriesRequest,
+} from '../../lib/impute/forecast.ts';
 import type { ProphetWorker, WireSeries } from './worker-client.ts';
 
 export interface ProphetForecasterOptions {
@@ -29,7 +34,10 @@ export class ProphetForecaster implements Forecaster {
     private readonly opts: ProphetForecasterOptions,
   ) {}
 
-  async forecast(requests: readonly SeriesRequest[], intervalWidth: number): Promise<Map<string, SeriesForecast | { error: string }>> {
+  async forecast(
+    requests: readonly SeriesRequest[],
+    intervalWidth: number,
+  ): Promise<Map<string, SeriesForecast | { error: string }>> {
     const out = new Map<string, SeriesForecast | { error: string }>();
     const size = this.opts.batchSize ?? 32;
     for (let i = 0; i < requests.length; i += size) {
@@ -45,26 +53,40 @@ export class ProphetForecaster implements Forecaster {
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         // Logged once per outage, not per batch: the metric counts every fallback.
-        if (!this.degraded) this.opts.logger.warn({ reason }, 'Prophet worker unavailable; imputing with the native fallback models');
+        if (!this.degraded)
+          this.opts.logger.warn(
+            { reason },
+            'Prophet worker unavailable; imputing with the native fallback models',
+          );
         this.degraded = true;
         results = nativeForecasts(chunk, intervalWidth, `worker unavailable: ${reason}`);
       }
       for (const [id, r] of results) {
         out.set(id, r);
-        if (!('error' in r)) this.opts.counter?.inc({ model: r.model, reason: r.fallback ? 'fallback' : 'none' });
+        if (!('error' in r))
+          this.opts.counter?.inc({ model: r.model, reason: r.fallback ? 'fallback' : 'none' });
       }
     }
     return out;
   }
 
-  private fromWire(chunk: readonly SeriesRequest[], wire: readonly unknown[], intervalWidth: number): Map<string, SeriesForecast | { error: string }> {
+  private fromWire(
+    chunk: readonly SeriesRequest[],
+    wire: readonly unknown[],
+    intervalWidth: number,
+  ): Map<string, SeriesForecast | { error: string }> {
     const out = new Map<string, SeriesForecast | { error: string }>();
     const byId = new Map((wire as { id: string }[]).map((r) => [r.id, r as Record<string, unknown>]));
     for (const req of chunk) {
       const r = byId.get(req.id);
       const ok = r && Array.isArray(r.yhat) && r.yhat.length === req.targets.length;
       if (ok) {
-        out.set(req.id, { yhat: r.yhat as number[], lower: r.lower as number[], upper: r.upper as number[], model: 'prophet' });
+        out.set(req.id, {
+          yhat: r.yhat as number[],
+          lower: r.lower as number[],
+          upper: r.upper as number[],
+          model: 'prophet',
+        });
         continue;
       }
       // Prophet could not fit this series: the native model answers for it.

@@ -17,7 +17,10 @@ const DATA = '/work/shared/data/tushare-daily';
 function days(n: number): Rec[][] {
   const rows = loadTushareDaily(DATA, { symbols: ['000001.SZ', '600036.SH', '600519.SH'], lastDays: n });
   const byDay = new Map<string, Rec[]>();
-  for (const r of rows) (byDay.get(r.trade_date as string) ?? byDay.set(r.trade_date as string, []).get(r.trade_date as string)!).push(r);
+  for (const r of rows)
+    (
+      byDay.get(r.trade_date as string) ?? byDay.set(r.trade_date as string, []).get(r.trade_date as string)!
+    ).push(r);
   return [...byDay.keys()].sort().map((d) => byDay.get(d)!);
 }
 const drop = (r: Rec, ...fields: string[]) => {
@@ -44,8 +47,16 @@ describe('impute operator', () => {
     batches[39][1].pe_ttm = 5.5;
     batches[39][1].pe_ttm_source = 'Tushare';
     batches[39].push({ symbol: '600519.SH', trade_date: 'yesterday', close: 1 });
-    batches[0].unshift({ dataset: 'stock_basic', ts_code: '000001.SZ', industry: '银行' }, { dataset: 'stock_basic', ts_code: '600036.SH', industry: '银行' });
-    const out = await runTransform(impute, { policy: 'default', forecaster: 'native' }, batches, testContext({ specs: [policy] }));
+    batches[0].unshift(
+      { dataset: 'stock_basic', ts_code: '000001.SZ', industry: '银行' },
+      { dataset: 'stock_basic', ts_code: '600036.SH', industry: '银行' },
+    );
+    const out = await runTransform(
+      impute,
+      { policy: 'default', forecaster: 'native' },
+      batches,
+      testContext({ specs: [policy] }),
+    );
 
     expect(out.out).toHaveLength(3 * 40);
     expect(out.out.some((r) => r.dataset === 'stock_basic')).toBe(false);
@@ -58,12 +69,21 @@ describe('impute operator', () => {
     expect(last.find((r) => r.symbol === batches[39][1].symbol)!.imputed_fields).toEqual([]);
 
     expect(out.error).toHaveLength(1);
-    expect(out.error[0]).toMatchObject({ node: 'node', reason: expect.stringMatching(/symbol and trade_date/), record: { trade_date: 'yesterday' } });
+    expect(out.error[0]).toMatchObject({
+      node: 'node',
+      reason: expect.stringMatching(/symbol and trade_date/),
+      record: { trade_date: 'yesterday' },
+    });
 
     // One stats record per trading day; the valuation fields (absent in `daily`) are missing throughout.
     expect(out.stats).toHaveLength(40);
     const s = out.stats.at(-1)!;
-    expect(s).toMatchObject({ trade_date: batches[39][0].trade_date, rows: 3, key_missing_max: 0, imputed: { native: 2 } });
+    expect(s).toMatchObject({
+      trade_date: batches[39][0].trade_date,
+      rows: 3,
+      key_missing_max: 0,
+      imputed: { native: 2 },
+    });
     expect(s.key_missing_max_before).toBeCloseTo(1 / 3, 9);
     // pe_ttm of 000001.SZ: no history, no peer with a value that day except 600036.SH → one peer < min_peers 2.
     expect(out.alerts.filter((a) => a.active).map((a) => a.name)).toContain('ImputeTotalMissing');
@@ -74,24 +94,50 @@ describe('impute operator', () => {
     drop(batches[2][0], 'close'); // no history long enough, but ffill from the day before works
     for (const r of batches[3]) drop(r, 'close'); // all three symbols
     // Day 3: the symbols have two days of history: prophet needs 30 → ffill (gap 1) fills them.
-    const filled = await runTransform(impute, { forecaster: 'native' }, batches, testContext({ specs: [policy] }));
+    const filled = await runTransform(
+      impute,
+      { forecaster: 'native' },
+      batches,
+      testContext({ specs: [policy] }),
+    );
     expect(filled.stats.map((s) => s.key_missing_max)).toEqual([0, 0, 0, 0]);
-    expect(filled.out.filter((r) => (r.imputed_fields as string[]).includes('close')).every((r) => (r.imputation as Rec).close && r.close_source === 'Imputed_Static')).toBe(true);
+    expect(
+      filled.out
+        .filter((r) => (r.imputed_fields as string[]).includes('close'))
+        .every((r) => (r.imputation as Rec).close && r.close_source === 'Imputed_Static'),
+    ).toBe(true);
 
     // A first day with no history at all cannot be filled: close missing for 1 of 3 rows.
     const cold = days(2);
     drop(cold[0][0], 'close');
     const out = await runTransform(impute, { forecaster: 'native' }, cold, testContext({ specs: [policy] }));
     const active = out.alerts.filter((a) => a.active);
-    expect(active.map((a) => [a.name, a.severity, a.trade_date])).toContainEqual(['ImputeKeyFieldMissing', 'P1', cold[0][0].trade_date]);
+    expect(active.map((a) => [a.name, a.severity, a.trade_date])).toContainEqual([
+      'ImputeKeyFieldMissing',
+      'P1',
+      cold[0][0].trade_date,
+    ]);
     const p1 = active.find((a) => a.name === 'ImputeKeyFieldMissing')!;
-    expect(p1).toMatchObject({ key_missing_field: 'close', labels: { pipeline: 'test', node: 'node', rule: 'DQ-COM-01' } });
+    expect(p1).toMatchObject({
+      key_missing_field: 'close',
+      labels: { pipeline: 'test', node: 'node', rule: 'DQ-COM-01' },
+    });
     expect(p1.key_missing_max).toBeCloseTo(1 / 3, 9);
     // The next day is complete: the same alert is reported inactive, so a sink resolves the episode.
-    const next = out.alerts.filter((a) => a.name === 'ImputeKeyFieldMissing' && a.trade_date === cold[1][0].trade_date);
+    const next = out.alerts.filter(
+      (a) => a.name === 'ImputeKeyFieldMissing' && a.trade_date === cold[1][0].trade_date,
+    );
     expect(next).toMatchObject([{ active: false }]);
-    const unfilled = out.out.flatMap((r) => (r.impute_unfilled as { field: string; reason: string }[]) ?? []).filter((u) => u.field === 'close');
-    expect(unfilled).toEqual([{ field: 'close', reason: 'prophet: no earlier observation in the history; ffill: no earlier observation in the history' }]);
+    const unfilled = out.out
+      .flatMap((r) => (r.impute_unfilled as { field: string; reason: string }[]) ?? [])
+      .filter((u) => u.field === 'close');
+    expect(unfilled).toEqual([
+      {
+        field: 'close',
+        reason:
+          'prophet: no earlier observation in the history; ffill: no earlier observation in the history',
+      },
+    ]);
   });
 
   it('falls back to the native models, and says so, when the Prophet worker cannot start', async () => {
@@ -100,14 +146,25 @@ describe('impute operator', () => {
     drop(batches[34][1], 'close');
     const { logger, lines } = capturingLogger();
     const ctx = { ...testContext({ specs: [policy] }), logger };
-    const out = await runTransform(impute, { python: '/nonexistent/python3', worker: { cooldown_ms: 60_000 } }, batches, ctx);
+    const out = await runTransform(
+      impute,
+      { python: '/nonexistent/python3', worker: { cooldown_ms: 60_000 } },
+      batches,
+      ctx,
+    );
     const filled = out.out.filter((r) => (r.imputed_fields as string[]).includes('close'));
     expect(filled).toHaveLength(2);
     for (const r of filled) {
       expect(r.close_source).toBe('Imputed_ML');
-      expect((r.imputation as Record<string, Rec>).close).toMatchObject({ method: 'native', model: 'native_drift', fallback: expect.stringMatching(/worker unavailable: .*nonexistent/) });
+      expect((r.imputation as Record<string, Rec>).close).toMatchObject({
+        method: 'native',
+        model: 'native_drift',
+        fallback: expect.stringMatching(/worker unavailable: .*nonexistent/),
+      });
     }
-    const warned = lines.filter((l) => l.msg === 'Prophet worker unavailable; imputing with the native fallback models');
+    const warned = lines.filter(
+      (l) => l.msg === 'Prophet worker unavailable; imputing with the native fallback models',
+    );
     expect(warned).toHaveLength(1);
     const metrics = await ctx.metrics.registry.getSingleMetricAsString('argus_impute_forecasts_total');
     expect(metrics).toMatch(/argus_impute_forecasts_total\{model="native_drift",reason="fallback"\} 2/);

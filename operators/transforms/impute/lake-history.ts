@@ -22,22 +22,43 @@ export interface HistoryTableConfig {
 }
 
 /** Rows of the days in [firstDay − lookback, firstDay); empty when the table does not exist yet. */
-export async function loadLakeHistory(lake: Pick<Lake, 'table'>, cfg: HistoryTableConfig, fields: readonly string[], firstDay: string): Promise<Rec[]> {
+export async function loadLakeHistory(
+  lake: Pick<Lake, 'table'>,
+  cfg: HistoryTableConfig,
+  fields: readonly string[],
+  firstDay: string,
+): Promise<Rec[]> {
   const table = lake.table(cfg.table);
   if (!(await table.exists())) return [];
   const schema = await table.schema();
   const has = new Set(schema.fields.map((f) => f.name));
-  for (const need of ['symbol', 'trade_date']) if (!has.has(need)) throw new Error(`impute history: table ${cfg.table} has no column ${need}`);
+  for (const need of ['symbol', 'trade_date'])
+    if (!has.has(need)) throw new Error(`impute history: table ${cfg.table} has no column ${need}`);
   const factor = cfg.unadjust?.factor;
-  if (factor && !has.has(factor)) throw new Error(`impute history: table ${cfg.table} has no column ${factor} to unadjust prices with`);
+  if (factor && !has.has(factor))
+    throw new Error(`impute history: table ${cfg.table} has no column ${factor} to unadjust prices with`);
   // Only columns the table has: Gold keeps lineage for some fields only.
-  const columns = ['symbol', 'trade_date', ...fields, ...fields.map((f) => `${f}_source`), ...(factor ? [factor] : [])].filter((c, i, all) => has.has(c) && all.indexOf(c) === i);
+  const columns = [
+    'symbol',
+    'trade_date',
+    ...fields,
+    ...fields.map((f) => `${f}_source`),
+    ...(factor ? [factor] : []),
+  ].filter((c, i, all) => has.has(c) && all.indexOf(c) === i);
   const since = shiftDays(firstDay, -(cfg.lookback_days ?? 200));
   const range = { trade_date: { gte: since, lt: firstDay } };
-  const rows = await table.read({ columns, ...(schema.partitionColumns.includes('trade_date') ? { partitions: range } : {}) });
+  const rows = await table.read({
+    columns,
+    ...(schema.partitionColumns.includes('trade_date') ? { partitions: range } : {}),
+  });
   const out: Rec[] = [];
   for (const r of rows) {
-    const d = typeof r.trade_date === 'string' ? r.trade_date : r.trade_date instanceof Date ? r.trade_date.toISOString().slice(0, 10) : '';
+    const d =
+      typeof r.trade_date === 'string'
+        ? r.trade_date
+        : r.trade_date instanceof Date
+          ? r.trade_date.toISOString().slice(0, 10)
+          : '';
     // Only days before the batch: history must never contain the values being imputed.
     if (d < since || d >= firstDay) continue;
     const row: Rec = { ...r, trade_date: d };
@@ -45,7 +66,10 @@ export async function loadLakeHistory(lake: Pick<Lake, 'table'>, cfg: HistoryTab
       const k = Number(r[factor]);
       for (const f of cfg.unadjust!.fields) {
         const v = r[f];
-        row[f] = Number.isFinite(k) && k > 0 && v !== null && v !== undefined && Number.isFinite(Number(v)) ? Number(v) / k : null;
+        row[f] =
+          Number.isFinite(k) && k > 0 && v !== null && v !== undefined && Number.isFinite(Number(v))
+            ? Number(v) / k
+            : null;
       }
     }
     out.push(row);

@@ -26,7 +26,8 @@ export interface WireSeries {
   params: Record<string, unknown>;
 }
 
-export type WireResult = { id: string; yhat: number[]; lower: number[]; upper: number[] } | { id: string; error: string };
+export type WireResult =
+  { id: string; yhat: number[]; lower: number[]; upper: number[] } | { id: string; error: string };
 
 export interface WorkerOptions {
   python: string;
@@ -99,18 +100,24 @@ export class ProphetWorker extends EventEmitter {
         if (!(err instanceof WorkerCrash)) throw err;
         last = err.message;
         this.restarts++;
-        this.opts.logger.warn({ attempt, attempts, reason: last, series: series.length }, 'Prophet worker failed mid-request; restarting it and retrying the request');
+        this.opts.logger.warn(
+          { attempt, attempts, reason: last, series: series.length },
+          'Prophet worker failed mid-request; restarting it and retrying the request',
+        );
         this.emit('restart', { attempt, reason: last });
         await delay((this.opts.restartDelayMs ?? 200) * attempt);
       }
     }
-    throw new WorkerUnavailableError(`Prophet worker failed ${attempts} attempts for a request of ${series.length} series (last: ${last})`);
+    throw new WorkerUnavailableError(
+      `Prophet worker failed ${attempts} attempts for a request of ${series.length} series (last: ${last})`,
+    );
   }
 
   /** Starts the worker unless it runs; throws WorkerUnavailableError if it cannot. */
   private async start(): Promise<void> {
     if (this.proc && !this.starting) return;
-    if (Date.now() < this.unavailableUntil) throw new WorkerUnavailableError(`Prophet worker unavailable (${this.lastStartError})`);
+    if (Date.now() < this.unavailableUntil)
+      throw new WorkerUnavailableError(`Prophet worker unavailable (${this.lastStartError})`);
     this.starting ??= this.spawnWorker().finally(() => (this.starting = undefined));
     try {
       await this.starting;
@@ -127,7 +134,8 @@ export class ProphetWorker extends EventEmitter {
     return new Promise<void>((resolve, reject) => {
       // A minimal environment: the worker needs no secret the engine holds.
       const env: NodeJS.ProcessEnv = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-      for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ']) if (process.env[k] !== undefined) env[k] = process.env[k];
+      for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ'])
+        if (process.env[k] !== undefined) env[k] = process.env[k];
       let proc: ChildProcess;
       try {
         proc = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -144,7 +152,9 @@ export class ProphetWorker extends EventEmitter {
         reject(new Error(`worker did not become ready within ${this.opts.startTimeoutMs ?? 60_000} ms`));
       }, this.opts.startTimeoutMs ?? 60_000);
       // A write to a worker that just died fails with EPIPE; its exit handler reports the crash.
-      proc.stdin!.on('error', (err) => logger.debug({ worker: proc.pid, err: err.message }, 'prophet worker stdin error'));
+      proc.stdin!.on('error', (err) =>
+        logger.debug({ worker: proc.pid, err: err.message }, 'prophet worker stdin error'),
+      );
       createInterface({ input: proc.stderr! }).on('line', (line) => {
         this.stderrTail.push(line);
         if (this.stderrTail.length > 20) this.stderrTail.shift();
@@ -155,7 +165,10 @@ export class ProphetWorker extends EventEmitter {
         try {
           msg = JSON.parse(line);
         } catch {
-          logger.warn({ worker: proc.pid, line: line.slice(0, 200) }, 'prophet worker wrote a non-protocol line');
+          logger.warn(
+            { worker: proc.pid, line: line.slice(0, 200) },
+            'prophet worker wrote a non-protocol line',
+          );
           return;
         }
         if (msg.type === 'ready') {
@@ -165,7 +178,8 @@ export class ProphetWorker extends EventEmitter {
           logger.info({ worker: proc.pid, versions: this.versions }, 'prophet worker ready');
           this.emit('start', { pid: proc.pid, versions: this.versions });
           resolve();
-        } else if (msg.type === 'progress') this.emit('progress', { pid: proc.pid, id: msg.id, done: msg.done, total: msg.total });
+        } else if (msg.type === 'progress')
+          this.emit('progress', { pid: proc.pid, id: msg.id, done: msg.done, total: msg.total });
         else if ((msg.type === 'result' || msg.type === 'error') && this.inflight?.id === msg.id) {
           const f = this.inflight!;
           this.inflight = undefined;
@@ -181,7 +195,10 @@ export class ProphetWorker extends EventEmitter {
         clearTimeout(timer);
         if (this.proc === proc) this.proc = undefined;
         const why = `worker exited (code ${code}, signal ${signal})`;
-        if (!ready) reject(new Error(`${why} before it was ready: ${this.stderrTail.slice(-3).join(' | ') || 'no output'}`));
+        if (!ready)
+          reject(
+            new Error(`${why} before it was ready: ${this.stderrTail.slice(-3).join(' | ') || 'no output'}`),
+          );
         const f = this.inflight;
         if (f) {
           this.inflight = undefined;
@@ -201,21 +218,29 @@ export class ProphetWorker extends EventEmitter {
     return new Promise<WireResult[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         // A hung worker is killed; its exit rejects the request as a crash, which is retried.
-        this.opts.logger.warn({ worker: proc.pid, ms }, 'Prophet worker request timed out; killing the worker');
+        this.opts.logger.warn(
+          { worker: proc.pid, ms },
+          'Prophet worker request timed out; killing the worker',
+        );
         proc.kill('SIGKILL');
       }, ms);
-      const done = <T>(fn: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        fn(v);
-      };
-      this.inflight = { id, resolve: done(resolve), reject: done(reject) };
-      proc.stdin!.write(JSON.stringify({ id, op: 'forecast', interval_width: intervalWidth, series }) + '\n', (err) => {
-        if (err && this.inflight?.id === id) {
-          this.inflight = undefined;
+      const done =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
           clearTimeout(timer);
-          reject(new WorkerCrash(`cannot write to the worker: ${err.message}`));
-        }
-      });
+          fn(v);
+        };
+      this.inflight = { id, resolve: done(resolve), reject: done(reject) };
+      proc.stdin!.write(
+        JSON.stringify({ id, op: 'forecast', interval_width: intervalWidth, series }) + '\n',
+        (err) => {
+          if (err && this.inflight?.id === id) {
+            this.inflight = undefined;
+            clearTimeout(timer);
+            reject(new WorkerCrash(`cannot write to the worker: ${err.message}`));
+          }
+        },
+      );
     });
   }
 
