@@ -103,7 +103,9 @@ describe('failover source', () => {
     });
     await quota.start();
     const { ctx, health, down, config } = setup(new HealthRegistry(), { quota });
-    const src = (await failover.create(config, ctx)) as Source;
+    // `market_data`: whatever the policy lists as market-data endpoints (here `daily`).
+    const sources = [config.sources[0], { ...config.sources[1], quota_endpoints: 'market_data' as const }];
+    const src = (await failover.create({ ...config, sources }, ctx)) as Source;
     await src.start!();
     await quota.acquire('daily');
     await quota.acquire('daily'); // reaches the limit: the exhausted event holds Tushare

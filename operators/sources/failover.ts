@@ -19,8 +19,11 @@ interface ChildConfig {
   name: string;
   type: string;
   config?: Record<string, unknown>;
-  /** Quota endpoints whose daily exhaustion holds this source unavailable until the quota resets. */
-  quota_endpoints?: string[];
+  /**
+   * Quota endpoints whose exhaustion holds this source unavailable until the quota resets, or
+   * `market_data` for the QuotaPolicy's `market_data_endpoints`.
+   */
+  quota_endpoints?: string[] | 'market_data';
 }
 
 interface Config {
@@ -63,7 +66,11 @@ export default defineOperator<Config>({
             name: { type: 'string', minLength: 1, description: 'Health/lineage name, e.g. miniQMT.' },
             type: { type: 'string', description: 'A source operator type, e.g. qmt_agent.' },
             config: { type: 'object', description: "The child source's config." },
-            quota_endpoints: { type: 'array', items: { type: 'string' } },
+            quota_endpoints: {
+              oneOf: [{ type: 'array', items: { type: 'string' } }, { const: 'market_data' }],
+              description:
+                "Quota endpoints whose exhaustion holds this source, or market_data (the policy's market_data_endpoints).",
+            },
           },
         },
       },
@@ -176,7 +183,9 @@ export default defineOperator<Config>({
             backend.probe(p.source, { url: p.url, intervalMs: p.interval_ms, timeoutMs: p.timeout_ms }),
           );
         }
-        const holders = config.sources.filter((s) => s.quota_endpoints?.length);
+        const holders = config.sources.filter(
+          (s) => s.quota_endpoints === 'market_data' || s.quota_endpoints?.length,
+        );
         if (holders.length) {
           let quota: QuotaEvents | undefined;
           try {
@@ -190,7 +199,11 @@ export default defineOperator<Config>({
             quota?.onEvent((e) => {
               if (e.type !== 'exhausted' || !e.endpoint) return;
               for (const s of holders) {
-                if (!s.quota_endpoints!.includes(e.endpoint)) continue;
+                const mine =
+                  s.quota_endpoints === 'market_data'
+                    ? e.details?.marketData === true
+                    : s.quota_endpoints!.includes(e.endpoint);
+                if (!mine) continue;
                 const until = Number(e.details?.resetsAt ?? Date.now() + 60_000);
                 healths[names.indexOf(s.name)].hold(until, `quota of "${e.endpoint}" exhausted`);
               }

@@ -46,7 +46,7 @@ spec:
           - name: Tushare
             type: tushare
             config: {base_url: "${sim.tushareUrl}", token: "\${secret:kv/argus/tushare#token}", datasets: [daily], trade_date: "20241231", quota: quota}
-            quota_endpoints: [daily]
+            quota_endpoints: market_data   # the policy's market_data_endpoints
         health: {unavailable_after: 1, probe_after_ms: 60000}
         stall_timeout_ms: 10000
         lineage_field: served_by

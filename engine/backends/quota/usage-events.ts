@@ -37,7 +37,7 @@ export function crossingEvents(
       used: after,
       limit,
       message: `quota "${config.name}": daily limit of endpoint "${endpoint}" reached (${limit})`,
-      details: { resetsAt },
+      details: { resetsAt, marketData: config.marketDataEndpoints.includes(endpoint) },
     });
   }
   return out;
@@ -63,7 +63,7 @@ export function exhaustedSignal(
     message: why
       ? `quota "${config.name}": endpoint "${endpoint}": ${why}`
       : `quota "${config.name}": endpoint "${endpoint}" refused: daily limit ${limit} reached`,
-    details: { day, resetsAt },
+    details: { day, resetsAt, marketData: config.marketDataEndpoints.includes(endpoint) },
   };
 }
 
