@@ -5,61 +5,28 @@
  * table must hold every (symbol, day) with close from miniQMT where QMT is valid and from Tushare
  * where it is missing or invalid, factors derived at the ex-date, and one commit per trading day.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argusRegistry } from '../../argus.ts';
 import type { Rec } from '../../engine/api/index.ts';
 import { createLake } from '../../engine/lake/index.ts';
 import { Engine } from '../../engine/runtime/engine.ts';
 import { centStable4 } from '../../operators/lib/hfq/round.ts';
-import { readRealDaily, realSymbols } from '../../operators/lib/hfq/real-data.ts';
+import { readRealDaily } from '../../operators/lib/hfq/real-data.ts';
+import { QMT_INVALID, QMT_MISSING, repo, writeBronze } from './bronze-fixture.ts';
 
-const repo = new URL('../../', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'argus-gold-pipeline-'));
 const lake = createLake(join(root, 'lake'));
 const FROM = '2024-06-07';
 const TO = '2024-06-21';
-const QMT_MISSING = ['600036.SH', '2024-06-12'];
-const QMT_INVALID = ['601318.SH', '2024-06-18'];
-const fetched_at = new Date('2024-06-21T08:00:00Z');
 let gold: Rec[] = [];
 let goldVersions = 0;
 
-async function bronzeTable(name: string, rows: Rec[]): Promise<void> {
-  const doc = parse(readFileSync(join(repo, 'schemas/bronze', `${name}.yaml`), 'utf8'));
-  const t = await lake.ensure(doc);
-  const cols = (doc.spec.columns as { name: string }[]).map((c) => c.name);
-  await t.append(rows.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null]))));
-}
-
 beforeAll(async () => {
-  const qmt: Rec[] = [];
-  const daily: Rec[] = [];
-  const factor: Rec[] = [];
-  const basic: Rec[] = [];
-  let n = 0;
-  for (const symbol of realSymbols()) {
-    for (const r of readRealDaily(symbol).filter((d) => d.trade_date >= FROM && d.trade_date <= TO)) {
-      const meta = { fetched_at, event_id: `01J${String(n++).padStart(23, '0')}` };
-      const bar = { symbol, trade_date: r.trade_date, open: r.open, high: r.high, low: r.low, close: r.close, pre_close: r.pre_close, volume: r.volume, amount: r.amount, ...meta };
-      daily.push({ ...bar, source: 'tushare', dataset: 'daily' });
-      const key = [symbol, r.trade_date].join();
-      if (key !== QMT_MISSING.join()) qmt.push({ ...bar, source: 'qmt', dataset: 'hist_kline', suspend_flag: 0, ...(key === QMT_INVALID.join() ? { high: r.close - 0.01 } : {}) });
-      if (r.trade_date === FROM) factor.push({ symbol, trade_date: r.trade_date, adj_factor: symbol === '000001.SZ' ? 123.456 : 1, source: 'tushare', dataset: 'adj_factor', ...meta });
-      basic.push({ symbol, trade_date: r.trade_date, pe_ttm: 12.5, pb: 1.1, dv_ttm: 4.2, total_mv: r.close * 2e10, source: 'tushare', dataset: 'daily_basic', ...meta });
-    }
-  }
-  await bronzeTable('qmt_hist_kline', qmt);
-  await bronzeTable('tushare_daily', daily);
-  await bronzeTable('tushare_adj_factor', factor);
-  await bronzeTable('tushare_daily_basic', basic);
-  await bronzeTable('tushare_dividend', [{ symbol: '000001.SZ', trade_date: '2024-06-06', end_date: '2023-12-31', ann_date: '2024-06-06', div_proc: '实施', stk_div: 0, cash_div: 0.719, cash_div_tax: 0.719, record_date: '2024-06-13', ex_date: '2024-06-14', source: 'tushare', dataset: 'dividend', fetched_at, event_id: '01J0000000000000000000DIV1' }]);
-  await bronzeTable('tushare_report_rc', [{ symbol: '600519.SH', trade_date: '2024-06-03', org_name: '中信证券', rating: '买入', tp: 2000, source: 'tushare', dataset: 'report_rc', fetched_at, event_id: '01J0000000000000000000RC01' }]);
-
+  await writeBronze(lake, FROM, TO);
   process.env.ARGUS_FROM = FROM;
   process.env.ARGUS_TO = TO;
   const engine = Engine.create({ registry: await argusRegistry(), root, lakeRoot: join(root, 'lake'), backends: { lake: () => lake }, logger: pino({ level: 'silent' }) });

@@ -40,6 +40,7 @@ interface BackfillOpts {
   calendarTable: string;
   exchange: string;
   lake: string;
+  root?: string;
   state?: string;
   restart?: boolean;
   dryRun?: boolean;
@@ -58,10 +59,10 @@ async function loadCalendar(lakeRoot: string, table: string, exchange: string): 
 }
 
 /** Runs the pipelines once over [from, to]; returns the fused row count from the engine's metrics. */
-async function runPipelines(setup: CliSetup, paths: string[], from: string, to: string): Promise<ChunkResult> {
+async function runPipelines(setup: CliSetup, paths: string[], from: string, to: string, root?: string): Promise<ChunkResult> {
   process.env.ARGUS_FROM = from;
   process.env.ARGUS_TO = to;
-  const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), secrets: setup.secrets?.() });
+  const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), secrets: setup.secrets?.(), root });
   const errors = await engine.load(paths);
   if (errors.length) throw new Error(`pipeline specs are invalid:\n${errors.map(formatError).join('\n')}`);
   await engine.start();
@@ -85,14 +86,15 @@ export function registerBackfillCommand(program: Command, setup?: CliSetup): voi
     .option('--chunk-days <n>', 'trading days per pipeline run', '20')
     .option('--calendar-table <name>', 'lake table with the exchange calendar', 'bronze/tushare_trade_cal')
     .option('--exchange <code>', 'exchange of the calendar rows', 'SSE')
-    .option('--lake <dir>', 'lake root', 'lake')
+    .option('--lake <dir>', 'lake root (for the trading calendar)', 'lake')
+    .option('--root <dir>', 'project root of the pipeline run (default: the current directory)')
     .option('--state <file>', 'progress file (default .argus/state/backfill/<from>_<to>.json)')
     .option('--restart', 'ignore recorded progress and run every day again')
     .option('--dry-run', 'print the plan only')
     .action(async (o: BackfillOpts) => {
       if (!setup && !o.dryRun) throw new Error('argus backfill needs the engine setup: register it with registerBackfillCommand(program, setup)');
       const calendar = await loadCalendar(o.lake, o.calendarTable, o.exchange);
-      const run = (days: readonly string[]) => runPipelines(setup!, o.pipeline, days[0], days.at(-1)!);
+      const run = (days: readonly string[]) => runPipelines(setup!, o.pipeline, days[0], days.at(-1)!, o.root);
       if (o.daily) return daily(o, calendar, run);
       if (!o.from) throw new Error('give --from YYYY-MM-DD (and --to), or --daily');
       const to = o.to ?? o.from;
