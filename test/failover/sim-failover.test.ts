@@ -1,6 +1,6 @@
 /**
  * Failover on the real collectors against the protocol-exact simulator: the QMT agent loses miniQMT
- * (data endpoints stall, then 500, while /health stays up, as the real agent does), the `failover`
+ * (data endpoints stall, then answer 500), the `failover`
  * source switches market data to Tushare — every Tushare call going through the shared quota on the
  * real Redis — and switches back once QMT answers a probe. Timings are measured and printed.
  */
