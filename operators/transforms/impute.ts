@@ -213,6 +213,8 @@ function statsRecord(day: DayStats, labels: Record<string, string>): Rec {
     total_missing_rate: a.total_missing_rate,
     fields_before: b.fields,
     fields_after: a.fields,
+    // Flat per-field rates (`close_missing_rate`) so AlertPolicy rules such as DQCloseMissing (P0) apply as is.
+    ...Object.fromEntries(Object.entries(a.fields).map(([f, r]) => [`${f}_missing_rate`, r])),
     imputed: day.imputed,
     unfilled: day.unfilled,
   };

@@ -9,6 +9,9 @@ import { ProphetForecaster } from '../../operators/transforms/impute/forecaster.
 import { ProphetWorker, type WireSeries } from '../../operators/transforms/impute/worker-client.ts';
 import { loadTushareDaily } from '../../operators/lib/impute/evaluate.ts';
 import type { SeriesRequest } from '../../operators/lib/impute/forecast.ts';
+import { Imputer } from '../../operators/lib/impute/imputer.ts';
+import { resolvePolicy, type ImputePolicySpec } from '../../operators/lib/impute/policy.ts';
+import type { Rec } from '../../engine/api/index.ts';
 import { services } from '../helpers/services.ts';
 
 const logger = pino({ level: process.env.ARGUS_LOG_LEVEL ?? 'silent' });
@@ -128,5 +131,48 @@ describe('Prophet worker', () => {
     expect(starts).toBe(2);
     expect(w.restarts).toBe(1);
     expect(got.every((r) => 'yhat' in r)).toBe(true);
+  });
+
+  it('a batch of rows whose worker dies mid-request comes out complete, every value from Prophet', async () => {
+    const spec: ImputePolicySpec = {
+      min_history: 30,
+      max_gap: 5,
+      interval_width: 0.8,
+      fit_window: 60,
+      prophet: { changepoint_prior_scale: 0.05, changepoint_range: 1, weekly_seasonality: false },
+      fields: [
+        { name: 'close', key: true, methods: ['prophet', 'ffill'], transform: 'log', round: 2 },
+        { name: 'volume', key: true, methods: ['prophet', 'ffill'], transform: 'log', round: 0 },
+      ],
+      penalties: {},
+    };
+    const w = newWorker();
+    let killed = 0;
+    w.on('progress', (p: { pid: number; done: number }) => {
+      if (killed === 0 && p.done === 1) killed = p.pid;
+      if (killed === p.pid) process.kill(p.pid, 'SIGKILL');
+    });
+    const imputer = new Imputer(resolvePolicy(spec), new ProphetForecaster(w, { logger, batchSize: 8 }));
+    const bars = loadTushareDaily('/work/shared/data/tushare-daily', {
+      symbols: ['000001.SZ', '600519.SH', '000858.SZ'],
+      lastDays: 61,
+    });
+    imputer.remember(bars.filter((r) => r.trade_date !== '2024-12-31'));
+    const batch: Rec[] = bars
+      .filter((r) => r.trade_date === '2024-12-31')
+      .map((r) => ({ ...r, close: null, close_source: null, volume: null, volume_source: null }));
+    const { rows, days } = await imputer.process(batch);
+    expect(killed).toBeGreaterThan(0);
+    expect(w.restarts).toBe(1);
+    expect(days[0].after.key_missing_max).toBe(0);
+    for (const r of rows) {
+      expect(r.imputed_fields).toEqual(['close', 'volume']);
+      for (const f of ['close', 'volume'])
+        expect((r.imputation as Record<string, Rec>)[f]).toMatchObject({
+          method: 'prophet',
+          model: 'prophet',
+          source: 'Imputed_ML',
+        });
+    }
   });
 });

@@ -85,6 +85,7 @@ describe('impute operator', () => {
       imputed: { native: 2 },
     });
     expect(s.key_missing_max_before).toBeCloseTo(1 / 3, 9);
+    expect(s).toMatchObject({ close_missing_rate: 0, volume_missing_rate: 0, pe_ttm_missing_rate: 2 / 3 });
     // pe_ttm of 000001.SZ: no history, no peer with a value that day except 600036.SH → one peer < min_peers 2.
     expect(out.alerts.filter((a) => a.active).map((a) => a.name)).toContain('ImputeTotalMissing');
   });
