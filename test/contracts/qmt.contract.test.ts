@@ -97,11 +97,11 @@ describe('QMT contract: the simulator speaks the recorded shapes', () => {
   });
 
   it('/health reports an outage window (QMT disconnected) and recovers after it', async () => {
-    sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0, to_ms: 150 }, ms: 10 }]);
+    sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0, to_ms: 1000 }, ms: 10 }]);
     const down = await get(sim, '/health', {});
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'unhealthy', qmt_connected: false });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1100));
     expect((await get(sim, '/health', {})).status).toBe(200);
     sim.setFaults([]);
   });

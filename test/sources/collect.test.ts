@@ -214,7 +214,9 @@ describe('the QMT client honours the agent rate limit', () => {
           () => 'aborted',
         ),
       );
-      await new Promise((r) => setTimeout(r, 800));
+      for (let waited = 0; sim.stats.qmt.requests < 5 && waited < 10_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
       expect(sim.stats.qmt.requests).toBe(5);
       ac.abort();
       expect((await Promise.all(calls)).sort()).toEqual([
