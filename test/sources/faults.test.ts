@@ -23,7 +23,7 @@ describe('Tushare error handling against the simulator', () => {
       token: async () => sim.tushareToken,
       retryDelaysMs: [5, 10, 20],
       rateLimitWaitMs: 30,
-      timeoutMs: 300,
+      timeoutMs: 1500,
       onEvent: (e) => events.push(e),
       ...extra,
     });
@@ -98,13 +98,13 @@ describe('Tushare error handling against the simulator', () => {
     sim.setFaults([
       { kind: 'http_5xx', target: 'tushare', count: 1 },
       { kind: 'outage', target: 'tushare', after: 1, count: 1 },
-      { kind: 'timeout', target: 'tushare', ms: 1000, after: 2, count: 1 },
+      { kind: 'timeout', target: 'tushare', ms: 4000, after: 2, count: 1 },
     ]);
     expect((await ts.call('daily', { trade_date: DAY })).rows.length).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === 'retry').map((e) => e.message)).toEqual([
       expect.stringMatching(/HTTP 502/),
       expect.stringMatching(/network error/),
-      expect.stringMatching(/timed out after 300 ms/),
+      expect.stringMatching(/timed out after 1500 ms/),
     ]);
     sim.setFaults([{ kind: 'http_5xx', target: 'tushare', status: 503 }]);
     const before = sim.stats.tushare.requests;
