@@ -144,4 +144,68 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
     );
     await src.close!();
   });
+
+  it('detects the outage from the agent health endpoint before any read, and comes back on its own', async () => {
+    const health = new HealthRegistry();
+    const ctx = testContext({
+      backends: { health, quota },
+      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
+    });
+    const src = (await failover.create(
+      {
+        sources: [
+          {
+            name: 'miniQMT',
+            type: 'qmt_agent',
+            config: {
+              base_url: sim.qmtUrl,
+              api_key: '${secret:kv/argus/qmt#api_key}',
+              datasets: ['daily'],
+              trade_date: DAY,
+              timeout_ms: 1000,
+              retry_delays_ms: [100],
+            },
+          },
+          {
+            name: 'Tushare',
+            type: 'tushare',
+            config: {
+              base_url: sim.tushareUrl,
+              token: '${secret:kv/argus/tushare#token}',
+              datasets: ['daily'],
+              trade_date: DAY,
+              quota: 'quota',
+            },
+            quota_endpoints: 'market_data' as const,
+          },
+        ],
+        health: { unavailable_after: 2, probe_after_ms: 60_000 },
+        probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
+      },
+      ctx,
+    )) as Source;
+    await src.start!();
+    const qmt = health.get('miniQMT');
+    const waitFor = async (state: string) => {
+      const t0 = Date.now();
+      while (qmt.state !== state && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(qmt.state).toBe(state);
+      return Date.now() - t0;
+    };
+    sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0 } }]); // a window: /health reports it
+    const detectMs = await waitFor('unavailable');
+    const during = await readAll(src);
+    expect(symbolsWithBars(during.emissions).sources).toEqual(['tushare']);
+    expect(during.firstAtMs!).toBeLessThan(1500); // no QMT attempt, no timeout to sit through
+
+    sim.setFaults([]);
+    const probingMs = await waitFor('probing'); // health answers again; a real read decides
+    const after = await readAll(src);
+    expect(symbolsWithBars(after.emissions).sources).toEqual(['qmt']);
+    expect(qmt.state).toBe('healthy');
+    console.error(
+      `[failover/health] outage → unavailable from /health in ${detectMs} ms; served by Tushare in ${during.firstAtMs} ms; back to probing ${probingMs} ms after recovery; QMT serving again in ${after.firstAtMs} ms`,
+    );
+    await src.close!();
+  });
 });
