@@ -5,7 +5,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatError, SpecErrors } from './engine/spec/errors.ts';
-import { buildProgram } from './engine/cli/program.ts';
+import type { Command } from 'commander';
+import { buildProgram, type CliSetup } from './engine/cli/program.ts';
 import { discover } from './engine/registry/discover.ts';
 import { Registry } from './engine/registry/registry.ts';
 import { pipelineKind } from './engine/spec/pipeline-kind.ts';
@@ -14,6 +15,13 @@ import tableSchemaKind from './engine/lake/table-schema-kind.ts';
 import topicKind from './engine/backends/bus/topic-kind.ts';
 import { backendsFromEnv } from './engine/backends/from-env.ts';
 import { registerSchemaCommands } from './engine/cli/commands/schema.ts';
+import { registerTableCommands } from './engine/cli/commands/table.ts';
+import { registerQueryCommand } from './engine/cli/commands/query.ts';
+import { registerQualityCommand } from './engine/cli/commands/quality.ts';
+import { registerBackfillCommand } from './engine/cli/commands/backfill.ts';
+import { registerServeCommand } from './engine/serve/command.ts';
+import { registerQuotaCommand } from './engine/backends/quota/command.ts';
+import { registerServicesCommands } from './infra/commands.ts';
 import { registerSimCommand } from './sim/command.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,7 +38,19 @@ async function main(): Promise<void> {
   const program = buildProgram({
     registry,
     backends: () => backendsFromEnv(),
-    commands: [(p) => registerSchemaCommands(p), (p) => registerSimCommand(p)],
+    commands: [
+      ...[
+        registerSchemaCommands,
+        registerTableCommands,
+        registerQueryCommand,
+        registerBackfillCommand,
+        registerQualityCommand,
+        registerQuotaCommand,
+        registerServeCommand,
+        registerSimCommand,
+      ].map((register) => (p: Command, setup: CliSetup) => void register(p, setup)),
+      (p: Command) => void registerServicesCommands(p.command('services').description('Install, start and stop the real services on loopback')),
+    ],
   });
   await program.parseAsync(process.argv);
 }

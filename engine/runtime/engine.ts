@@ -44,9 +44,6 @@ function structuralErrors(partial: SpecDoc[], registry: Registry): SpecError[] {
   return partial.filter((d) => d.kind === 'Pipeline').flatMap((d) => planPipeline(d as SpecDoc<PipelineSpec>, registry).errors);
 }
 
-const envSecrets: SecretResolver = async (path, key) => {
-  throw new Error(`no secrets backend configured to resolve ${path}#${key}`);
-};
 
 export class Engine {
   readonly graphs = new Map<string, RunningGraph>();
@@ -67,7 +64,8 @@ export class Engine {
       logger: opts.logger ?? createLogger(),
       metrics: opts.metrics ?? createMetrics(),
       backends,
-      secrets: opts.secrets ?? envSecrets,
+      // Secrets resolve through the `secrets` backend unless a resolver is given.
+      secrets: opts.secrets ?? ((path, key) => backends.get<{ read(p: string, k: string): Promise<string> }>('secrets').read(path, key)),
       docs: [],
     };
     backends.bind(env);
