@@ -9,7 +9,7 @@ import { ConfigError, Secret } from '../api/index.ts';
 import type { EngineEnv } from '../runtime/env.ts';
 import type { SpecError } from '../spec/errors.ts';
 import { errorAt } from '../spec/load.ts';
-import type { Problem } from '../spec/schema-check.ts';
+import { checkSchema, type Problem } from '../spec/schema-check.ts';
 import { canonical } from './canonical.ts';
 import { resolveEnvRefs } from './env-refs.ts';
 import type { Plan, PlannedNode } from './plan.ts';
@@ -72,7 +72,9 @@ export function makeContext(plan: Plan, node: PlannedNode, env: EngineEnv, deps:
 export async function instantiate(plan: Plan, node: PlannedNode, env: EngineEnv): Promise<BuiltNode | SpecError[]> {
   const base = `/spec/nodes/${node.index}/config`;
   const problems: Problem[] = [];
-  const config = resolveEnvRefs(node.spec.config ?? {}, process.env, base, problems);
+  const config = resolveEnvRefs(node.spec.config ?? {}, process.env, base, problems, env.validateOnly);
+  // Resolved values are checked again: the loader could not check what the references stood for.
+  if (!problems.length) problems.push(...checkSchema(node.def.configSchema, config, base));
   if (problems.length) return problems.map((p) => errorAt(plan.doc, p));
   const deps = new Set<string>();
   const abort = new AbortController();

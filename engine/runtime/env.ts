@@ -13,6 +13,8 @@ export interface EngineEnv {
   metrics: Metrics;
   backends: Backends;
   secrets: SecretResolver;
+  /** `argus validate`: leave unset `${env:...}` references unresolved instead of failing. */
+  validateOnly?: boolean;
   /** The loaded documents (replaced on reload). */
   docs: SpecDoc[];
 }

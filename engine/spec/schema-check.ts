@@ -32,7 +32,7 @@ function compile(schema: JsonSchema): ValidateFunction {
 export function checkSchema(schema: JsonSchema, value: unknown, prefix = ''): Problem[] {
   const validate = compile(schema);
   if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword));
+  const errors = (validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword) && !isDeferredRef(e));
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const e of errors) {
@@ -44,6 +44,14 @@ export function checkSchema(schema: JsonSchema, value: unknown, prefix = ''): Pr
     }
   }
   return problems;
+}
+
+/**
+ * A `${env:...}` or `${secret:...}` reference stands where a constrained string is expected: its
+ * value is unknown until run time, when the resolved config is validated again.
+ */
+function isDeferredRef(e: ErrorObject): boolean {
+  return typeof e.data === 'string' && /\$\{(env|secret):/.test(e.data) && !['type', 'required', 'additionalProperties'].includes(e.keyword);
 }
 
 function describe(value: unknown): string {

@@ -59,16 +59,28 @@ async function loadCalendar(lakeRoot: string, table: string, exchange: string): 
 }
 
 /** Runs the pipelines once over [from, to]; returns the fused row count from the engine's metrics. */
-async function runPipelines(setup: CliSetup, paths: string[], from: string, to: string, root?: string): Promise<ChunkResult> {
+async function runPipelines(
+  setup: CliSetup,
+  paths: string[],
+  from: string,
+  to: string,
+  root?: string,
+): Promise<ChunkResult> {
   process.env.ARGUS_FROM = from;
   process.env.ARGUS_TO = to;
-  const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), secrets: setup.secrets?.(), root });
+  const engine = Engine.create({
+    registry: setup.registry,
+    backends: setup.backends(),
+    secrets: setup.secrets?.(),
+    root,
+  });
   const errors = await engine.load(paths);
   if (errors.length) throw new Error(`pipeline specs are invalid:\n${errors.map(formatError).join('\n')}`);
   await engine.start();
   await engine.done();
   await engine.stop();
-  if (engine.failures.length) throw new Error(`pipeline failed for ${from}…${to}: ${String(engine.failures[0])}`);
+  if (engine.failures.length)
+    throw new Error(`pipeline failed for ${from}…${to}: ${String(engine.failures[0])}`);
   const metric = await engine.env.metrics.registry.getSingleMetric('argus_fuse_rows_total')?.get();
   return { rows: metric?.values.reduce((s, v) => s + v.value, 0) ?? 0 };
 }
@@ -76,13 +88,19 @@ async function runPipelines(setup: CliSetup, paths: string[], from: string, to: 
 export function registerBackfillCommand(program: Command, setup?: CliSetup): void {
   program
     .command('backfill')
-    .description('Run the Gold pipeline over past trading days (resumable, with progress), or daily after the close with --daily')
+    .description(
+      'Run the Gold pipeline over past trading days (resumable, with progress), or daily after the close with --daily',
+    )
     .option('--from <date>', 'first day YYYY-MM-DD')
     .option('--to <date>', 'last day YYYY-MM-DD (default: --from)')
     .option('--daily', 'run each trading day after the close, until stopped')
     .option('--at <HH:MM>', 'local time of the daily trigger', '15:30')
     .option('--tz <zone>', 'time zone of the exchange', 'Asia/Shanghai')
-    .option('--pipeline <paths...>', 'pipeline and spec paths to run', ['pipelines/gold.yaml', 'policies', 'schemas'])
+    .option('--pipeline <paths...>', 'pipeline and spec paths to run', [
+      'pipelines/gold.yaml',
+      'policies',
+      'schemas',
+    ])
     .option('--chunk-days <n>', 'trading days per pipeline run', '20')
     .option('--calendar-table <name>', 'lake table with the exchange calendar', 'bronze/tushare_trade_cal')
     .option('--exchange <code>', 'exchange of the calendar rows', 'SSE')
@@ -92,41 +110,70 @@ export function registerBackfillCommand(program: Command, setup?: CliSetup): voi
     .option('--restart', 'ignore recorded progress and run every day again')
     .option('--dry-run', 'print the plan only')
     .action(async (o: BackfillOpts) => {
-      if (!setup && !o.dryRun) throw new Error('argus backfill needs the engine setup: register it with registerBackfillCommand(program, setup)');
+      if (!setup && !o.dryRun)
+        throw new Error(
+          'argus backfill needs the engine setup: register it with registerBackfillCommand(program, setup)',
+        );
       const calendar = await loadCalendar(o.lake, o.calendarTable, o.exchange);
-      const run = (days: readonly string[]) => runPipelines(setup!, o.pipeline, days[0], days.at(-1)!, o.root);
+      const run = (days: readonly string[]) =>
+        runPipelines(setup!, o.pipeline, days[0], days.at(-1)!, o.root);
       if (o.daily) return daily(o, calendar, run);
       if (!o.from) throw new Error('give --from YYYY-MM-DD (and --to), or --daily');
       const to = o.to ?? o.from;
       const days = tradingDays(o.from, to, calendar);
       const store = new ProgressStore(o.state ?? join('.argus', 'state', 'backfill', `${o.from}_${to}.json`));
       const plan = planBackfill(days, o.restart ? { has: () => false } : store, Number(o.chunkDays));
-      console.error(`backfill ${o.from} … ${to}: ${days.length} trading days by ${calendar.source}; ${days.length - plan.pending.length} already finished, ${plan.pending.length} to run in ${plan.chunks.length} chunk(s)`);
+      console.error(
+        `backfill ${o.from} … ${to}: ${days.length} trading days by ${calendar.source}; ${days.length - plan.pending.length} already finished, ${plan.pending.length} to run in ${plan.chunks.length} chunk(s)`,
+      );
       if (o.dryRun || plan.pending.length === 0) return;
-      const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} days | {rows} rows, {rate} rows/s | ETA {eta_formatted} | {day}', hideCursor: true }, Presets.shades_classic);
+      const bar = new SingleBar(
+        {
+          format:
+            '{bar} {percentage}% | {value}/{total} days | {rows} rows, {rate} rows/s | ETA {eta_formatted} | {day}',
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      );
       bar.start(plan.pending.length, 0, { rows: 0, rate: 0, day: plan.pending[0] });
       try {
         const totals = await runBackfill(plan, store, run, {
           onChunkDone(chunk, _r, t) {
-            bar.increment(chunk.length, { rows: t.rows, rate: Math.round(t.rows / Math.max(t.ms / 1000, 0.001)), day: chunk.at(-1) });
+            bar.increment(chunk.length, {
+              rows: t.rows,
+              rate: Math.round(t.rows / Math.max(t.ms / 1000, 0.001)),
+              day: chunk.at(-1),
+            });
           },
         });
         bar.stop();
-        console.error(`done: ${totals.days} days, ${totals.rows} rows in ${(totals.ms / 1000).toFixed(1)} s (${Math.round(totals.rows / Math.max(totals.ms / 1000, 0.001))} rows/s), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+        console.error(
+          `done: ${totals.days} days, ${totals.rows} rows in ${(totals.ms / 1000).toFixed(1)} s (${Math.round(totals.rows / Math.max(totals.ms / 1000, 0.001))} rows/s), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+        );
       } catch (err) {
         bar.stop();
-        console.error(`backfill stopped: ${(err as Error).message}\nrerun the same command to resume (progress: ${store.file})`);
+        console.error(
+          `backfill stopped: ${(err as Error).message}\nrerun the same command to resume (progress: ${store.file})`,
+        );
         process.exitCode = 1;
       }
     });
 }
 
-async function daily(o: BackfillOpts, calendar: Calendar, run: (days: readonly string[]) => Promise<ChunkResult>): Promise<void> {
+async function daily(
+  o: BackfillOpts,
+  calendar: Calendar,
+  run: (days: readonly string[]) => Promise<ChunkResult>,
+): Promise<void> {
   const opts = { at: o.at, timeZone: o.tz, calendar };
   const store = new ProgressStore(o.state ?? join('.argus', 'state', 'backfill', 'daily.json'));
   let stop = false;
   const wake = new AbortController();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { stop = true; wake.abort(); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      stop = true;
+      wake.abort();
+    });
   // Catch up on the last closed day first (e.g. started at 16:00 or after downtime).
   const last = lastClosedDay(new Date(), opts);
   if (last && !store.has(last)) await runDay(last);
@@ -135,7 +182,14 @@ async function daily(o: BackfillOpts, calendar: Calendar, run: (days: readonly s
     console.error(`next run: ${next.day} at ${next.at.toISOString()}`);
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, Math.max(0, next.at.getTime() - Date.now()));
-      wake.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      wake.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
     if (!stop) await runDay(next.day);
   }
@@ -146,7 +200,9 @@ async function daily(o: BackfillOpts, calendar: Calendar, run: (days: readonly s
       store.markFinished([day]);
       console.error(`${day}: ${r.rows ?? 0} rows committed`);
     } catch (err) {
-      console.error(`${day} failed: ${(err as Error).message} (it runs again at the next trigger or with argus backfill --from ${day})`);
+      console.error(
+        `${day} failed: ${(err as Error).message} (it runs again at the next trigger or with argus backfill --from ${day})`,
+      );
     }
   }
 }

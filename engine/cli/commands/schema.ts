@@ -10,7 +10,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { markdownReport, mergeBase, repoRoot, resolveRef, reviewSchemas, schemasAtRef, schemasInWorkingTree, type SchemaReview } from '../../lake/schema-diff/index.ts';
+import {
+  markdownReport,
+  mergeBase,
+  repoRoot,
+  resolveRef,
+  reviewSchemas,
+  schemasAtRef,
+  schemasInWorkingTree,
+  type SchemaReview,
+} from '../../lake/schema-diff/index.ts';
 
 export interface SchemaReviewOptions {
   /** Any directory inside the repository. */
@@ -54,11 +63,19 @@ export function runSchemaReview(opts: SchemaReviewOptions = {}): SchemaReviewRes
   return { review, markdown: markdownReport(review, base), base };
 }
 
-interface CliOpts { base?: string; mergeBase: boolean; dir: string[]; output?: string }
+interface CliOpts {
+  base?: string;
+  mergeBase: boolean;
+  dir: string[];
+  output?: string;
+}
 
 function addOptions(cmd: Command): Command {
   return cmd
-    .option('--base <ref>', 'git ref to compare with (default: $ARGUS_SCHEMA_BASE, origin/main, main or HEAD)')
+    .option(
+      '--base <ref>',
+      'git ref to compare with (default: $ARGUS_SCHEMA_BASE, origin/main, main or HEAD)',
+    )
     .option('--no-merge-base', 'compare with <ref> itself instead of its merge base with HEAD')
     .option('--dir <dirs...>', 'directories holding TableSchema YAML', ['schemas'])
     .option('-o, --output <file>', 'also write the Markdown report to a file');
@@ -66,15 +83,27 @@ function addOptions(cmd: Command): Command {
 
 export function registerSchemaCommands(program: Command): void {
   // Another module may already own `argus schema ...` (e.g. schema export): extend it.
-  const schema = program.commands.find((c) => c.name() === 'schema') ?? program.command('schema').description('Table schema review');
+  const schema =
+    program.commands.find((c) => c.name() === 'schema') ??
+    program.command('schema').description('Table schema review');
 
-  addOptions(schema.command('diff').description('Markdown report of every TableSchema change with a compatible/breaking verdict')).action((o: CliOpts) => {
+  addOptions(
+    schema
+      .command('diff')
+      .description('Markdown report of every TableSchema change with a compatible/breaking verdict'),
+  ).action((o: CliOpts) => {
     const r = runSchemaReview({ base: o.base, useMergeBase: o.mergeBase, dirs: o.dir });
     if (o.output) writeFileSync(o.output, r.markdown);
     console.log(r.markdown);
   });
 
-  addOptions(schema.command('check').description('Fail on edited published schema versions or breaking changes without a new major version')).action((o: CliOpts) => {
+  addOptions(
+    schema
+      .command('check')
+      .description(
+        'Fail on edited published schema versions or breaking changes without a new major version',
+      ),
+  ).action((o: CliOpts) => {
     const r = runSchemaReview({ base: o.base, useMergeBase: o.mergeBase, dirs: o.dir });
     if (o.output) writeFileSync(o.output, r.markdown);
     if (r.review.problems.length) {

@@ -14,6 +14,7 @@ export function registerValidateCommand(program: Command, setup: CliSetup): void
     .option('--format <format>', 'text or json', 'text')
     .action(async (paths: string[], opts: { format: string }) => {
       const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), logger: pino({ level: 'silent' }) });
+      engine.env.validateOnly = true;
       const errors = await engine.load(specPaths(paths));
       for (const g of engine.graphs.values()) await g.close();
       if (opts.format === 'json') console.log(JSON.stringify({ ok: errors.length === 0, errors }, null, 2));

@@ -12,8 +12,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // SSE calendar around the 2024 Dragon Boat Festival (Mon 2024-06-10 closed).
 const cal = calendarFromRows(
-  ['20240607', '20240608', '20240609', '20240610', '20240611', '20240612', '20240613', '20240614', '20240615', '20240616', '20240617'].map((d) => ({
-    exchange: 'SSE', cal_date: d, is_open: ['20240608', '20240609', '20240610', '20240615', '20240616'].includes(d) ? 0 : 1,
+  [
+    '20240607',
+    '20240608',
+    '20240609',
+    '20240610',
+    '20240611',
+    '20240612',
+    '20240613',
+    '20240614',
+    '20240615',
+    '20240616',
+    '20240617',
+  ].map((d) => ({
+    exchange: 'SSE',
+    cal_date: d,
+    is_open: ['20240608', '20240609', '20240610', '20240615', '20240616'].includes(d) ? 0 : 1,
   })),
 );
 
@@ -21,7 +35,12 @@ describe('calendar', () => {
   it('lists dates and trading days, skipping weekends and holidays', () => {
     expect(dateRange('2024-02-28', '2024-03-01')).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
     expect(tradingDays('2024-06-07', '2024-06-12', cal)).toEqual(['2024-06-07', '2024-06-11', '2024-06-12']);
-    expect(tradingDays('2024-06-07', '2024-06-12', weekdays)).toEqual(['2024-06-07', '2024-06-10', '2024-06-11', '2024-06-12']);
+    expect(tradingDays('2024-06-07', '2024-06-12', weekdays)).toEqual([
+      '2024-06-07',
+      '2024-06-10',
+      '2024-06-11',
+      '2024-06-12',
+    ]);
     expect(cal.isTradingDay('2024-06-18')).toBe(true); // beyond the calendar: weekdays
     expect(() => dateRange('2024-02-30', '2024-03-01')).toThrow(/--from must be a date YYYY-MM-DD/);
     expect(() => dateRange('2024-03-02', '2024-03-01')).toThrow(/before --from/);
@@ -30,12 +49,18 @@ describe('calendar', () => {
 
 describe('daily trigger (15:30 Asia/Shanghai)', () => {
   it('waits for the close of the same trading day', () => {
-    expect(nextTrigger(new Date('2024-06-14T06:00:00Z'), { calendar: cal })).toEqual({ day: '2024-06-14', at: new Date('2024-06-14T07:30:00Z') });
+    expect(nextTrigger(new Date('2024-06-14T06:00:00Z'), { calendar: cal })).toEqual({
+      day: '2024-06-14',
+      at: new Date('2024-06-14T07:30:00Z'),
+    });
   });
 
   it('after Friday’s close waits for Monday; skips a holiday Monday', () => {
     expect(nextTrigger(new Date('2024-06-14T07:31:00Z'), { calendar: cal }).day).toBe('2024-06-17');
-    expect(nextTrigger(new Date('2024-06-07T08:00:00Z'), { calendar: cal })).toEqual({ day: '2024-06-11', at: new Date('2024-06-11T07:30:00Z') });
+    expect(nextTrigger(new Date('2024-06-07T08:00:00Z'), { calendar: cal })).toEqual({
+      day: '2024-06-11',
+      at: new Date('2024-06-11T07:30:00Z'),
+    });
   });
 
   it('knows the last closed trading day for catch-up', () => {
@@ -45,8 +70,12 @@ describe('daily trigger (15:30 Asia/Shanghai)', () => {
   });
 
   it('converts wall time in zones with DST', () => {
-    expect(zonedInstant('2024-07-01', '15:30', 'America/New_York').toISOString()).toBe('2024-07-01T19:30:00.000Z');
-    expect(zonedInstant('2024-01-02', '15:30', 'America/New_York').toISOString()).toBe('2024-01-02T20:30:00.000Z');
+    expect(zonedInstant('2024-07-01', '15:30', 'America/New_York').toISOString()).toBe(
+      '2024-07-01T19:30:00.000Z',
+    );
+    expect(zonedInstant('2024-01-02', '15:30', 'America/New_York').toISOString()).toBe(
+      '2024-01-02T20:30:00.000Z',
+    );
     expect(() => nextTrigger(new Date(), { calendar: cal, at: '25:00' })).toThrow(/HH:MM/);
   });
 });
@@ -65,14 +94,21 @@ describe('resumable backfill', () => {
     const first = new ProgressStore(file);
     await expect(runBackfill(planBackfill(days, first, 3), first, runChunk)).rejects.toThrow('killed');
     expect(ran).toEqual([['2024-06-03', '2024-06-04', '2024-06-05']]);
-    expect(JSON.parse(readFileSync(file, 'utf8')).finished).toEqual(['2024-06-03', '2024-06-04', '2024-06-05']);
+    expect(JSON.parse(readFileSync(file, 'utf8')).finished).toEqual([
+      '2024-06-03',
+      '2024-06-04',
+      '2024-06-05',
+    ]);
 
     crash = false;
     const again = new ProgressStore(file); // a new process
     const plan = planBackfill(days, again, 3);
     expect(plan.pending[0]).toBe('2024-06-06');
     const totals = await runBackfill(plan, again, runChunk);
-    expect(ran.slice(1)).toEqual([['2024-06-06', '2024-06-07', '2024-06-11'], ['2024-06-12', '2024-06-13', '2024-06-14']]);
+    expect(ran.slice(1)).toEqual([
+      ['2024-06-06', '2024-06-07', '2024-06-11'],
+      ['2024-06-12', '2024-06-13', '2024-06-14'],
+    ]);
     expect(totals).toMatchObject({ days: 6, rows: 30000 });
     expect(planBackfill(days, new ProgressStore(file), 3).pending).toEqual([]);
   });

@@ -16,7 +16,8 @@ export function dateRange(from: string, to: string): string[] {
 export function parseDay(s: string, what = 'date'): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
-  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) throw new Error(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(s)}`);
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s)
+    throw new Error(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(s)}`);
   return t;
 }
 
@@ -40,11 +41,16 @@ export const weekdays: Calendar = {
  * Days outside the rows' span fall back to `outside` (default: weekdays) so a stale calendar
  * never silently skips recent days.
  */
-export function calendarFromRows(rows: readonly Record<string, unknown>[], outside: Calendar = weekdays): Calendar {
+export function calendarFromRows(
+  rows: readonly Record<string, unknown>[],
+  outside: Calendar = weekdays,
+): Calendar {
   const open = new Map<string, boolean>();
   for (const r of rows) {
     const raw = String(r.cal_date ?? r.trade_date ?? '');
-    const day = /^\d{8}$/.test(raw) ? `${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6)}` : raw.slice(0, 10);
+    const day = /^\d{8}$/.test(raw)
+      ? `${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6)}`
+      : raw.slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) continue;
     open.set(day, Number(r.is_open) === 1 || r.is_open === true);
   }
@@ -52,7 +58,10 @@ export function calendarFromRows(rows: readonly Record<string, unknown>[], outsi
   return {
     source: `exchange calendar (${days[0] ?? '-'} … ${days.at(-1) ?? '-'})`,
     isTradingDay(day) {
-      return open.get(day) ?? (day < (days[0] ?? '') || day > (days.at(-1) ?? '') ? outside.isTradingDay(day) : false);
+      return (
+        open.get(day) ??
+        (day < (days[0] ?? '') || day > (days.at(-1) ?? '') ? outside.isTradingDay(day) : false)
+      );
     },
   };
 }

@@ -22,7 +22,8 @@ export class ProgressStore {
       return; // first run
     }
     const parsed = JSON.parse(text) as ProgressFile;
-    if (!Array.isArray(parsed.finished)) throw new Error(`${file}: not a backfill progress file (no "finished" list)`);
+    if (!Array.isArray(parsed.finished))
+      throw new Error(`${file}: not a backfill progress file (no "finished" list)`);
     for (const d of parsed.finished) this.done.add(d);
   }
 
@@ -41,7 +42,14 @@ export class ProgressStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify({ finished: [...this.done].sort(), updated_at: new Date().toISOString() } satisfies ProgressFile, null, 1));
+      writeSync(
+        fd,
+        JSON.stringify(
+          { finished: [...this.done].sort(), updated_at: new Date().toISOString() } satisfies ProgressFile,
+          null,
+          1,
+        ),
+      );
       fsyncSync(fd);
     } finally {
       closeSync(fd);

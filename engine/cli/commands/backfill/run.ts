@@ -11,7 +11,11 @@ export interface BackfillPlan {
   chunks: string[][];
 }
 
-export function planBackfill(days: readonly string[], store: Pick<ProgressStore, 'has'>, chunkDays: number): BackfillPlan {
+export function planBackfill(
+  days: readonly string[],
+  store: Pick<ProgressStore, 'has'>,
+  chunkDays: number,
+): BackfillPlan {
   if (!(chunkDays >= 1)) throw new Error(`chunk size must be ≥ 1 day, got ${chunkDays}`);
   const pending = days.filter((d) => !store.has(d));
   const chunks: string[][] = [];
@@ -25,7 +29,11 @@ export interface ChunkResult {
 }
 
 export interface BackfillEvents {
-  onChunkDone?(chunk: readonly string[], result: ChunkResult, totals: { days: number; rows: number; ms: number }): void;
+  onChunkDone?(
+    chunk: readonly string[],
+    result: ChunkResult,
+    totals: { days: number; rows: number; ms: number },
+  ): void;
 }
 
 export async function runBackfill(

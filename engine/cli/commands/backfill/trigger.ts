@@ -7,21 +7,44 @@ import type { Calendar } from './calendar.ts';
 /** Wall-clock parts of `at` in `timeZone`. */
 function wall(at: Date, timeZone: string): { day: string; minutes: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 /** The UTC instant of wall time `day` `HH:MM` in `timeZone` (handles zones with DST by re-checking). */
 export function zonedInstant(day: string, hhmm: string, timeZone: string): Date {
   const [h, m] = hhmm.split(':').map(Number);
-  const guess = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)), h, m);
+  const guess = Date.UTC(
+    Number(day.slice(0, 4)),
+    Number(day.slice(5, 7)) - 1,
+    Number(day.slice(8, 10)),
+    h,
+    m,
+  );
   let t = guess;
   for (let i = 0; i < 3; i++) {
     const w = wall(new Date(t), timeZone);
-    const have = Date.UTC(Number(w.day.slice(0, 4)), Number(w.day.slice(5, 7)) - 1, Number(w.day.slice(8, 10)), Math.floor(w.minutes / 60), w.minutes % 60);
+    const have = Date.UTC(
+      Number(w.day.slice(0, 4)),
+      Number(w.day.slice(5, 7)) - 1,
+      Number(w.day.slice(8, 10)),
+      Math.floor(w.minutes / 60),
+      w.minutes % 60,
+    );
     if (have === guess) break;
     t += guess - have;
   }
@@ -42,7 +65,8 @@ export interface TriggerOptions {
 export function nextTrigger(now: Date, opts: TriggerOptions): { day: string; at: Date } {
   const tz = opts.timeZone ?? 'Asia/Shanghai';
   const at = opts.at ?? '15:30';
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(at)) throw new Error(`trigger time must be HH:MM, got ${JSON.stringify(at)}`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(at))
+    throw new Error(`trigger time must be HH:MM, got ${JSON.stringify(at)}`);
   let day = wall(now, tz).day;
   for (let i = 0; i < 370; i++) {
     const instant = zonedInstant(day, at, tz);
