@@ -26,8 +26,14 @@ const rule = {
   maxProperties: 1,
   additionalProperties: false,
   properties: {
-    min: number, max: number, gt: number, lt: number,
-    gte_field: name, lte_field: name, gt_field: name, lt_field: name,
+    min: number,
+    max: number,
+    gt: number,
+    lt: number,
+    gte_field: name,
+    lte_field: name,
+    gt_field: name,
+    lt_field: name,
     integer: { const: true },
     enum: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
     pattern: { type: 'string' },
@@ -37,7 +43,11 @@ const rule = {
 const binding = {
   type: 'object',
   additionalProperties: false,
-  properties: { dataset: { type: 'string' }, field: { type: 'string' }, scale: { type: 'number', exclusiveMinimum: 0 } },
+  properties: {
+    dataset: { type: 'string' },
+    field: { type: 'string' },
+    scale: { type: 'number', exclusiveMinimum: 0 },
+  },
 };
 
 const field = {
@@ -94,55 +104,93 @@ const schema = {
 };
 
 /** Cross-references the schema cannot express: known sources, fields named by rules, compilable policy. */
-export function checkSourcePriority(doc: SpecDoc<SourcePrioritySpec>): { pointer: string; message: string }[] {
+export function checkSourcePriority(
+  doc: SpecDoc<SourcePrioritySpec>,
+): { pointer: string; message: string }[] {
   const problems: { pointer: string; message: string }[] = [];
   const spec = doc.spec;
   const sources = Object.keys(spec.sources);
   const fields = new Set(spec.groups.flatMap((g) => Object.keys(g.fields)));
   (spec.expect ?? []).forEach((stream, i) => {
     const s = stream.split('/')[0];
-    if (!sources.includes(s)) problems.push({ pointer: `/expect/${i}`, message: `unknown source "${s}"; declare it under sources (${sources.join(', ')})` });
+    if (!sources.includes(s))
+      problems.push({
+        pointer: `/expect/${i}`,
+        message: `unknown source "${s}"; declare it under sources (${sources.join(', ')})`,
+      });
   });
   (spec.keepSourceValues ?? []).forEach((f, i) => {
     if (!fields.has(f)) problems.push({ pointer: `/keepSourceValues/${i}`, message: `unknown field "${f}"` });
   });
   spec.groups.forEach((g, gi) => {
     g.order.forEach((s, si) => {
-      if (!sources.includes(s)) problems.push({ pointer: `/groups/${gi}/order/${si}`, message: `unknown source "${s}"; declare it under sources (${sources.join(', ')})` });
+      if (!sources.includes(s))
+        problems.push({
+          pointer: `/groups/${gi}/order/${si}`,
+          message: `unknown source "${s}"; declare it under sources (${sources.join(', ')})`,
+        });
     });
     if (g.lineage && [...fields].some((f) => `${f}_source` === g.lineage || f === g.lineage)) {
-      problems.push({ pointer: `/groups/${gi}/lineage`, message: `group lineage column "${g.lineage}" collides with a field or its own <field>_source column` });
+      problems.push({
+        pointer: `/groups/${gi}/lineage`,
+        message: `group lineage column "${g.lineage}" collides with a field or its own <field>_source column`,
+      });
     }
     for (const [fname, f] of Object.entries(g.fields)) {
       (f.rules ?? []).forEach((r, ri) => {
         const [rname, arg] = Object.entries(r)[0] ?? [];
         if (rname?.endsWith('_field') && !fields.has(arg as string)) {
-          problems.push({ pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`, message: `rule ${rname} compares with unknown field "${arg}"` });
+          problems.push({
+            pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`,
+            message: `rule ${rname} compares with unknown field "${arg}"`,
+          });
         }
         if (rname === 'pattern') {
-          try { new RegExp(arg as string); } catch (e) {
-            problems.push({ pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`, message: `invalid pattern: ${(e as Error).message}` });
+          try {
+            new RegExp(arg as string);
+          } catch (e) {
+            problems.push({
+              pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`,
+              message: `invalid pattern: ${(e as Error).message}`,
+            });
           }
         }
-        if (rname && !(RULE_NAMES as readonly string[]).includes(rname)) problems.push({ pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`, message: `unknown rule "${rname}"` });
+        if (rname && !(RULE_NAMES as readonly string[]).includes(rname))
+          problems.push({
+            pointer: `/groups/${gi}/fields/${fname}/rules/${ri}`,
+            message: `unknown rule "${rname}"`,
+          });
       });
       for (const s of Object.keys(g.datasets ?? {})) {
-        if (!g.order.includes(s)) problems.push({ pointer: `/groups/${gi}/datasets/${s}`, message: `dataset for source "${s}" that is not in the group's order` });
+        if (!g.order.includes(s))
+          problems.push({
+            pointer: `/groups/${gi}/datasets/${s}`,
+            message: `dataset for source "${s}" that is not in the group's order`,
+          });
       }
       for (const s of Object.keys(f.sources ?? {})) {
-        if (!g.order.includes(s)) problems.push({ pointer: `/groups/${gi}/fields/${fname}/sources/${s}`, message: `binding for source "${s}" that is not in the group's order` });
+        if (!g.order.includes(s))
+          problems.push({
+            pointer: `/groups/${gi}/fields/${fname}/sources/${s}`,
+            message: `binding for source "${s}" that is not in the group's order`,
+          });
       }
     }
   });
   if (problems.length === 0) {
-    try { compileFusion(spec); } catch (e) { problems.push({ pointer: '', message: (e as Error).message }); }
+    try {
+      compileFusion(spec);
+    } catch (e) {
+      problems.push({ pointer: '', message: (e as Error).message });
+    }
   }
   return problems;
 }
 
 export default defineKind<SourcePrioritySpec>({
   kind: 'SourcePriority',
-  description: 'Source order per field group and each field\'s validity rules, used by the fuse operator (domain §3).',
+  description:
+    "Source order per field group and each field's validity rules, used by the fuse operator (domain §3).",
   schema,
   check: checkSourcePriority,
 });

@@ -48,12 +48,17 @@ export interface AdjustConfig {
 export default defineOperator<AdjustConfig>({
   type: 'adjust',
   role: 'transform',
-  description: 'Back-adjusts (hfq) prices by adj_factor, deriving missing factors from the previous day and the ex-rights reference price; pro_bar-exact to the cent.',
+  description:
+    'Back-adjusts (hfq) prices by adj_factor, deriving missing factors from the previous day and the ex-rights reference price; pro_bar-exact to the cent.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      prices: { type: 'array', items: { type: 'string' }, default: ['open', 'high', 'low', 'close', 'pre_close'] },
+      prices: {
+        type: 'array',
+        items: { type: 'string' },
+        default: ['open', 'high', 'low', 'close', 'pre_close'],
+      },
       factor: { type: 'string', default: 'adj_factor' },
       close: { type: 'string', default: 'close' },
       pre_close: { type: 'string', default: 'pre_close' },
@@ -70,8 +75,27 @@ export default defineOperator<AdjustConfig>({
     {
       title: 'hfq with derived factors',
       config: {},
-      input: [{ symbol: '000001.SZ', trade_date: '2020-05-28', open: 12.8, high: 13, low: 12.7, close: 12.9, pre_close: 12.78, adj_factor: null }],
-      output: [{ symbol: '000001.SZ', trade_date: '2020-05-28', close: 1432.5192, adj_factor: 111.048, adj_factor_source: 'System_Calculated' }],
+      input: [
+        {
+          symbol: '000001.SZ',
+          trade_date: '2020-05-28',
+          open: 12.8,
+          high: 13,
+          low: 12.7,
+          close: 12.9,
+          pre_close: 12.78,
+          adj_factor: null,
+        },
+      ],
+      output: [
+        {
+          symbol: '000001.SZ',
+          trade_date: '2020-05-28',
+          close: 1432.5192,
+          adj_factor: 111.048,
+          adj_factor_source: 'System_Calculated',
+        },
+      ],
     },
   ],
   create(config, ctx) {
@@ -86,12 +110,16 @@ export default defineOperator<AdjustConfig>({
     const adjustOne = (r: Rec): Rec => {
       const symbol = r.symbol;
       const date = r.trade_date;
-      if (typeof symbol !== 'string' || typeof date !== 'string') throw new Error(`adjust: row has no symbol/trade_date: ${JSON.stringify({ symbol, date })}`);
+      if (typeof symbol !== 'string' || typeof date !== 'string')
+        throw new Error(`adjust: row has no symbol/trade_date: ${JSON.stringify({ symbol, date })}`);
       const prev = state.before(symbol, date);
       let decision = chooseFactor({ factor: r[factorCol], pre_close: r[preCol] }, prev, decimals);
-      if (!decision && config.initial_factor !== undefined) decision = { factor: config.initial_factor, lineage: 'System_Calculated' };
+      if (!decision && config.initial_factor !== undefined)
+        decision = { factor: config.initial_factor, lineage: 'System_Calculated' };
       if (!decision) {
-        throw new Error(`adjust: ${symbol} ${date} has no valid ${factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`);
+        throw new Error(
+          `adjust: ${symbol} ${date} has no valid ${factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`,
+        );
       }
       const out: Rec = { ...r, [factorCol]: decision.factor };
       if (decision.lineage) out[`${factorCol}_source`] = decision.lineage;
@@ -101,7 +129,8 @@ export default defineOperator<AdjustConfig>({
         out[p] = typeof raw === 'number' && Number.isFinite(raw) ? centStable4(raw * decision.factor) : null;
       }
       const close = r[closeCol];
-      if (typeof close === 'number' && close > 0) state.remember(symbol, { trade_date: date, factor: decision.factor, close });
+      if (typeof close === 'number' && close > 0)
+        state.remember(symbol, { trade_date: date, factor: decision.factor, close });
       return out;
     };
 
@@ -109,34 +138,54 @@ export default defineOperator<AdjustConfig>({
     const seed = async (firstDay: string) => {
       const table = ctx.backend<Lake>('lake').table(config.seed_table!);
       if (!(await table.exists())) return;
-      const from = new Date(Date.parse(`${firstDay}T00:00:00Z`) - (config.seed_days ?? 30) * 86_400_000).toISOString().slice(0, 10);
-      const rows = await table.read({ partitions: { trade_date: { gte: from, lt: firstDay } }, columns: ['symbol', 'trade_date', closeCol, factorCol] });
+      const from = new Date(Date.parse(`${firstDay}T00:00:00Z`) - (config.seed_days ?? 30) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const rows = await table.read({
+        partitions: { trade_date: { gte: from, lt: firstDay } },
+        columns: ['symbol', 'trade_date', closeCol, factorCol],
+      });
       rows.sort((a, b) => String(a.trade_date).localeCompare(String(b.trade_date)));
       for (const r of rows) {
         const f = Number(r[factorCol]);
         const c = Number(r[closeCol]);
         if (!(f > 0) || !(c > 0)) continue;
-        state.remember(String(r.symbol), { trade_date: String(r.trade_date), factor: f, close: roundHalfEven(c / f, config.price_decimals ?? 2) });
+        state.remember(String(r.symbol), {
+          trade_date: String(r.trade_date),
+          factor: f,
+          close: roundHalfEven(c / f, config.price_decimals ?? 2),
+        });
       }
-      ctx.logger.info({ table: config.seed_table, from, to: firstDay, rows: rows.length, symbols: state.size }, 'adjust: seeded previous days');
+      ctx.logger.info(
+        { table: config.seed_table, from, to: firstDay, rows: rows.length, symbols: state.size },
+        'adjust: seeded previous days',
+      );
     };
 
     return {
       kind: 'batch',
       async process(batch, emit) {
         // Per symbol in date order: the previous day must be known before the next is adjusted.
-        const rows = [...batch.records].sort((a, b) =>
-          String(a.symbol).localeCompare(String(b.symbol)) || String(a.trade_date).localeCompare(String(b.trade_date)),
+        const rows = [...batch.records].sort(
+          (a, b) =>
+            String(a.symbol).localeCompare(String(b.symbol)) ||
+            String(a.trade_date).localeCompare(String(b.trade_date)),
         );
         if (config.seed_table && rows.length) {
-          const first = rows.reduce((m, r) => (String(r.trade_date) < m ? String(r.trade_date) : m), String(rows[0].trade_date));
+          const first = rows.reduce(
+            (m, r) => (String(r.trade_date) < m ? String(r.trade_date) : m),
+            String(rows[0].trade_date),
+          );
           await (seeded ??= seed(first));
         }
         for (const r of rows) {
           try {
             emit(adjustOne(r));
           } catch (err) {
-            emit({ node: ctx.node, reason: (err as Error).message, at: new Date().toISOString(), record: r }, 'error');
+            emit(
+              { node: ctx.node, reason: (err as Error).message, at: new Date().toISOString(), record: r },
+              'error',
+            );
           }
         }
       },

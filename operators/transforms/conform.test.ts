@@ -12,16 +12,37 @@ const ctx = () => testContext({ specs: [v1] });
 const cfg = { schema: 'gold.a_share_daily', version: 1, now_columns: ['last_verified_utc'] };
 
 const good = (over: Rec = {}): Rec => ({
-  trade_date: '2024-06-14', symbol: '000001.SZ', open: 1200.1234, high: 1210, low: 1190, close: 1200, volume: 100, turnover: 1000.5,
-  adj_factor: 111.048, pe_ttm: null, pb_mrq: 0.5, dividend_yield: 0.06, total_mv: 2e11, div_cash: 0.719, split_ratio: null,
-  analyst_rating: '买入', close_source: 'miniQMT', volume_source: 'miniQMT', financials_source: 'Tushare', data_quality_score: 98.5,
-  close_qmt: 10.8, fusion_issues: ['x'], ...over,
+  trade_date: '2024-06-14',
+  symbol: '000001.SZ',
+  open: 1200.1234,
+  high: 1210,
+  low: 1190,
+  close: 1200,
+  volume: 100,
+  turnover: 1000.5,
+  adj_factor: 111.048,
+  pe_ttm: null,
+  pb_mrq: 0.5,
+  dividend_yield: 0.06,
+  total_mv: 2e11,
+  div_cash: 0.719,
+  split_ratio: null,
+  analyst_rating: '买入',
+  close_source: 'miniQMT',
+  volume_source: 'miniQMT',
+  financials_source: 'Tushare',
+  data_quality_score: 98.5,
+  close_qmt: 10.8,
+  fusion_issues: ['x'],
+  ...over,
 });
 
 describe('conform (gold.a_share_daily v1)', () => {
   it('keeps exactly the schema columns and stamps last_verified_utc', async () => {
     const { out } = await runTransform(conform, cfg, [good()], ctx());
-    expect(Object.keys(out[0])).toEqual(v1.spec ? (v1.spec as { columns: { name: string }[] }).columns.map((c) => c.name) : []);
+    expect(Object.keys(out[0])).toEqual(
+      v1.spec ? (v1.spec as { columns: { name: string }[] }).columns.map((c) => c.name) : [],
+    );
     expect(out[0].last_verified_utc).toBeInstanceOf(Date);
     expect(out[0]).not.toHaveProperty('close_qmt');
   });
@@ -42,6 +63,8 @@ describe('conform (gold.a_share_daily v1)', () => {
   });
 
   it('refuses an undeclared version', async () => {
-    await expect(async () => conform.create({ ...cfg, version: 2 }, ctx())).rejects.toThrow(/version 2 is not loaded/);
+    await expect(async () => conform.create({ ...cfg, version: 2 }, ctx())).rejects.toThrow(
+      /version 2 is not loaded/,
+    );
   });
 });

@@ -24,19 +24,42 @@ export interface ConformConfig {
   check_rules?: boolean;
 }
 
-interface Column { name: string; type: string; nullable?: boolean; rules?: Record<string, unknown>[] }
-interface TableSchemaSpec { table: string; partitionBy?: string[]; columns: Column[] }
+interface Column {
+  name: string;
+  type: string;
+  nullable?: boolean;
+  rules?: Record<string, unknown>[];
+}
+interface TableSchemaSpec {
+  table: string;
+  partitionBy?: string[];
+  columns: Column[];
+}
 
 function typeCheck(type: string): (v: unknown) => string | undefined {
   const t = type.toLowerCase().replace(/\s+/g, '');
-  if (t === 'date') return (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : `${JSON.stringify(v)} is not a YYYY-MM-DD date`);
+  if (t === 'date')
+    return (v) =>
+      typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)
+        ? undefined
+        : `${JSON.stringify(v)} is not a YYYY-MM-DD date`;
   if (t === 'timestamp' || t === 'timestamp_ntz') {
-    return (v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? 'invalid Date' : undefined) : typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : `${JSON.stringify(v)} is not a timestamp`);
+    return (v) =>
+      v instanceof Date
+        ? Number.isNaN(v.getTime())
+          ? 'invalid Date'
+          : undefined
+        : typeof v === 'string' && !Number.isNaN(Date.parse(v))
+          ? undefined
+          : `${JSON.stringify(v)} is not a timestamp`;
   }
-  if (t === 'string') return (v) => (typeof v === 'string' ? undefined : `${JSON.stringify(v)} is not a string`);
-  if (t === 'boolean') return (v) => (typeof v === 'boolean' ? undefined : `${JSON.stringify(v)} is not a boolean`);
+  if (t === 'string')
+    return (v) => (typeof v === 'string' ? undefined : `${JSON.stringify(v)} is not a string`);
+  if (t === 'boolean')
+    return (v) => (typeof v === 'boolean' ? undefined : `${JSON.stringify(v)} is not a boolean`);
   if (['long', 'integer', 'int', 'short', 'byte', 'bigint'].includes(t)) {
-    return (v) => (typeof v === 'bigint' || Number.isSafeInteger(v) ? undefined : `${JSON.stringify(v)} is not a ${t}`);
+    return (v) =>
+      typeof v === 'bigint' || Number.isSafeInteger(v) ? undefined : `${JSON.stringify(v)} is not a ${t}`;
   }
   const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
   if (dec) {
@@ -47,14 +70,16 @@ function typeCheck(type: string): (v: unknown) => string | undefined {
       return Math.abs(n) < 10 ** intDigits ? undefined : `${n} overflows ${type}`;
     };
   }
-  if (t === 'double' || t === 'float') return (v) => (typeof v === 'number' ? undefined : `${JSON.stringify(v)} is not a number`);
+  if (t === 'double' || t === 'float')
+    return (v) => (typeof v === 'number' ? undefined : `${JSON.stringify(v)} is not a number`);
   return () => undefined;
 }
 
 export default defineOperator<ConformConfig>({
   type: 'conform',
   role: 'transform',
-  description: 'Projects rows onto a TableSchema version and rejects rows that break its nullability, types or column rules.',
+  description:
+    'Projects rows onto a TableSchema version and rejects rows that break its nullability, types or column rules.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -66,14 +91,25 @@ export default defineOperator<ConformConfig>({
       check_rules: { type: 'boolean', default: true },
     },
   },
-  examples: [{ title: 'Gold v1', config: { schema: 'gold.a_share_daily', version: 1, now_columns: ['last_verified_utc'] } }],
+  examples: [
+    {
+      title: 'Gold v1',
+      config: { schema: 'gold.a_share_daily', version: 1, now_columns: ['last_verified_utc'] },
+    },
+  ],
   create(config, ctx) {
-    const doc = ctx.specs<TableSchemaSpec>('TableSchema').find((d) => d.metadata.name === config.schema && Number(d.metadata.version) === config.version);
-    if (!doc) throw new Error(`conform: TableSchema ${config.schema} version ${config.version} is not loaded`);
+    const doc = ctx
+      .specs<TableSchemaSpec>('TableSchema')
+      .find((d) => d.metadata.name === config.schema && Number(d.metadata.version) === config.version);
+    if (!doc)
+      throw new Error(`conform: TableSchema ${config.schema} version ${config.version} is not loaded`);
     const nowCols = new Set(config.now_columns ?? []);
     const columns = doc.spec.columns.map((c) => {
       const numeric = !/^(string|date|timestamp|timestamp_ntz|boolean)$/i.test(c.type.trim());
-      const rules: Check | undefined = config.check_rules === false || !c.rules?.length ? undefined : compileRules(numeric ? 'number' : 'string', c.rules as Rule[]);
+      const rules: Check | undefined =
+        config.check_rules === false || !c.rules?.length
+          ? undefined
+          : compileRules(numeric ? 'number' : 'string', c.rules as Rule[]);
       return { name: c.name, nullable: c.nullable ?? true, type: typeCheck(c.type), rules, numeric };
     });
     return {
@@ -94,7 +130,8 @@ export default defineOperator<ConformConfig>({
           if (bad) problems.push(`${c.name}: ${bad}`);
           out[c.name] = v;
         }
-        if (problems.length) throw new Error(`does not conform to ${config.schema} v${config.version}: ${problems.join('; ')}`);
+        if (problems.length)
+          throw new Error(`does not conform to ${config.schema} v${config.version}: ${problems.join('; ')}`);
         return out;
       },
     };

@@ -4,27 +4,59 @@ import { runTransform } from '../../engine/testing/drivers.ts';
 import actions from './corporate_actions.ts';
 
 const div = (over: Rec = {}): Rec => ({
-  source: 'tushare', dataset: 'dividend', symbol: '600276.SH', end_date: '20191231', ann_date: '20200515', div_proc: '实施',
-  stk_div: 0.2, cash_div: 0.18, cash_div_tax: 0.2, record_date: '20200522', ex_date: '20200525', ...over,
+  source: 'tushare',
+  dataset: 'dividend',
+  symbol: '600276.SH',
+  end_date: '20191231',
+  ann_date: '20200515',
+  div_proc: '实施',
+  stk_div: 0.2,
+  cash_div: 0.18,
+  cash_div_tax: 0.2,
+  record_date: '20200522',
+  ex_date: '20200525',
+  ...over,
 });
-const rc = (report_date: string, rating: string, org_name = '中信证券'): Rec => ({ source: 'tushare', dataset: 'report_rc', symbol: '600276.SH', report_date, rating, org_name, tp: 100 });
+const rc = (report_date: string, rating: string, org_name = '中信证券'): Rec => ({
+  source: 'tushare',
+  dataset: 'report_rc',
+  symbol: '600276.SH',
+  report_date,
+  rating,
+  org_name,
+  tp: 100,
+});
 const row = (trade_date: string): Rec => ({ symbol: '600276.SH', trade_date, close: 95 });
 
 describe('corporate_actions', () => {
   it('puts pre-tax cash and 1 + stock dividend on the ex-date only', async () => {
-    const { out } = await runTransform(actions, {}, [[div()], [row('2020-05-22'), row('2020-05-25'), row('2020-05-26')]]);
+    const { out } = await runTransform(actions, {}, [
+      [div()],
+      [row('2020-05-22'), row('2020-05-25'), row('2020-05-26')],
+    ]);
     expect(out.map((r) => [r.trade_date, r.div_cash, r.split_ratio, r.div_cash_source])).toEqual([
-      ['2020-05-22', null, null, null], ['2020-05-25', 0.2, 1.2, 'Tushare'], ['2020-05-26', null, null, null],
+      ['2020-05-22', null, null, null],
+      ['2020-05-25', 0.2, 1.2, 'Tushare'],
+      ['2020-05-26', null, null, null],
     ]);
   });
 
   it('ignores dividends that are not implemented, and counts a repeated implemented row once', async () => {
-    const { out } = await runTransform(actions, {}, [div({ div_proc: '预案', ex_date: null }), div(), div({ ann_date: '20200520' }), row('2020-05-25')]);
+    const { out } = await runTransform(actions, {}, [
+      div({ div_proc: '预案', ex_date: null }),
+      div(),
+      div({ ann_date: '20200520' }),
+      row('2020-05-25'),
+    ]);
     expect(out[0]).toMatchObject({ div_cash: 0.2, split_ratio: 1.2 });
   });
 
   it('adds two distributions with the same ex-date', async () => {
-    const { out } = await runTransform(actions, {}, [div(), div({ end_date: '20200331', cash_div_tax: 0.1, stk_div: 0 }), row('2020-05-25')]);
+    const { out } = await runTransform(actions, {}, [
+      div(),
+      div({ end_date: '20200331', cash_div_tax: 0.1, stk_div: 0 }),
+      row('2020-05-25'),
+    ]);
     expect(out[0]).toMatchObject({ div_cash: 0.3, split_ratio: 1.2 });
   });
 
@@ -36,17 +68,31 @@ describe('corporate_actions', () => {
 
   it('takes the latest normalised rating as of the date, within its age limit', async () => {
     const { out, error } = await runTransform(actions, { rating_max_age_days: 30 }, [
-      [rc('2020-05-01', '推荐'), rc('2020-05-20', '强烈推荐'), rc('2020-05-20', '中性', '国泰君安'), rc('2020-05-20', '买入', '海通证券'), rc('2020-05-21', '看好吧')],
+      [
+        rc('2020-05-01', '推荐'),
+        rc('2020-05-20', '强烈推荐'),
+        rc('2020-05-20', '中性', '国泰君安'),
+        rc('2020-05-20', '买入', '海通证券'),
+        rc('2020-05-21', '看好吧'),
+      ],
       [row('2020-04-30'), row('2020-05-10'), row('2020-05-20'), row('2020-06-30')],
     ]);
     expect(out.map((r) => [r.trade_date, r.analyst_rating])).toEqual([
-      ['2020-04-30', null], ['2020-05-10', '增持'], ['2020-05-20', '买入'], ['2020-06-30', null],
+      ['2020-04-30', null],
+      ['2020-05-10', '增持'],
+      ['2020-05-20', '买入'],
+      ['2020-06-30', null],
     ]);
-    expect(error.map((e) => e.reason)).toEqual(['corporate_actions: unknown rating text "看好吧"; add it to rating_map']);
+    expect(error.map((e) => e.reason)).toEqual([
+      'corporate_actions: unknown rating text "看好吧"; add it to rating_map',
+    ]);
   });
 
   it('accepts extra rating texts from the config', async () => {
-    const { out } = await runTransform(actions, { rating_map: { 看好: '增持' } }, [rc('2020-05-21', '看好'), row('2020-05-22')]);
+    const { out } = await runTransform(actions, { rating_map: { 看好: '增持' } }, [
+      rc('2020-05-21', '看好'),
+      row('2020-05-22'),
+    ]);
     expect(out[0]).toMatchObject({ analyst_rating: '增持', analyst_rating_source: 'Tushare' });
   });
 });

@@ -33,7 +33,8 @@ export interface CorporateActionsConfig {
 export default defineOperator<CorporateActionsConfig>({
   type: 'corporate_actions',
   role: 'transform',
-  description: 'Fills div_cash, split_ratio and analyst_rating of fused rows from Tushare dividend and report_rc rows seen so far.',
+  description:
+    'Fills div_cash, split_ratio and analyst_rating of fused rows from Tushare dividend and report_rc rows seen so far.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -57,10 +58,29 @@ export default defineOperator<CorporateActionsConfig>({
       title: 'Ex-date of a cash dividend',
       config: {},
       input: [
-        { source: 'tushare', dataset: 'dividend', symbol: '000001.SZ', end_date: '20231231', div_proc: '实施', cash_div_tax: 0.719, stk_div: 0, ex_date: '20240614' },
+        {
+          source: 'tushare',
+          dataset: 'dividend',
+          symbol: '000001.SZ',
+          end_date: '20231231',
+          div_proc: '实施',
+          cash_div_tax: 0.719,
+          stk_div: 0,
+          ex_date: '20240614',
+        },
         { symbol: '000001.SZ', trade_date: '2024-06-14', close: 10.3 },
       ],
-      output: [{ symbol: '000001.SZ', trade_date: '2024-06-14', close: 10.3, div_cash: 0.719, div_cash_source: 'Tushare', split_ratio: null, analyst_rating: null }],
+      output: [
+        {
+          symbol: '000001.SZ',
+          trade_date: '2024-06-14',
+          close: 10.3,
+          div_cash: 0.719,
+          div_cash_source: 'Tushare',
+          split_ratio: null,
+          analyst_rating: null,
+        },
+      ],
     },
   ],
   create(config, ctx) {
@@ -86,16 +106,26 @@ export default defineOperator<CorporateActionsConfig>({
         for (const r of await table.read()) {
           const symbol = String(r.symbol ?? '');
           try {
-            if ((kind === 'dividend' ? book.addDividend(symbol, r) : book.addRating(symbol, r)) !== undefined) unusable++;
+            if ((kind === 'dividend' ? book.addDividend(symbol, r) : book.addRating(symbol, r)) !== undefined)
+              unusable++;
           } catch {
             unusable++;
           }
         }
         // Already in Bronze, so not dead-lettered again here; counted for the operator's log.
-        if (unusable) ctx.logger.warn({ table: name, unusable }, 'corporate_actions: preloaded rows that could not be used');
+        if (unusable)
+          ctx.logger.warn(
+            { table: name, unusable },
+            'corporate_actions: preloaded rows that could not be used',
+          );
       }
     };
-    const fail = (r: Rec, reason: string): Rec => ({ node: ctx.node, reason: `corporate_actions: ${reason}`, at: new Date().toISOString(), record: r });
+    const fail = (r: Rec, reason: string): Rec => ({
+      node: ctx.node,
+      reason: `corporate_actions: ${reason}`,
+      at: new Date().toISOString(),
+      record: r,
+    });
 
     return {
       kind: 'batch',
@@ -109,7 +139,8 @@ export default defineOperator<CorporateActionsConfig>({
             rows.push(r);
             continue;
           }
-          const symbol = typeof r.symbol === 'string' ? r.symbol : typeof r.ts_code === 'string' ? r.ts_code : undefined;
+          const symbol =
+            typeof r.symbol === 'string' ? r.symbol : typeof r.ts_code === 'string' ? r.ts_code : undefined;
           if (!symbol) {
             emit(fail(r, `${String(ds)} row without symbol`), 'error');
             continue;
@@ -129,9 +160,12 @@ export default defineOperator<CorporateActionsConfig>({
           const f = book.fieldsFor(r.symbol, r.trade_date);
           emit({
             ...r,
-            div_cash: f.div_cash, div_cash_source: f.div_cash === null ? null : lineage,
-            split_ratio: f.split_ratio, split_ratio_source: f.split_ratio === null ? null : lineage,
-            analyst_rating: f.analyst_rating, analyst_rating_source: f.analyst_rating === null ? null : lineage,
+            div_cash: f.div_cash,
+            div_cash_source: f.div_cash === null ? null : lineage,
+            split_ratio: f.split_ratio,
+            split_ratio_source: f.split_ratio === null ? null : lineage,
+            analyst_rating: f.analyst_rating,
+            analyst_rating_source: f.analyst_rating === null ? null : lineage,
           });
         }
       },

@@ -44,7 +44,12 @@ export interface FuseConfig {
 export function dayVersion(date: string, rows: Iterable<Rec> = []): number {
   let newest = 0;
   for (const r of rows) {
-    const t = r.fetched_at instanceof Date ? r.fetched_at.getTime() : typeof r.fetched_at === 'string' ? Date.parse(r.fetched_at) : Number.NaN;
+    const t =
+      r.fetched_at instanceof Date
+        ? r.fetched_at.getTime()
+        : typeof r.fetched_at === 'string'
+          ? Date.parse(r.fetched_at)
+          : Number.NaN;
     if (t > newest) newest = t;
   }
   if (newest > 0) return Math.floor(newest / 1000);
@@ -56,7 +61,8 @@ export function dayVersion(date: string, rows: Iterable<Rec> = []): number {
 export default defineOperator<FuseConfig>({
   type: 'fuse',
   role: 'transform',
-  description: 'Joins sources per (symbol, trade_date) and takes every field from the first source whose value is valid by the SourcePriority policy, with <field>_source lineage; emits one batch per trading day.',
+  description:
+    'Joins sources per (symbol, trade_date) and takes every field from the first source whose value is valid by the SourcePriority policy, with <field>_source lineage; emits one batch per trading day.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -73,8 +79,30 @@ export default defineOperator<FuseConfig>({
       title: 'QMT first, Tushare as backup',
       config: { policy: 'a_share_daily', deadline_ms: 600000 },
       input: [
-        { source: 'qmt', dataset: 'daily', symbol: '600519.SH', trade_date: '2024-06-14', open: 1500, high: 1510, low: 1490, close: 1500, volume: 100, amount: 150000 },
-        { source: 'tushare', dataset: 'daily', symbol: '600519.SH', trade_date: '2024-06-14', open: 1500, high: 1510, low: 1490, close: 1501, volume: 100, amount: 150000 },
+        {
+          source: 'qmt',
+          dataset: 'daily',
+          symbol: '600519.SH',
+          trade_date: '2024-06-14',
+          open: 1500,
+          high: 1510,
+          low: 1490,
+          close: 1500,
+          volume: 100,
+          amount: 150000,
+        },
+        {
+          source: 'tushare',
+          dataset: 'daily',
+          symbol: '600519.SH',
+          trade_date: '2024-06-14',
+          open: 1500,
+          high: 1510,
+          low: 1490,
+          close: 1501,
+          volume: 100,
+          amount: 150000,
+        },
       ],
       output: [{ symbol: '600519.SH', trade_date: '2024-06-14', close: 1500, close_source: 'miniQMT' }],
     },
@@ -87,29 +115,51 @@ export default defineOperator<FuseConfig>({
     const sources = Object.keys(spec.sources);
     const quietMs = config.quiet_ms ?? 2000;
     const deadlineMs = config.deadline_ms ?? 600000;
-    const tickMs = config.tick_ms ?? Math.max(1, Math.min(250, Math.floor(Math.min(quietMs || 250, deadlineMs || 250) / 2)));
-    const fusedRows = ctx.metrics.counter('argus_fuse_rows_total', 'Fused Gold-candidate rows', ['pipeline', 'node', 'reason']);
-    const errorRows = ctx.metrics.counter('argus_fuse_rejected_rows_total', 'Rows fuse could not use', ['pipeline', 'node', 'port']);
+    const tickMs =
+      config.tick_ms ??
+      Math.max(1, Math.min(250, Math.floor(Math.min(quietMs || 250, deadlineMs || 250) / 2)));
+    const fusedRows = ctx.metrics.counter('argus_fuse_rows_total', 'Fused Gold-candidate rows', [
+      'pipeline',
+      'node',
+      'reason',
+    ]);
+    const errorRows = ctx.metrics.counter('argus_fuse_rejected_rows_total', 'Rows fuse could not use', [
+      'pipeline',
+      'node',
+      'port',
+    ]);
 
     const emitDay = (day: Day, reason: string): PortBatch => {
       const rows = [...day.keys.values()]
         .map(({ key, rows }) => fuser.fuse(key, rows))
         .sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
       const missing = (spec.expect ?? sources).filter((s) => !day.streams.has(s));
-      if (missing.length) ctx.logger.warn({ trade_date: day.trade_date, missing, reason }, 'fuse: proceeding without every source');
+      if (missing.length)
+        ctx.logger.warn(
+          { trade_date: day.trade_date, missing, reason },
+          'fuse: proceeding without every source',
+        );
       fusedRows.inc({ pipeline: ctx.pipeline, node: ctx.node, reason }, rows.length);
       const held = merge(day.shares);
       const meta = {
         ...held.meta,
         trade_date: day.trade_date,
         partitionTxnVersion: dayVersion(day.trade_date, held.records),
-        fusion: { reason, sources: [...day.sources].sort(), missing_sources: missing, policy: `${doc.metadata.name}@${doc.metadata.version}` },
+        fusion: {
+          reason,
+          sources: [...day.sources].sort(),
+          missing_sources: missing,
+          policy: `${doc.metadata.name}@${doc.metadata.version}`,
+        },
       };
       return { port: 'out', batch: derive(held, rows, meta) };
     };
 
     const asErrors = (b: Batch): Batch =>
-      derive(b, b.records.map((r) => ({ node: ctx.node, at: new Date().toISOString(), ...(r as Rec) })));
+      derive(
+        b,
+        b.records.map((r) => ({ node: ctx.node, at: new Date().toISOString(), ...(r as Rec) })),
+      );
 
     return {
       kind: 'stream',
@@ -126,7 +176,8 @@ export default defineOperator<FuseConfig>({
           });
           let timer: NodeJS.Timeout | undefined;
           const flush = (all: boolean) => {
-            for (const { day, reason } of buffer.takeReady(Date.now(), all)) subscriber.next(emitDay(day, reason));
+            for (const { day, reason } of buffer.takeReady(Date.now(), all))
+              subscriber.next(emitDay(day, reason));
             if (buffer.pending === 0 && timer) {
               clearInterval(timer);
               timer = undefined;
@@ -137,11 +188,17 @@ export default defineOperator<FuseConfig>({
               const routed = buffer.add(batch, Date.now());
               if (routed.passthrough) subscriber.next({ port: 'out', batch: routed.passthrough });
               if (routed.errors) {
-                errorRows.inc({ pipeline: ctx.pipeline, node: ctx.node, port: 'error' }, routed.errors.records.length);
+                errorRows.inc(
+                  { pipeline: ctx.pipeline, node: ctx.node, port: 'error' },
+                  routed.errors.records.length,
+                );
                 subscriber.next({ port: 'error', batch: asErrors(routed.errors) });
               }
               if (routed.late) {
-                errorRows.inc({ pipeline: ctx.pipeline, node: ctx.node, port: 'late' }, routed.late.records.length);
+                errorRows.inc(
+                  { pipeline: ctx.pipeline, node: ctx.node, port: 'late' },
+                  routed.late.records.length,
+                );
                 subscriber.next({ port: 'late', batch: routed.late });
               }
               // Rows of datasets no field reads: consumed on purpose, like a filter would.
@@ -162,7 +219,8 @@ export default defineOperator<FuseConfig>({
             if (timer) clearInterval(timer);
             sub.unsubscribe();
             // Stopped with days still held (reload, shutdown): not durable, so the source redelivers.
-            for (const { day } of buffer.takeReady(Date.now(), true)) for (const share of day.shares) settle(share, 'errored');
+            for (const { day } of buffer.takeReady(Date.now(), true))
+              for (const share of day.shares) settle(share, 'errored');
           };
         }),
     };

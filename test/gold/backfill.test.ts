@@ -27,8 +27,24 @@ async function backfill(...args: string[]): Promise<string[]> {
   const orig = console.error;
   console.error = (s: string) => logs.push(String(s));
   try {
-    await program.parseAsync(['node', 'argus', 'backfill', ...args, '--chunk-days', '3', '--state', state, '--root', root, '--lake', join(root, 'lake'),
-      '--pipeline', join(repo, 'pipelines/gold.yaml'), join(repo, 'policies'), join(repo, 'schemas')]);
+    await program.parseAsync([
+      'node',
+      'argus',
+      'backfill',
+      ...args,
+      '--chunk-days',
+      '3',
+      '--state',
+      state,
+      '--root',
+      root,
+      '--lake',
+      join(root, 'lake'),
+      '--pipeline',
+      join(repo, 'pipelines/gold.yaml'),
+      join(repo, 'policies'),
+      join(repo, 'schemas'),
+    ]);
   } finally {
     console.error = orig;
   }
@@ -41,7 +57,13 @@ describe('argus backfill', () => {
     await writeBronze(lake, '2024-06-07', '2024-06-21');
     const first = await backfill('--from', '2024-06-07', '--to', '2024-06-13');
     expect(first[0]).toMatch(/5 trading days by weekdays .* 0 already finished, 5 to run in 2 chunk/);
-    expect(JSON.parse(readFileSync(state, 'utf8')).finished).toEqual(['2024-06-07', '2024-06-10', '2024-06-11', '2024-06-12', '2024-06-13']);
+    expect(JSON.parse(readFileSync(state, 'utf8')).finished).toEqual([
+      '2024-06-07',
+      '2024-06-10',
+      '2024-06-11',
+      '2024-06-12',
+      '2024-06-13',
+    ]);
     const table = lake.table('gold/a_share_daily');
     const commitsAfterFirst = (await table.history()).length;
 

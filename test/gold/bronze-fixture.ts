@@ -32,19 +32,83 @@ export async function writeBronze(lake: LocalLake, FROM: string, TO: string): Pr
   for (const symbol of realSymbols()) {
     for (const r of readRealDaily(symbol).filter((d) => d.trade_date >= FROM && d.trade_date <= TO)) {
       const meta = { fetched_at, event_id: `01J${String(n++).padStart(23, '0')}` };
-      const bar = { symbol, trade_date: r.trade_date, open: r.open, high: r.high, low: r.low, close: r.close, pre_close: r.pre_close, volume: r.volume, amount: r.amount, ...meta };
+      const bar = {
+        symbol,
+        trade_date: r.trade_date,
+        open: r.open,
+        high: r.high,
+        low: r.low,
+        close: r.close,
+        pre_close: r.pre_close,
+        volume: r.volume,
+        amount: r.amount,
+        ...meta,
+      };
       daily.push({ ...bar, source: 'tushare', dataset: 'daily' });
       const key = [symbol, r.trade_date].join();
-      if (key !== QMT_MISSING.join()) qmt.push({ ...bar, source: 'qmt', dataset: 'hist_kline', suspend_flag: 0, ...(key === QMT_INVALID.join() ? { high: r.close - 0.01 } : {}) });
-      if (r.trade_date === FROM) factor.push({ symbol, trade_date: r.trade_date, adj_factor: symbol === '000001.SZ' ? 123.456 : 1, source: 'tushare', dataset: 'adj_factor', ...meta });
-      basic.push({ symbol, trade_date: r.trade_date, pe_ttm: 12.5, pb: 1.1, dv_ttm: 4.2, total_mv: r.close * 2e10, source: 'tushare', dataset: 'daily_basic', ...meta });
+      if (key !== QMT_MISSING.join())
+        qmt.push({
+          ...bar,
+          source: 'qmt',
+          dataset: 'hist_kline',
+          suspend_flag: 0,
+          ...(key === QMT_INVALID.join() ? { high: r.close - 0.01 } : {}),
+        });
+      if (r.trade_date === FROM)
+        factor.push({
+          symbol,
+          trade_date: r.trade_date,
+          adj_factor: symbol === '000001.SZ' ? 123.456 : 1,
+          source: 'tushare',
+          dataset: 'adj_factor',
+          ...meta,
+        });
+      basic.push({
+        symbol,
+        trade_date: r.trade_date,
+        pe_ttm: 12.5,
+        pb: 1.1,
+        dv_ttm: 4.2,
+        total_mv: r.close * 2e10,
+        source: 'tushare',
+        dataset: 'daily_basic',
+        ...meta,
+      });
     }
   }
   await bronzeTable(lake, 'qmt_hist_kline', qmt);
   await bronzeTable(lake, 'tushare_daily', daily);
   await bronzeTable(lake, 'tushare_adj_factor', factor);
   await bronzeTable(lake, 'tushare_daily_basic', basic);
-  await bronzeTable(lake, 'tushare_dividend', [{ symbol: '000001.SZ', trade_date: '2024-06-06', end_date: '2023-12-31', ann_date: '2024-06-06', div_proc: '实施', stk_div: 0, cash_div: 0.719, cash_div_tax: 0.719, record_date: '2024-06-13', ex_date: '2024-06-14', source: 'tushare', dataset: 'dividend', fetched_at, event_id: '01J0000000000000000000DIV1' }]);
-  await bronzeTable(lake, 'tushare_report_rc', [{ symbol: '600519.SH', trade_date: '2024-06-03', org_name: '中信证券', rating: '买入', tp: 2000, source: 'tushare', dataset: 'report_rc', fetched_at, event_id: '01J0000000000000000000RC01' }]);
-
+  await bronzeTable(lake, 'tushare_dividend', [
+    {
+      symbol: '000001.SZ',
+      trade_date: '2024-06-06',
+      end_date: '2023-12-31',
+      ann_date: '2024-06-06',
+      div_proc: '实施',
+      stk_div: 0,
+      cash_div: 0.719,
+      cash_div_tax: 0.719,
+      record_date: '2024-06-13',
+      ex_date: '2024-06-14',
+      source: 'tushare',
+      dataset: 'dividend',
+      fetched_at,
+      event_id: '01J0000000000000000000DIV1',
+    },
+  ]);
+  await bronzeTable(lake, 'tushare_report_rc', [
+    {
+      symbol: '600519.SH',
+      trade_date: '2024-06-03',
+      org_name: '中信证券',
+      rating: '买入',
+      tp: 2000,
+      source: 'tushare',
+      dataset: 'report_rc',
+      fetched_at,
+      event_id: '01J0000000000000000000RC01',
+    },
+  ]);
 }

@@ -25,10 +25,26 @@ function writeInputs(): void {
   const rows: Rec[] = [];
   for (const symbol of realSymbols()) {
     for (const r of readRealDaily(symbol).filter((d) => DAYS.includes(d.trade_date))) {
-      const bar = { symbol, trade_date: r.trade_date, open: r.open, high: r.high, low: r.low, close: r.close, pre_close: r.pre_close, volume: r.volume, amount: r.amount, fetched_at: '2024-06-14T08:00:00Z' };
+      const bar = {
+        symbol,
+        trade_date: r.trade_date,
+        open: r.open,
+        high: r.high,
+        low: r.low,
+        close: r.close,
+        pre_close: r.pre_close,
+        volume: r.volume,
+        amount: r.amount,
+        fetched_at: '2024-06-14T08:00:00Z',
+      };
       rows.push({ ...bar, source: 'tushare', dataset: 'daily' });
       // QMT's bar for one stock is broken (close above high): the whole bar must come from Tushare.
-      rows.push({ ...bar, source: 'qmt', dataset: 'hist_kline', close: symbol === BAD_QMT ? r.high * 2 : r.close });
+      rows.push({
+        ...bar,
+        source: 'qmt',
+        dataset: 'hist_kline',
+        close: symbol === BAD_QMT ? r.high * 2 : r.close,
+      });
     }
   }
   writeFileSync(join(root, 'bronze.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -59,7 +75,10 @@ async function run(): Promise<Rec[]> {
   await engine.done();
   await engine.stop();
   expect(engine.failures).toEqual([]);
-  return readFileSync(join(root, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+  return readFileSync(join(root, 'out.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
 }
 
 describe('fusion in the engine', () => {
@@ -79,7 +98,13 @@ describe('fusion in the engine', () => {
 
   it('follows an edited policy on the next run, without code', async () => {
     const file = join(root, 'policies', 'source-priority.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('      order: [qmt, tushare]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record', '      order: [tushare, qmt]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '      order: [qmt, tushare]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record',
+        '      order: [tushare, qmt]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record',
+      ),
+    );
     const out = await run();
     expect(new Set(out.map((r) => r.close_source))).toEqual(new Set(['Tushare']));
     expect(new Set(out.map((r) => r.volume_source))).toEqual(new Set(['miniQMT'])); // another group, unchanged
@@ -87,8 +112,15 @@ describe('fusion in the engine', () => {
 
   it('refuses a policy that names an unknown source, with its location', async () => {
     const file = join(root, 'policies', 'source-priority.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('order: [tushare, qmt]', 'order: [tushare, wind]'));
-    const engine = Engine.create({ registry: await argusRegistry(), root, logger: pino({ level: 'silent' }) });
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('order: [tushare, qmt]', 'order: [tushare, wind]'),
+    );
+    const engine = Engine.create({
+      registry: await argusRegistry(),
+      root,
+      logger: pino({ level: 'silent' }),
+    });
     const errors = await engine.load([join(root, 'gold-test.yaml'), join(root, 'policies')]);
     expect(JSON.stringify(errors)).toMatch(/unknown source \\?"wind\\?"/);
     expect(JSON.stringify(errors)).toContain('source-priority.yaml');

@@ -16,14 +16,24 @@ import { POLICY_FILE } from '../../operators/lib/fusion/testing.ts';
 const root = mkdtempSync(join(tmpdir(), 'argus-fusion-reload-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const read = (): Rec[] => (existsSync(join(root, 'out.jsonl')) ? readFileSync(join(root, 'out.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec) : []);
+const read = (): Rec[] =>
+  existsSync(join(root, 'out.jsonl'))
+    ? readFileSync(join(root, 'out.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Rec)
+    : [];
 
 describe('SourcePriority hot reload', () => {
   it('applies an edited order to the running fuse node', async () => {
     mkdirSync(join(root, 'policies'));
     const policy = join(root, 'policies', 'source-priority.yaml');
     // The stream has market data only: wait for the two sources' bars, not for every dataset.
-    writeFileSync(policy, readFileSync(POLICY_FILE, 'utf8').replace(/^  expect: \[.*\]$/m, '  expect: [qmt, tushare]'));
+    writeFileSync(
+      policy,
+      readFileSync(POLICY_FILE, 'utf8').replace(/^  expect: \[.*\]$/m, '  expect: [qmt, tushare]'),
+    );
     expect(readFileSync(policy, 'utf8')).toContain('  expect: [qmt, tushare]\n');
     // Pairs of rows (i even: QMT, odd: Tushare) for one symbol and a new "day" per pair; QMT's close
     // is 10, Tushare's 10.01, both valid, so only the order decides.
@@ -57,13 +67,23 @@ spec:
 `,
     );
     const paths = [join(root, 'p.yaml'), join(root, 'policies')];
-    const engine = Engine.create({ registry: await argusRegistry(), root, logger: pino({ level: 'silent' }) });
+    const engine = Engine.create({
+      registry: await argusRegistry(),
+      root,
+      logger: pino({ level: 'silent' }),
+    });
     expect(await engine.load(paths)).toEqual([]);
     await engine.start();
     try {
       for (let i = 0; i < 100 && read().length < 5; i++) await sleep(50);
       expect(read().length).toBeGreaterThanOrEqual(5);
-      writeFileSync(policy, readFileSync(policy, 'utf8').replace('      order: [qmt, tushare]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record', '      order: [tushare, qmt]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record'));
+      writeFileSync(
+        policy,
+        readFileSync(policy, 'utf8').replace(
+          '      order: [qmt, tushare]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record',
+          '      order: [tushare, qmt]\n      datasets: {qmt: hist_kline, tushare: daily}\n      mode: record',
+        ),
+      );
       const result = await engine.reload(paths);
       expect(result.outcome).toBe('applied');
       const after = read().length;

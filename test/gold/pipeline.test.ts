@@ -29,8 +29,18 @@ beforeAll(async () => {
   await writeBronze(lake, FROM, TO);
   process.env.ARGUS_FROM = FROM;
   process.env.ARGUS_TO = TO;
-  const engine = Engine.create({ registry: await argusRegistry(), root, lakeRoot: join(root, 'lake'), backends: { lake: () => lake }, logger: pino({ level: 'silent' }) });
-  const errors = await engine.load([join(repo, 'pipelines/gold.yaml'), join(repo, 'policies'), join(repo, 'schemas')]);
+  const engine = Engine.create({
+    registry: await argusRegistry(),
+    root,
+    lakeRoot: join(root, 'lake'),
+    backends: { lake: () => lake },
+    logger: pino({ level: 'silent' }),
+  });
+  const errors = await engine.load([
+    join(repo, 'pipelines/gold.yaml'),
+    join(repo, 'policies'),
+    join(repo, 'schemas'),
+  ]);
   expect(errors).toEqual([]);
   await engine.start();
   await engine.done();
@@ -38,7 +48,9 @@ beforeAll(async () => {
   expect(engine.failures).toEqual([]);
   const table = lake.table('gold/a_share_daily');
   gold = await table.read();
-  goldVersions = (await table.history()).filter((h) => String(h.operation ?? '').toUpperCase() !== 'CREATE TABLE').length;
+  goldVersions = (await table.history()).filter(
+    (h) => String(h.operation ?? '').toUpperCase() !== 'CREATE TABLE',
+  ).length;
 }, 180_000);
 
 afterAll(() => {
@@ -52,7 +64,18 @@ const at = (symbol: string, day: string) => gold.find((r) => r.symbol === symbol
 describe('pipelines/gold.yaml on real data', () => {
   it('publishes every (symbol, trading day), one commit per day', () => {
     const days = [...new Set(gold.map((r) => String(r.trade_date)))].sort();
-    expect(days).toEqual(['2024-06-07', '2024-06-11', '2024-06-12', '2024-06-13', '2024-06-14', '2024-06-17', '2024-06-18', '2024-06-19', '2024-06-20', '2024-06-21']);
+    expect(days).toEqual([
+      '2024-06-07',
+      '2024-06-11',
+      '2024-06-12',
+      '2024-06-13',
+      '2024-06-14',
+      '2024-06-17',
+      '2024-06-18',
+      '2024-06-19',
+      '2024-06-20',
+      '2024-06-21',
+    ]);
     expect(gold).toHaveLength(days.length * 10);
     expect(goldVersions).toBe(days.length);
   });
@@ -67,8 +90,15 @@ describe('pipelines/gold.yaml on real data', () => {
     const real = (d: string) => readRealDaily('000001.SZ').find((r) => r.trade_date === d)!;
     expect(at('000001.SZ', '2024-06-13')!.adj_factor).toBe(123.456);
     const f = Number(((123.456 * real('2024-06-13').close) / real('2024-06-14').pre_close).toFixed(3));
-    expect(at('000001.SZ', '2024-06-14')).toMatchObject({ adj_factor: f, div_cash: 0.719, close: centStable4(real('2024-06-14').close * f) });
-    expect(at('600519.SH', '2024-06-14')).toMatchObject({ analyst_rating: '买入', financials_source: 'Tushare' });
+    expect(at('000001.SZ', '2024-06-14')).toMatchObject({
+      adj_factor: f,
+      div_cash: 0.719,
+      close: centStable4(real('2024-06-14').close * f),
+    });
+    expect(at('600519.SH', '2024-06-14')).toMatchObject({
+      analyst_rating: '买入',
+      financials_source: 'Tushare',
+    });
     expect(Number(at('600519.SH', '2024-06-14')!.dividend_yield)).toBeCloseTo(0.042, 9);
   });
 });

@@ -17,15 +17,45 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 
 /** Default normalisation of broker rating texts to five levels (the Gold enum). */
 export const DEFAULT_RATING_MAP: Record<string, string> = {
-  买入: '买入', 强烈推荐: '买入', 强推: '买入', 强烈买入: '买入',
-  增持: '增持', 推荐: '增持', 谨慎推荐: '增持', 审慎增持: '增持', 跑赢行业: '增持', 优于大市: '增持', 谨慎增持: '增持', outperform: '增持',
-  中性: '中性', 持有: '中性', 同步大市: '中性', 观望: '中性', 区间操作: '中性', neutral: '中性', hold: '中性',
-  减持: '减持', 跑输行业: '减持', 弱于大市: '减持', 谨慎减持: '减持', underperform: '减持',
-  卖出: '卖出', sell: '卖出', buy: '买入',
+  买入: '买入',
+  强烈推荐: '买入',
+  强推: '买入',
+  强烈买入: '买入',
+  增持: '增持',
+  推荐: '增持',
+  谨慎推荐: '增持',
+  审慎增持: '增持',
+  跑赢行业: '增持',
+  优于大市: '增持',
+  谨慎增持: '增持',
+  outperform: '增持',
+  中性: '中性',
+  持有: '中性',
+  同步大市: '中性',
+  观望: '中性',
+  区间操作: '中性',
+  neutral: '中性',
+  hold: '中性',
+  减持: '减持',
+  跑输行业: '减持',
+  弱于大市: '减持',
+  谨慎减持: '减持',
+  underperform: '减持',
+  卖出: '卖出',
+  sell: '卖出',
+  buy: '买入',
 };
 
-interface Dividend { key: string; cash: number; stk: number }
-interface Rating { date: string; org: string; rating: string }
+interface Dividend {
+  key: string;
+  cash: number;
+  stk: number;
+}
+interface Rating {
+  date: string;
+  org: string;
+  rating: string;
+}
 
 export interface EventBookOptions {
   /** Only dividends in this stage act on prices (Tushare: 实施). */
@@ -52,7 +82,10 @@ export class EventBook {
   addDividend(symbol: string, r: Record<string, unknown>): string | undefined {
     if (r.div_proc !== this.implemented) return undefined; // announcements and proposals do not act on prices
     const ex = isoDate(r.ex_date);
-    if (!ex) throw new Error(`dividend of ${symbol} (${String(r.end_date)}) is implemented but has no valid ex_date: ${JSON.stringify(r.ex_date)}`);
+    if (!ex)
+      throw new Error(
+        `dividend of ${symbol} (${String(r.end_date)}) is implemented but has no valid ex_date: ${JSON.stringify(r.ex_date)}`,
+      );
     const bySymbol = this.dividends.get(symbol) ?? new Map<string, Dividend[]>();
     this.dividends.set(symbol, bySymbol);
     const list = bySymbol.get(ex) ?? [];
@@ -70,20 +103,25 @@ export class EventBook {
   addRating(symbol: string, r: Record<string, unknown>): string | undefined {
     // Bronze keeps report_date as the row's trade_date (its partition).
     const date = isoDate(r.report_date ?? r.trade_date);
-    if (!date) return `report_rc row without a valid report_date/trade_date: ${JSON.stringify(r.report_date ?? r.trade_date)}`;
+    if (!date)
+      return `report_rc row without a valid report_date/trade_date: ${JSON.stringify(r.report_date ?? r.trade_date)}`;
     const text = typeof r.rating === 'string' ? r.rating.trim() : '';
     const rating = this.ratingMap[text] ?? this.ratingMap[text.toLowerCase()];
     if (!rating) return `unknown rating text ${JSON.stringify(r.rating)}; add it to rating_map`;
     const list = this.ratings.get(symbol) ?? [];
     list.push({ date, org: String(r.org_name ?? ''), rating });
     list.sort((a, b) => a.date.localeCompare(b.date) || a.org.localeCompare(b.org));
-    if (list.length > (this.opts.keepRatings ?? 64)) list.splice(0, list.length - (this.opts.keepRatings ?? 64));
+    if (list.length > (this.opts.keepRatings ?? 64))
+      list.splice(0, list.length - (this.opts.keepRatings ?? 64));
     this.ratings.set(symbol, list);
     return undefined;
   }
 
   /** The corporate-action fields for one row (null where there is no event). */
-  fieldsFor(symbol: string, tradeDate: string): { div_cash: number | null; split_ratio: number | null; analyst_rating: string | null } {
+  fieldsFor(
+    symbol: string,
+    tradeDate: string,
+  ): { div_cash: number | null; split_ratio: number | null; analyst_rating: string | null } {
     const events = this.dividends.get(symbol)?.get(tradeDate) ?? [];
     const cash = events.reduce((s, d) => s + d.cash, 0);
     const stk = events.reduce((s, d) => s + d.stk, 0);

@@ -79,17 +79,32 @@ export class DayBuffer {
     const skipped: Rec[] = [];
     for (const r of batch.records) {
       const dataset = String(r.dataset ?? '');
-      if (this.opts.passthrough.has(dataset)) { pass.push(r); continue; }
-      if (!this.opts.datasets.has(dataset)) { skipped.push(r); continue; }
+      if (this.opts.passthrough.has(dataset)) {
+        pass.push(r);
+        continue;
+      }
+      if (!this.opts.datasets.has(dataset)) {
+        skipped.push(r);
+        continue;
+      }
       const source = r.source;
       const missing = this.opts.keyColumns.filter((c) => r[c] === undefined || r[c] === null || r[c] === '');
-      if (missing.length) { errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: r }); continue; }
+      if (missing.length) {
+        errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: r });
+        continue;
+      }
       if (typeof source !== 'string' || !this.opts.sources.includes(source)) {
-        errors.push({ reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${this.opts.sources.join(', ')})`, record: r });
+        errors.push({
+          reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${this.opts.sources.join(', ')})`,
+          record: r,
+        });
         continue;
       }
       const day = String(r[dateCol]);
-      if (this.flushed.includes(day) && !this.days.has(day)) { late.push(r); continue; }
+      if (this.flushed.includes(day) && !this.days.has(day)) {
+        late.push(r);
+        continue;
+      }
       const list = perDay.get(day);
       if (list) list.push(r);
       else perDay.set(day, [r]);
@@ -111,7 +126,15 @@ export class DayBuffer {
   private file(date: string, share: Batch, now: number): void {
     let day = this.days.get(date);
     if (!day) {
-      day = { trade_date: date, shares: [], keys: new Map(), sources: new Set(), streams: new Set(), firstAt: now, lastAt: now };
+      day = {
+        trade_date: date,
+        shares: [],
+        keys: new Map(),
+        sources: new Set(),
+        streams: new Set(),
+        firstAt: now,
+        lastAt: now,
+      };
       this.days.set(date, day);
     }
     day.shares.push(share);

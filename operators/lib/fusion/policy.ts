@@ -88,5 +88,11 @@ export interface SourcePrioritySpec {
 }
 
 /** The five lineage values of domain §3. */
-export const LINEAGE_VALUES = ['miniQMT', 'Tushare', 'Imputed_ML', 'Imputed_Static', 'System_Calculated'] as const;
+export const LINEAGE_VALUES = [
+  'miniQMT',
+  'Tushare',
+  'Imputed_ML',
+  'Imputed_Static',
+  'System_Calculated',
+] as const;
 export type Lineage = (typeof LINEAGE_VALUES)[number];

@@ -40,7 +40,10 @@ function reader(name: string, group: GroupPolicy, f: FieldPolicy, datasets: Set<
   for (const source of group.order) {
     const b = f.sources?.[source] ?? {};
     const dataset = b.dataset ?? group.datasets?.[source] ?? group.dataset;
-    if (!dataset) throw new Error(`source priority: field "${name}" of group "${group.name}" has no dataset for source "${source}"`);
+    if (!dataset)
+      throw new Error(
+        `source priority: field "${name}" of group "${group.name}" has no dataset for source "${source}"`,
+      );
     datasets.add(dataset);
     bindings.set(source, { dataset, field: b.field ?? f.from ?? name, scale: b.scale ?? 1 });
   }
@@ -57,13 +60,23 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
   const datasets = new Set<string>();
   const seen = new Set<string>();
   const groups: CompiledGroup[] = spec.groups.map((g) => {
-    for (const s of g.order) if (!spec.sources[s]) throw new Error(`source priority: group "${g.name}" orders unknown source "${s}" (declared: ${Object.keys(spec.sources).join(', ')})`);
+    for (const s of g.order)
+      if (!spec.sources[s])
+        throw new Error(
+          `source priority: group "${g.name}" orders unknown source "${s}" (declared: ${Object.keys(spec.sources).join(', ')})`,
+        );
     return {
       policy: g,
       fields: Object.entries(g.fields).map(([name, f]) => {
-        if (seen.has(name)) throw new Error(`source priority: field "${name}" appears in more than one group`);
+        if (seen.has(name))
+          throw new Error(`source priority: field "${name}" appears in more than one group`);
         seen.add(name);
-        return { name, sourceKey: `${name}_source`, check: compileRules(f.type ?? 'number', f.rules), read: reader(name, g, f, datasets) };
+        return {
+          name,
+          sourceKey: `${name}_source`,
+          check: compileRules(f.type ?? 'number', f.rules),
+          read: reader(name, g, f, datasets),
+        };
       }),
     };
   });
@@ -71,8 +84,12 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
   const keyColumns = spec.key ?? ['symbol', 'trade_date'];
 
   /** Why source `s`'s value of `f` is invalid (undefined if valid); cross-field rules read the same source. */
-  const invalid = (f: CompiledField, s: string, rows: KeyRows, sibling: (field: string) => unknown): string | undefined =>
-    f.check(f.read(s, rows), sibling);
+  const invalid = (
+    f: CompiledField,
+    s: string,
+    rows: KeyRows,
+    sibling: (field: string) => unknown,
+  ): string | undefined => f.check(f.read(s, rows), sibling);
 
   // Everything that does not depend on the rows is resolved once (this runs for every key of a day).
   const lineageOf = new Map(Object.entries(spec.sources).map(([s, info]) => [s, info.lineage]));
@@ -80,7 +97,13 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
   const keep = (spec.keepSourceValues ?? []).map((name) => {
     const f = fieldIndex.get(name);
     if (!f) throw new Error(`source priority: keepSourceValues names unknown field "${name}"`);
-    return { f, copies: Object.entries(spec.sources).map(([s, info]) => ({ source: s, key: `${name}_${info.suffix ?? s}` })) };
+    return {
+      f,
+      copies: Object.entries(spec.sources).map(([s, info]) => ({
+        source: s,
+        key: `${name}_${info.suffix ?? s}`,
+      })),
+    };
   });
 
   return {
@@ -100,7 +123,9 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       for (const { policy, fields } of groups) {
         let whole: string | undefined;
         if (policy.mode === 'record') {
-          whole = policy.order.find((s) => rows.has(s) && fields.every((f) => invalid(f, s, rows, siblingOf(s)) === undefined));
+          whole = policy.order.find(
+            (s) => rows.has(s) && fields.every((f) => invalid(f, s, rows, siblingOf(s)) === undefined),
+          );
         }
         let groupLineage: string | null = null;
         for (const f of fields) {

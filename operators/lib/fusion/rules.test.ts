@@ -22,13 +22,20 @@ describe('compileRules', () => {
   });
 
   it.each<[Rule, number, boolean]>([
-    [{ min: 0 }, 0, true], [{ min: 0 }, -0.01, false],
-    [{ max: 10000 }, 10000, true], [{ max: 10000 }, 10000.5, false],
-    [{ gt: 0 }, 0.0001, true], [{ gt: 0 }, 0, false],
-    [{ lt: 1 }, 0.99, true], [{ lt: 1 }, 1, false],
-    [{ integer: true }, 100, true], [{ integer: true }, 100.5, false],
-    [{ enum: [1, 2] }, 2, true], [{ enum: [1, 2] }, 3, false],
-    [{ pattern: '^\\d+$' }, 123, true], [{ pattern: '^\\d+$' }, 1.5, false],
+    [{ min: 0 }, 0, true],
+    [{ min: 0 }, -0.01, false],
+    [{ max: 10000 }, 10000, true],
+    [{ max: 10000 }, 10000.5, false],
+    [{ gt: 0 }, 0.0001, true],
+    [{ gt: 0 }, 0, false],
+    [{ lt: 1 }, 0.99, true],
+    [{ lt: 1 }, 1, false],
+    [{ integer: true }, 100, true],
+    [{ integer: true }, 100.5, false],
+    [{ enum: [1, 2] }, 2, true],
+    [{ enum: [1, 2] }, 3, false],
+    [{ pattern: '^\\d+$' }, 123, true],
+    [{ pattern: '^\\d+$' }, 1.5, false],
   ])('%j on %s → valid %s', (rule, value, valid) => {
     expect(compileRules('number', [rule])(value, none) === undefined).toBe(valid);
   });
@@ -46,6 +53,8 @@ describe('compileRules', () => {
 
   it('reports the first failing rule and refuses unknown rules', () => {
     expect(compileRules('number', [{ gt: 0 }, { max: 5 }])(-1, none)).toBe('-1 ≤ 0');
-    expect(() => compileRules('number', [{ nope: 1 } as unknown as Rule])).toThrow(/unknown validity rule "nope"/);
+    expect(() => compileRules('number', [{ nope: 1 } as unknown as Rule])).toThrow(
+      /unknown validity rule "nope"/,
+    );
   });
 });

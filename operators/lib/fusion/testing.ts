@@ -17,7 +17,17 @@ export function policyDoc(edit?: (spec: SourcePrioritySpec) => void): SpecDoc<So
 /** A Bronze `daily` row of `source` with sensible prices; override any column. */
 export function daily(source: 'qmt' | 'tushare', over: Rec = {}): Rec {
   return {
-    source, dataset: source === 'qmt' ? 'hist_kline' : 'daily', symbol: '600519.SH', trade_date: '2024-06-14',
-    open: 10, high: 11, low: 9.5, close: 10.5, pre_close: 10, volume: 120000, amount: 1260000, ...over,
+    source,
+    dataset: source === 'qmt' ? 'hist_kline' : 'daily',
+    symbol: '600519.SH',
+    trade_date: '2024-06-14',
+    open: 10,
+    high: 11,
+    low: 9.5,
+    close: 10.5,
+    pre_close: 10,
+    volume: 120000,
+    amount: 1260000,
+    ...over,
   };
 }

@@ -50,11 +50,16 @@ export function chooseFactor(
   prev: PrevDay | undefined,
   decimals = 3,
 ): FactorDecision | undefined {
-  const own = typeof row.factor === 'number' && Number.isFinite(row.factor) && row.factor > 0 ? row.factor : undefined;
+  const own =
+    typeof row.factor === 'number' && Number.isFinite(row.factor) && row.factor > 0 ? row.factor : undefined;
   if (own !== undefined) return { factor: own, lineage: null };
   if (!prev) return undefined;
-  const pre = typeof row.pre_close === 'number' && Number.isFinite(row.pre_close) && row.pre_close > 0 ? row.pre_close : undefined;
-  if (pre !== undefined && prev.close > 0) return { factor: deriveFactor(prev.factor, prev.close, pre, decimals), lineage: DERIVED };
+  const pre =
+    typeof row.pre_close === 'number' && Number.isFinite(row.pre_close) && row.pre_close > 0
+      ? row.pre_close
+      : undefined;
+  if (pre !== undefined && prev.close > 0)
+    return { factor: deriveFactor(prev.factor, prev.close, pre, decimals), lineage: DERIVED };
   return { factor: prev.factor, lineage: CARRIED };
 }
 

@@ -19,18 +19,32 @@ export interface RealRow {
 }
 
 export function realSymbols(dir = REAL_DATA_DIR): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 export function readRealDaily(symbol: string, dir = REAL_DATA_DIR): RealRow[] {
-  const [header, ...lines] = readFileSync(join(dir, `${symbol}.csv`), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(dir, `${symbol}.csv`), 'utf8')
+    .trim()
+    .split('\n');
   const cols = header.split(',');
   const at = (name: string) => {
     const i = cols.indexOf(name);
     if (i < 0) throw new Error(`${symbol}.csv has no column ${name}`);
     return i;
   };
-  const idx = { d: at('trade_date'), o: at('open'), h: at('high'), l: at('low'), c: at('close'), p: at('pre_close'), v: at('vol'), a: at('amount') };
+  const idx = {
+    d: at('trade_date'),
+    o: at('open'),
+    h: at('high'),
+    l: at('low'),
+    c: at('close'),
+    p: at('pre_close'),
+    v: at('vol'),
+    a: at('amount'),
+  };
   return lines
     .map((line) => {
       const f = line.split(',');
@@ -38,7 +52,11 @@ export function readRealDaily(symbol: string, dir = REAL_DATA_DIR): RealRow[] {
       return {
         symbol,
         trade_date: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`,
-        open: Number(f[idx.o]), high: Number(f[idx.h]), low: Number(f[idx.l]), close: Number(f[idx.c]), pre_close: Number(f[idx.p]),
+        open: Number(f[idx.o]),
+        high: Number(f[idx.h]),
+        low: Number(f[idx.l]),
+        close: Number(f[idx.c]),
+        pre_close: Number(f[idx.p]),
         volume: Math.round(Number(f[idx.v]) * 100),
         amount: Number(f[idx.a]) * 1000,
       };

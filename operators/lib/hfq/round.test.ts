@@ -6,7 +6,9 @@ import { centStable4, formatFixed, roundHalfEven, roundHalfEvenUnits } from './r
 /** Python's own '%.Nf' for each value, as the oracle (values travel as repr() round-trip strings). */
 function pythonFormat(values: number[], digits: number): string[] {
   const script = `import sys,json\nvals=json.load(sys.stdin)\nprint(json.dumps(['%.${digits}f' % float(v) for v in vals]))`;
-  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify(values.map((v) => String(v))) });
+  const out = execFileSync('python3', ['-c', script], {
+    input: JSON.stringify(values.map((v) => String(v))),
+  });
   return JSON.parse(out.toString()) as string[];
 }
 
@@ -44,15 +46,21 @@ describe('formatFixed (Python %.2f)', () => {
   it('agrees with Python on ties and random prices × factors', () => {
     const ties = Array.from({ length: 200 }, (_, i) => (2 * i + 1) / 8 + i); // k + odd/8: exact ties at 2 dp
     const prices = fc.sample(
-      fc.tuple(fc.integer({ min: 100, max: 300000 }), fc.integer({ min: 1000, max: 400000 })).map(([p, f]) => (p / 100) * (f / 1000)),
+      fc
+        .tuple(fc.integer({ min: 100, max: 300000 }), fc.integer({ min: 1000, max: 400000 }))
+        .map(([p, f]) => (p / 100) * (f / 1000)),
       { numRuns: 3000, seed: 42 },
     );
     // -0 cannot travel as a JSON number; it is covered above.
-    const doubles = fc.sample(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { numRuns: 2000, seed: 7 }).filter((v) => !Object.is(v, -0));
+    const doubles = fc
+      .sample(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { numRuns: 2000, seed: 7 })
+      .filter((v) => !Object.is(v, -0));
     const values = [...ties, ...prices, ...doubles];
     const expected = pythonFormat(values, 2);
     const got = values.map((v) => formatFixed(v, 2));
-    const mismatches = values.flatMap((v, i) => (got[i] === expected[i] ? [] : [`${v}: ${got[i]} vs python ${expected[i]}`]));
+    const mismatches = values.flatMap((v, i) =>
+      got[i] === expected[i] ? [] : [`${v}: ${got[i]} vs python ${expected[i]}`],
+    );
     expect(mismatches).toEqual([]);
     expect(pythonFormat([0.125], 2)).toEqual(['0.12']); // the oracle itself is half-even
   });

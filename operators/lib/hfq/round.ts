@@ -27,7 +27,8 @@ function decompose(x: number): { mantissa: bigint; exponent: number } {
  */
 export function roundHalfEvenUnits(x: number, digits: number): bigint {
   if (!Number.isFinite(x)) throw new RangeError(`cannot round ${x}: not a finite number`);
-  if (!Number.isInteger(digits) || digits < 0) throw new RangeError(`digits must be a non-negative integer, got ${digits}`);
+  if (!Number.isInteger(digits) || digits < 0)
+    throw new RangeError(`digits must be a non-negative integer, got ${digits}`);
   const { mantissa, exponent } = decompose(x);
   const scaled = mantissa * 10n ** BigInt(digits);
   if (exponent >= 0) return scaled << BigInt(exponent);
