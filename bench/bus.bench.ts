@@ -8,7 +8,7 @@
  * Rows: events/s, rows/s and the ratio to raw kafkajs (goal ≥ 0.7 without Delta).
  * Events are real Tushare daily bars (/work/shared/data/tushare-daily), `rows_per_event` per event.
  *
- * Standalone: `node --import tsx bench/bus.bench.ts [events]` (needs `npm run services -- up kafka`).
+ * Standalone: `node --import tsx bench/bus.bench.ts [events] [repeats]` (needs `npm run services -- up kafka`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ import { bronzeRegistry, ROOT, specFiles } from '../test/bronze/harness.ts';
 
 export interface BusBenchOptions {
   events?: number;
+  /** Interleaved repetitions; the rows report medians. Default 3. */
+  repeats?: number;
   rowsPerEvent?: number;
   brokers?: string[];
 }
@@ -178,7 +180,8 @@ const bench = {
   name: 'bus',
   description: 'raw kafkajs produce+consume vs Argus collect→Kafka→Bronze (without, then with the Delta write); events/s, rows/s, ratio',
   async run(opts: BusBenchOptions = {}): Promise<BusBenchRow[]> {
-    const events = opts.events ?? 2000;
+    const events = opts.events ?? 5000;
+    const repeats = opts.repeats ?? 3;
     const rowsPerEvent = opts.rowsPerEvent ?? 20;
     const bus = createBus({ type: 'kafka', brokers: opts.brokers ?? services().kafka.brokers, clientId: 'argus-bench' }) as KafkaBus;
     const input = responses(events, rowsPerEvent);
@@ -192,17 +195,23 @@ const bench = {
       rows_per_s: Math.round(rows / s),
       ratio: Number((base / s).toFixed(2)),
     });
-    const peer = await rawKafkajs(bus, input);
-    const plain = await argus(bus, input, false);
-    const delta = process.env.BENCH_SKIP_DELTA ? NaN : await argus(bus, input, true);
+    // Interleaved repetitions, medians: the machine is shared, so single runs are noisy.
+    const times: number[][] = [[], [], []];
+    for (let i = 0; i < repeats; i++) {
+      times[0].push(await rawKafkajs(bus, input));
+      times[1].push(await argus(bus, input, false));
+      if (!process.env.BENCH_SKIP_DELTA) times[2].push(await argus(bus, input, true));
+    }
+    const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+    const [peer, plain, delta] = times.map(median);
     return [row('raw kafkajs produce+consume', peer, peer), row('argus collect→kafka→bronze (no delta)', plain, peer), row('argus collect→kafka→bronze + delta', delta, peer)];
   },
 };
 export default bench;
 
 if (process.argv[1]?.endsWith('bus.bench.ts')) {
-  const events = Number(process.argv[2] ?? 2000);
-  const rows = await bench.run({ events });
+  const events = Number(process.argv[2] ?? 5000);
+  const rows = await bench.run({ events, repeats: Number(process.argv[3] ?? 3) });
   console.table(rows);
   process.exit(0);
 }

@@ -41,11 +41,27 @@ export interface DeltaUpsertConfig {
 
 /** `bronze.{bronze_table}` → `bronze.tushare_daily` for a record; missing fields throw. */
 export function fill(template: string, rec: Rec): string {
-  return template.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (_, f: string) => {
-    const v = rec[f];
-    if (v === null || v === undefined || v === '') throw new Error(`record has no "${f}" for the table name template ${template}`);
-    return String(v).replace(/[^A-Za-z0-9_.-]/g, '_');
-  });
+  return compileTemplate(template)(rec);
+}
+
+const templates = new Map<string, (rec: Rec) => string>();
+
+/** Splits the template once; per record it is only string concatenation. */
+function compileTemplate(template: string): (rec: Rec) => string {
+  let fn = templates.get(template);
+  if (fn) return fn;
+  const parts = template.split(/\{([a-z_][a-z0-9_]*)\}/i); // even: literal, odd: field
+  fn = (rec) => {
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const v = rec[parts[i]];
+      if (v === null || v === undefined || v === '') throw new Error(`record has no "${parts[i]}" for the table name template ${template}`);
+      out += String(v).replace(/[^A-Za-z0-9_.-]/g, '_') + parts[i + 1];
+    }
+    return out;
+  };
+  templates.set(template, fn);
+  return fn;
 }
 
 export default defineOperator<DeltaUpsertConfig>({

@@ -18,6 +18,8 @@ export interface KafkaSinkConfig {
   key?: string[];
   /** Record fields copied into message headers (string values). */
   headers?: string[];
+  /** Upper bound of one produce request's payload; larger batches are sent in chunks. */
+  max_request_bytes?: number;
 }
 
 export function keyOf(rec: Rec, fields: readonly string[]): string | null {
@@ -40,6 +42,7 @@ export default defineOperator<KafkaSinkConfig>({
       topic: { type: 'string', minLength: 1 },
       key: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Key fields, first present wins.' },
       headers: { type: 'array', items: { type: 'string', minLength: 1 } },
+      max_request_bytes: { type: 'integer', minimum: 1024, maximum: 100000000, default: 524288, description: 'Chunk size of produce requests (stay under the broker message.max.bytes).' },
     },
   },
   examples: [{ title: 'Raw events keyed by symbol', config: { topic: 'raw_data_topic', key: ['symbol', 'dataset'] } }],
@@ -59,14 +62,21 @@ export default defineOperator<KafkaSinkConfig>({
       async write(batch) {
         if (!producer) await start();
         if (!batch.records.length) return 'delivered';
-        await producer!.send(
-          config.topic,
-          batch.records.map((r) => ({
-            key: keyOf(r, config.key ?? []),
-            value: JSON.stringify(r),
-            headers: config.headers ? Object.fromEntries(config.headers.filter((h) => r[h] != null).map((h) => [h, String(r[h])])) : undefined,
-          })),
-        );
+        const messages = batch.records.map((r) => ({
+          key: keyOf(r, config.key ?? []),
+          value: JSON.stringify(r),
+          headers: config.headers ? Object.fromEntries(config.headers.filter((h) => r[h] != null).map((h) => [h, String(r[h])])) : undefined,
+        }));
+        // The broker refuses record batches over message.max.bytes (1 MiB by default): send in
+        // chunks well under it, in order.
+        const limit = config.max_request_bytes ?? 512 * 1024;
+        for (let i = 0; i < messages.length; ) {
+          let bytes = 0;
+          let j = i;
+          while (j < messages.length && (j === i || bytes + messages[j].value.length < limit)) bytes += messages[j++].value.length + 64;
+          await producer!.send(config.topic, messages.slice(i, j));
+          i = j;
+        }
         sent.inc({ pipeline: ctx.pipeline, node: ctx.node, topic: config.topic }, batch.records.length);
         return 'delivered';
       },

@@ -18,7 +18,11 @@ export function compareOrder(x: unknown, y: unknown): number {
 export function newestPerKey(records: readonly Rec[], keys: readonly string[], orderBy: string): Rec[] {
   const best = new Map<string, Rec>();
   for (const rec of records) {
-    const k = JSON.stringify(keys.map((f) => rec[f] ?? null));
+    let k = '';
+    for (const f of keys) {
+      const v = rec[f];
+      k += (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '\u0002' : String(v)) + '\u0001';
+    }
     const cur = best.get(k);
     if (!cur || compareOrder(rec[orderBy], cur[orderBy]) >= 0) best.set(k, rec);
   }
