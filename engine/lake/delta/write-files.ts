@@ -74,7 +74,9 @@ export async function writeDataFiles(
   const specs = dataSpecs(fields, partitionColumns);
   const maxRows = opts.maxRowsPerFile ?? 1_000_000;
   const adds: Add[] = [];
-  const made = new Set<string>();
+  const made = new Map<string, Promise<unknown>>();
+  // Encoding is CPU, writing+fsync is I/O: keep a few writes in flight while encoding the next file.
+  const inFlight: Promise<void>[] = [];
   for (const { values, rows } of groups.values()) {
     if (!rows.length) continue;
     const dir = pFields.length ? partitionDir(partitionColumns, values) : '';
@@ -83,11 +85,13 @@ export async function writeDataFiles(
       const file = writeParquet(specs, rows, { lo, hi, rowGroupRows: opts.rowGroupRows });
       const rel = (dir ? dir + '/' : '') + `part-00000-${randomUUID()}-c000.snappy.parquet`;
       const abs = join(root, rel);
-      if (!made.has(dir)) {
-        await fs.mkdir(dirname(abs), { recursive: true });
-        made.add(dir);
-      }
-      await writeDurable(abs, file.bytes);
+      let mk = made.get(dir);
+      if (!mk) made.set(dir, (mk = fs.mkdir(dirname(abs), { recursive: true })));
+      inFlight.push(mk.then(() => writeDurable(abs, file.bytes)));
+      if (inFlight.length >= 4) await inFlight.shift()!.catch(async (e) => {
+        await Promise.allSettled(inFlight); // no unobserved rejections left behind
+        throw e;
+      });
       adds.push({
         path: encodeAddPath(rel),
         partitionValues: values,
@@ -98,5 +102,6 @@ export async function writeDataFiles(
       });
     }
   }
+  await Promise.all(inFlight);
   return adds;
 }

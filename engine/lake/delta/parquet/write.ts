@@ -7,7 +7,7 @@
 import { ByteWriter } from 'hyparquet-writer';
 import { serializeTCompactProtocol, ThriftStruct } from 'hyparquet-writer/src/thrift.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import { snappyCompress } from './snappy.ts';
 import type { Rec } from '../../../api/batch.ts';
 import type { ColumnSpec, PhysColumn } from './columns.ts';
 import { buildColumn } from './columns.ts';
