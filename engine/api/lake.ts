@@ -60,6 +60,8 @@ export interface LakeTable {
   replaceWhere(predicate: LakePartitionPredicate, records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;
   deleteWhere(predicate: LakePartitionPredicate, opts?: Pick<LakeWriteOptions, 'txn'>): Promise<LakeWriteResult>;
   read(opts?: LakeReadOptions): Promise<Rec[]>;
+  /** Column-wise read (no per-row objects), same value representation as `read`. */
+  readColumns(opts?: LakeReadOptions): Promise<{ numRows: number; columns: Record<string, unknown[]> }>;
   txnVersion(appId: string): Promise<number | undefined>;
   history(limit?: number): Promise<({ version: number } & Record<string, unknown>)[]>;
 }

@@ -88,5 +88,7 @@ describe('delta source', () => {
     const v1 = await readSource(source, { table: 'gold/demo', version: 1, batch_size: 2 }, c);
     expect(v1.map((e) => e.records.length)).toEqual([2, 1]);
     expect(v1.every((e) => e.meta?.version === 1)).toBe(true);
+    const cols = await lake.table('gold/demo').readColumns({ version: 1, columns: ['symbol', 'trade_date', 'close'] });
+    expect(cols).toEqual({ numRows: 3, columns: { symbol: ['600000.SH', '600001.SH', '600002.SH'], trade_date: ['2024-01-02', '2024-01-02', '2024-01-02'], close: [1, 1.01, 1.02] } });
   });
 });

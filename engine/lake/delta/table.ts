@@ -316,34 +316,56 @@ export class DeltaTable {
    * Values follow the documented representation (dates as strings, timestamps as Dates, ...).
    */
   async read(opts: TableReadOptions = {}): Promise<Rec[]> {
+    const { names, parts } = await this.scan(opts);
+    const out: Rec[] = [];
+    // One object literal per row with a fixed shape (fast in V8), values taken from column arrays.
+    const make = recordFactory(names);
+    for (const { numRows, cols } of parts) for (let i = 0; i < numRows; i++) out.push(make(cols, i));
+    return out;
+  }
+
+  /**
+   * Reads a snapshot column-wise (no per-row objects): `{numRows, columns: {name: values[]}}`, values
+   * in the same representation as {@link read}. The fastest way to scan a whole table.
+   */
+  async readColumns(opts: TableReadOptions = {}): Promise<{ numRows: number; columns: Record<string, unknown[]> }> {
+    const { names, parts } = await this.scan(opts);
+    const numRows = parts.reduce((n, p) => n + p.numRows, 0);
+    const columns: Record<string, unknown[]> = {};
+    names.forEach((name, k) => {
+      const col = new Array(numRows);
+      let at = 0;
+      for (const p of parts) {
+        const c = p.cols[k];
+        if (Array.isArray(c)) for (let i = 0; i < p.numRows; i++) col[at + i] = c[i];
+        else col.fill(c.constant, at, at + p.numRows);
+        at += p.numRows;
+      }
+      columns[name] = col;
+    });
+    return { numRows, columns };
+  }
+
+  /** Decodes the selected files' columns (partition columns as per-file constants). */
+  private async scan(opts: TableReadOptions): Promise<{ names: string[]; parts: { numRows: number; cols: Column[] }[] }> {
     const snap = await this.snapshot(opts);
     const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
-    const cols = opts.columns ?? snap.fields.map((f) => f.name);
+    const names = opts.columns ?? snap.fields.map((f) => f.name);
     const fieldOf = (c: string) => {
       const f = snap.fields.find((x) => x.name === c);
       if (!f) throw new Error(`${this.path}: no column '${c}' at version ${snap.version}`);
       return f;
     };
-    const wanted = cols.map((c) => ({ name: c, prim: primOf(fieldOf(c).type, c), part: snap.partitionColumns.includes(c) }));
+    const wanted = names.map((c) => ({ name: c, prim: primOf(fieldOf(c).type, c), part: snap.partitionColumns.includes(c) }));
     const dataCols = wanted.filter((w) => !w.part);
     const files = [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
-    const out: Rec[] = [];
-    const results = await Promise.all(files.map(async (add) => {
-      const bytes = await fs.readFile(absolute(this.path, add.path));
-      return { add, data: await readParquet(bytes, dataCols, opts) };
-    }));
-    // One object literal per row with a fixed shape (fast in V8), values taken from column arrays.
-    const make = recordFactory(wanted.map((w) => w.name));
-    for (const { add, data } of results) {
+    const parts = await Promise.all(files.map(async (add) => {
+      const data = await readParquet(await fs.readFile(absolute(this.path, add.path)), dataCols, opts);
       let d = 0;
-      const cols = wanted.map((w) => {
-        if (!w.part) return data.columns[d++];
-        const v = parsePartitionValue(add.partitionValues?.[w.name], w.prim, opts);
-        return { constant: v };
-      });
-      for (let i = 0; i < data.numRows; i++) out.push(make(cols, i));
-    }
-    return out;
+      const cols: Column[] = wanted.map((w) => (w.part ? { constant: parsePartitionValue(add.partitionValues?.[w.name], w.prim, opts) } : data.columns[d++]));
+      return { numRows: data.numRows, cols };
+    }));
+    return { names, parts };
   }
 
   /** Compacts small files per partition (see maintenance.ts). */
