@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discover } from '../../engine/registry/discover.ts';
 import { Registry } from '../../engine/registry/registry.ts';
@@ -15,7 +15,7 @@ import tableSchemaKind from '../../engine/lake/table-schema-kind.ts';
 import topicKind from '../../engine/backends/bus/topic-kind.ts';
 import { createLake } from '../../engine/lake/index.ts';
 import type { Bus } from '../../engine/backends/bus/types.ts';
-import type { Rec } from '../../engine/api/index.ts';
+import type { Rec, SecretResolver } from '../../engine/api/index.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -57,11 +57,19 @@ function unclosable(bus: Bus): Bus {
   });
 }
 
-export async function startBronze(bus: Bus, lakeRoot: string, files: string[]): Promise<Engine> {
+/** A copy of pipelines/collect.yaml publishing to this scenario's topics (in the dir of `files[0]`). */
+export function collectFile(names: Names, files: string[]): string {
+  const out = join(dirname(files[0]), 'collect.yaml');
+  writeFileSync(out, readFileSync(join(ROOT, 'pipelines/collect.yaml'), 'utf8').replaceAll('raw_data_topic', names.topic).replaceAll('raw_data_dlq', names.dlq));
+  return out;
+}
+
+export async function startBronze(bus: Bus, lakeRoot: string, files: string[], secrets?: SecretResolver): Promise<Engine> {
   const engine = Engine.create({
     registry: await bronzeRegistry(),
     root: ROOT,
     lakeRoot,
+    secrets,
     backends: { bus: () => unclosable(bus), lake: (env) => createLake(env.lakeRoot) },
   });
   const errors = await engine.load(files);
