@@ -49,11 +49,15 @@ const DATA = '/work/shared/data/tushare-daily';
  * trade_date). 1,000 synthetic symbols (600000.SH …) replay the real bars of the ten recorded stocks.
  */
 function responses(events: number, rowsPerEvent: number, symbols = 1000): Record<string, unknown>[] {
-  const files = readdirSync(DATA).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(DATA)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const series = files.map((f) => {
     const [head, ...lines] = readFileSync(join(DATA, f), 'utf8').trim().split('\n');
     const cols = head.split(',');
-    return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], i >= 2 ? Number(v) : v])));
+    return lines.map((l) =>
+      Object.fromEntries(l.split(',').map((v, i) => [cols[i], i >= 2 ? Number(v) : v])),
+    );
   });
   const groups = Math.ceil(symbols / rowsPerEvent);
   const out: Record<string, unknown>[] = [];
@@ -66,19 +70,35 @@ function responses(events: number, rowsPerEvent: number, symbols = 1000): Record
       const s = series[n % series.length];
       return { ...s[day % s.length], ts_code: `${600000 + n}.SH`, trade_date: date };
     });
-    out.push({ source: 'tushare', dataset: 'daily', symbol: null, params: { trade_date: date }, fetched_at: new Date(Date.UTC(2025, 0, 1) + i).toISOString(), rows });
+    out.push({
+      source: 'tushare',
+      dataset: 'daily',
+      symbol: null,
+      params: { trade_date: date },
+      fetched_at: new Date(Date.UTC(2025, 0, 1) + i).toISOString(),
+      rows,
+    });
   }
   return out;
 }
 
 /** The raw event (as collect would publish it) for the kafkajs peer. */
 function asEvent(r: Record<string, unknown>): string {
-  return JSON.stringify({ id: '01JGZ0000000000000000000000', schema_version: 1, scope: 'market', trade_dates: [], trace_id: randomBytes(16).toString('hex'), ...r });
+  return JSON.stringify({
+    id: '01JGZ0000000000000000000000',
+    schema_version: 1,
+    scope: 'market',
+    trade_dates: [],
+    trace_id: randomBytes(16).toString('hex'),
+    ...r,
+  });
 }
 
 async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Promise<number> {
   const topic = `bench-raw-${randomBytes(4).toString('hex')}`;
-  await bus.ensureTopics([{ name: topic, partitions: 6, replicationFactor: 1, config: { 'compression.type': 'gzip' } }]);
+  await bus.ensureTopics([
+    { name: topic, partitions: 6, replicationFactor: 1, config: { 'compression.type': 'gzip' } },
+  ]);
   const producer = bus.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer = bus.kafka.consumer({ groupId: `${topic}-g`, maxWaitTimeInMs: 200 });
   await Promise.all([producer.connect(), consumer.connect()]);
@@ -94,17 +114,24 @@ async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Prom
           rows += (JSON.parse(m.value!.toString()).rows as unknown[]).length;
           events++;
         }
-        await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+        await consumer.commitOffsets([
+          { topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
+        ]);
         if (events >= input.length) resolve();
       },
     });
   });
   for (let i = 0; i < input.length; i += 100)
-    await producer.send({ topic, acks: -1, messages: input.slice(i, i + 100).map((r) => ({ key: r.dataset as string, value: asEvent(r) })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: input.slice(i, i + 100).map((r) => ({ key: r.dataset as string, value: asEvent(r) })),
+    });
   await done;
   const s = (performance.now() - t0) / 1000;
   await Promise.all([consumer.disconnect(), producer.disconnect()]);
-  if (rows !== input.reduce((n, r) => n + (r.rows as unknown[]).length, 0)) throw new Error('kafkajs peer lost rows');
+  if (rows !== input.reduce((n, r) => n + (r.rows as unknown[]).length, 0))
+    throw new Error('kafkajs peer lost rows');
   return s;
 }
 
@@ -116,7 +143,8 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
   const [bronzeFile, topicsFile, schemas] = specFiles(names, join(dir, 'spec'));
   if (!withDelta) {
     const doc = parse(readFileSync(bronzeFile, 'utf8'));
-    for (const n of doc.spec.nodes) if (n.type === 'delta_upsert') Object.assign(n, { type: 'log', config: { level: 'debug' } });
+    for (const n of doc.spec.nodes)
+      if (n.type === 'delta_upsert') Object.assign(n, { type: 'log', config: { level: 'debug' } });
     writeFileSync(bronzeFile, stringify(doc));
   }
   const jsonl = join(dir, 'responses.jsonl');
@@ -133,7 +161,12 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
         nodes: [
           { id: 'responses', type: 'file', config: { path: jsonl, format: 'jsonl', batch_size: 100 } },
           { id: 'wrap', type: 'raw_event', inputs: ['responses'], config: { mode: 'wrap' } },
-          { id: 'publish', type: 'kafka', inputs: ['wrap'], config: { topic: names.topic, key: ['symbol', 'dataset'] } },
+          {
+            id: 'publish',
+            type: 'kafka',
+            inputs: ['wrap'],
+            config: { topic: names.topic, key: ['symbol', 'dataset'] },
+          },
         ],
       },
     }),
@@ -143,7 +176,10 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
     root: ROOT,
     lakeRoot: lake,
     logger: pino({ level: 'warn' }),
-    backends: { bus: () => Object.assign(Object.create(bus), { close: async () => {} }), lake: (env) => createLake(env.lakeRoot) },
+    backends: {
+      bus: () => Object.assign(Object.create(bus), { close: async () => {} }),
+      lake: (env) => createLake(env.lakeRoot),
+    },
   });
   const errors = await engine.load([collect, bronzeFile, topicsFile, schemas]);
   if (errors.length) throw new Error(JSON.stringify(errors));
@@ -152,16 +188,22 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
   await bus.declare(parseAllDocuments(readFileSync(topicsFile, 'utf8')).map((d) => d.toJS()));
   await engine.start();
   const t0 = performance.now();
-  const debug = (what: string) => process.env.BENCH_DEBUG && console.error(`${what} +${((performance.now() - t0) / 1000).toFixed(2)}s`);
+  const debug = (what: string) =>
+    process.env.BENCH_DEBUG && console.error(`${what} +${((performance.now() - t0) / 1000).toFixed(2)}s`);
   // Wait until collect published everything and Bronze committed all of it (one admin
   // connection polled every 25 ms, so detection adds little to the measured time).
   const admin = bus.kafka.admin();
   await admin.connect();
-  const sum = (xs: { offset?: string; high?: string }[]) => xs.reduce((n, x) => n + Math.max(0, Number(x.offset ?? x.high)), 0);
-  while (sum(await admin.fetchTopicOffsets(names.topic)) < input.length) await new Promise((r) => setTimeout(r, 25));
+  const sum = (xs: { offset?: string; high?: string }[]) =>
+    xs.reduce((n, x) => n + Math.max(0, Number(x.offset ?? x.high)), 0);
+  while (sum(await admin.fetchTopicOffsets(names.topic)) < input.length)
+    await new Promise((r) => setTimeout(r, 25));
   debug('published');
   const deadline = Date.now() + 600_000;
-  while (sum((await admin.fetchOffsets({ groupId: names.group, topics: [names.topic] }))[0].partitions) < input.length) {
+  while (
+    sum((await admin.fetchOffsets({ groupId: names.group, topics: [names.topic] }))[0].partitions) <
+    input.length
+  ) {
     if (Date.now() > deadline) throw new Error(`bronze did not commit ${names.topic} in time`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -170,7 +212,11 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
   const s = (performance.now() - t0) / 1000;
   await engine.stop();
   if (withDelta) {
-    const n = (await createLake(lake).table('bronze/tushare_daily').read({ columns: ['symbol'] })).length;
+    const n = (
+      await createLake(lake)
+        .table('bronze/tushare_daily')
+        .read({ columns: ['symbol'] })
+    ).length;
     if (n === 0) throw new Error('bronze/tushare_daily is empty after the bench');
   }
   return s;
@@ -178,12 +224,17 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
 
 const bench = {
   name: 'bus',
-  description: 'raw kafkajs produce+consume vs Argus collect→Kafka→Bronze (without, then with the Delta write); events/s, rows/s, ratio',
+  description:
+    'raw kafkajs produce+consume vs Argus collect→Kafka→Bronze (without, then with the Delta write); events/s, rows/s, ratio',
   async run(opts: BusBenchOptions = {}): Promise<BusBenchRow[]> {
     const events = opts.events ?? 5000;
     const repeats = opts.repeats ?? 3;
     const rowsPerEvent = opts.rowsPerEvent ?? 20;
-    const bus = createBus({ type: 'kafka', brokers: opts.brokers ?? services().kafka.brokers, clientId: 'argus-bench' }) as KafkaBus;
+    const bus = createBus({
+      type: 'kafka',
+      brokers: opts.brokers ?? services().kafka.brokers,
+      clientId: 'argus-bench',
+    }) as KafkaBus;
     const input = responses(events, rowsPerEvent);
     const rows = input.reduce((n, r) => n + (r.rows as unknown[]).length, 0);
     const row = (name: string, s: number, base: number): BusBenchRow => ({
@@ -202,9 +253,14 @@ const bench = {
       times[1].push(await argus(bus, input, false));
       if (!process.env.BENCH_SKIP_DELTA) times[2].push(await argus(bus, input, true));
     }
-    const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+    const median = (xs: number[]) =>
+      xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN;
     const [peer, plain, delta] = times.map(median);
-    return [row('raw kafkajs produce+consume', peer, peer), row('argus collect→kafka→bronze (no delta)', plain, peer), row('argus collect→kafka→bronze + delta', delta, peer)];
+    return [
+      row('raw kafkajs produce+consume', peer, peer),
+      row('argus collect→kafka→bronze (no delta)', plain, peer),
+      row('argus collect→kafka→bronze + delta', delta, peer),
+    ];
   },
 };
 export default bench;

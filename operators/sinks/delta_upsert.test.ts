@@ -38,15 +38,42 @@ const batch = (records: Rec[], to: number, outcomes: Outcome[] = []) => ({
   meta: { offsets: [{ topic: 'raw', partition: 0, from: String(to - records.length + 1), to: String(to) }] },
   acks: [new Ack((o) => outcomes.push(o))],
 });
-const row = (symbol: string, d: string, close: number, at: string, extra: Rec = {}) => ({ table: 't', symbol, trade_date: d, close, fetched_at: at, ...extra });
+const row = (symbol: string, d: string, close: number, at: string, extra: Rec = {}) => ({
+  table: 't',
+  symbol,
+  trade_date: d,
+  close,
+  fetched_at: at,
+  ...extra,
+});
 
 describe('delta_upsert', () => {
   it('keeps the newest ingest per key across batches and skips a redelivered offset range', async () => {
     const { ctx, lake } = setup();
-    const sink = await deltaUpsert.create({ schema: 'bronze.{table}', keys: ['symbol', 'trade_date'], order_by: 'fetched_at', app_id: 'bronze' }, ctx);
+    const sink = await deltaUpsert.create(
+      { schema: 'bronze.{table}', keys: ['symbol', 'trade_date'], order_by: 'fetched_at', app_id: 'bronze' },
+      ctx,
+    );
     if (sink.kind !== 'sink') throw new Error('not a sink');
-    await sink.write(batch([row('a', '2024-01-02', 1, '2024-01-02T08:00:00Z', { extra_field: 'dropped' }), row('b', '2024-01-02', 2, '2024-01-02T08:00:00Z')], 1));
-    await sink.write(batch([row('a', '2024-01-02', 10, '2024-01-03T08:00:00Z'), row('b', '2024-01-02', 99, '2024-01-01T08:00:00Z'), row('a', '2024-01-03', 3, '2024-01-03T08:00:00Z')], 4));
+    await sink.write(
+      batch(
+        [
+          row('a', '2024-01-02', 1, '2024-01-02T08:00:00Z', { extra_field: 'dropped' }),
+          row('b', '2024-01-02', 2, '2024-01-02T08:00:00Z'),
+        ],
+        1,
+      ),
+    );
+    await sink.write(
+      batch(
+        [
+          row('a', '2024-01-02', 10, '2024-01-03T08:00:00Z'),
+          row('b', '2024-01-02', 99, '2024-01-01T08:00:00Z'),
+          row('a', '2024-01-03', 3, '2024-01-03T08:00:00Z'),
+        ],
+        4,
+      ),
+    );
     // Redelivery of the first range with different content must change nothing.
     await sink.write(batch([row('a', '2024-01-02', 555, '2025-01-01T00:00:00Z')], 1));
     const rows = (await lake.table('bronze/t').read()).map((r) => [r.symbol, r.trade_date, r.close]).sort();
@@ -56,12 +83,20 @@ describe('delta_upsert', () => {
       ['b', '2024-01-02', 2],
     ]);
     expect(await lake.table('bronze/t').txnVersion('bronze:bronze/t:raw:0')).toBe(4);
-    expect(Object.keys((await lake.table('bronze/t').read())[0]).sort()).toEqual(['close', 'fetched_at', 'symbol', 'trade_date']);
+    expect(Object.keys((await lake.table('bronze/t').read())[0]).sort()).toEqual([
+      'close',
+      'fetched_at',
+      'symbol',
+      'trade_date',
+    ]);
   });
 
   it('appends with one txn sequence per txn_by value', async () => {
     const { ctx, lake } = setup();
-    const sink = await deltaUpsert.create({ schema: 'bronze.t', mode: 'append', app_id: 'rej', txn_by: ['symbol'] }, ctx);
+    const sink = await deltaUpsert.create(
+      { schema: 'bronze.t', mode: 'append', app_id: 'rej', txn_by: ['symbol'] },
+      ctx,
+    );
     if (sink.kind !== 'sink') throw new Error('not a sink');
     // One emission (offsets ..5) reaching the sink as two batches, as from two error ports.
     await sink.write(batch([row('x', '2024-01-02', 1, '2024-01-02T08:00:00Z')], 5));

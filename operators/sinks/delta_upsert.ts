@@ -18,7 +18,14 @@
  *   inputs: [dedupe]
  *   config: {schema: "bronze.{bronze_table}", keys: [symbol, trade_date], order_by: fetched_at, app_id: bronze}
  */
-import { defineOperator, type Batch, type Lake, type LakeTableSchemaSpec, type Rec, type Sink } from '../../engine/api/index.ts';
+import {
+  defineOperator,
+  type Batch,
+  type Lake,
+  type LakeTableSchemaSpec,
+  type Rec,
+  type Sink,
+} from '../../engine/api/index.ts';
 import { newestPerKey } from './delta_upsert/merge.ts';
 import { openTable, type UpsertTable } from './delta_upsert/table.ts';
 
@@ -55,7 +62,8 @@ function compileTemplate(template: string): (rec: Rec) => string {
     let out = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
       const v = rec[parts[i]];
-      if (v === null || v === undefined || v === '') throw new Error(`record has no "${parts[i]}" for the table name template ${template}`);
+      if (v === null || v === undefined || v === '')
+        throw new Error(`record has no "${parts[i]}" for the table name template ${template}`);
       out += String(v).replace(/[^A-Za-z0-9_.-]/g, '_') + parts[i + 1];
     }
     return out;
@@ -67,33 +75,60 @@ function compileTemplate(template: string): (rec: Rec) => string {
 export default defineOperator<DeltaUpsertConfig>({
   type: 'delta_upsert',
   role: 'sink',
-  description: 'Merges records into Delta tables chosen per record (newest `order_by` wins per key), exactly once per source offset range via the Delta txn.',
+  description:
+    'Merges records into Delta tables chosen per record (newest `order_by` wins per key), exactly once per source offset range via the Delta txn.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['schema', 'app_id'],
     properties: {
-      schema: { type: 'string', minLength: 1, description: 'TableSchema document name; `{field}` takes a record field.' },
+      schema: {
+        type: 'string',
+        minLength: 1,
+        description: 'TableSchema document name; `{field}` takes a record field.',
+      },
       mode: { enum: ['upsert', 'append'], default: 'upsert' },
       keys: { type: 'array', minItems: 1, items: { type: 'string' } },
-      keys_by_table: { description: 'Keys per TableSchema name (overrides `keys`).', type: 'object', additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } } },
+      keys_by_table: {
+        description: 'Keys per TableSchema name (overrides `keys`).',
+        type: 'object',
+        additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } },
+      },
       order_by: { type: 'string' },
       app_id: { type: 'string', minLength: 1 },
-      txn_by: { type: 'array', items: { type: 'string' }, description: 'Fields whose values join the txn app id (one sequence per value).' },
+      txn_by: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Fields whose values join the txn app id (one sequence per value).',
+      },
     },
   },
   examples: [
     {
       title: 'Bronze tables per dataset',
-      config: { schema: 'bronze.{bronze_table}', keys: ['symbol', 'trade_date'], order_by: 'fetched_at', app_id: 'bronze' },
+      config: {
+        schema: 'bronze.{bronze_table}',
+        keys: ['symbol', 'trade_date'],
+        order_by: 'fetched_at',
+        app_id: 'bronze',
+      },
     },
   ],
   create(config, ctx): Sink {
     const mode = config.mode ?? 'upsert';
-    if (mode === 'upsert' && (!config.keys || !config.order_by)) throw new Error('delta_upsert: mode upsert needs `keys` and `order_by`');
+    if (mode === 'upsert' && (!config.keys || !config.order_by))
+      throw new Error('delta_upsert: mode upsert needs `keys` and `order_by`');
     const tables = new Map<string, Promise<UpsertTable>>();
-    const rows = ctx.metrics.counter('argus_delta_upsert_rows_total', 'Rows merged into Delta tables.', ['pipeline', 'node', 'table']);
-    const skipped = ctx.metrics.counter('argus_delta_upsert_skipped_total', 'Batches skipped as already committed (txn).', ['pipeline', 'node', 'table']);
+    const rows = ctx.metrics.counter('argus_delta_upsert_rows_total', 'Rows merged into Delta tables.', [
+      'pipeline',
+      'node',
+      'table',
+    ]);
+    const skipped = ctx.metrics.counter(
+      'argus_delta_upsert_skipped_total',
+      'Batches skipped as already committed (txn).',
+      ['pipeline', 'node', 'table'],
+    );
 
     const table = (schemaName: string): Promise<UpsertTable> => {
       let t = tables.get(schemaName);
@@ -111,7 +146,10 @@ export default defineOperator<DeltaUpsertConfig>({
       // One offset range per batch (the kafka source emits per partition fetch); otherwise the
       // merge alone keeps the write idempotent.
       if (!o || o.length !== 1) return undefined;
-      return { appId: `${config.app_id}:${name}:${o[0].topic}:${o[0].partition}${scope}`, version: Number(o[0].to) };
+      return {
+        appId: `${config.app_id}:${name}:${o[0].topic}:${o[0].partition}${scope}`,
+        version: Number(o[0].to),
+      };
     };
 
     return {
@@ -133,7 +171,9 @@ export default defineOperator<DeltaUpsertConfig>({
           const res =
             mode === 'append'
               ? await t.append(recs, txn)
-              : await t.upsert(recs, txn, (existing, fresh) => newestPerKey([...existing, ...fresh], keys, config.order_by!));
+              : await t.upsert(recs, txn, (existing, fresh) =>
+                  newestPerKey([...existing, ...fresh], keys, config.order_by!),
+                );
           if (res.skipped) skipped.inc({ pipeline: ctx.pipeline, node: ctx.node, table: name });
           else rows.inc({ pipeline: ctx.pipeline, node: ctx.node, table: name }, recs.length);
         }

@@ -33,27 +33,45 @@ export function keyOf(rec: Rec, fields: readonly string[]): string | null {
 export default defineOperator<KafkaSinkConfig>({
   type: 'kafka',
   role: 'sink',
-  description: 'Publishes records as JSON to a bus topic (idempotent producer, acks=all), keyed by the first present key field.',
+  description:
+    'Publishes records as JSON to a bus topic (idempotent producer, acks=all), keyed by the first present key field.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['topic'],
     properties: {
       topic: { type: 'string', minLength: 1 },
-      key: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Key fields, first present wins.' },
+      key: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Key fields, first present wins.',
+      },
       headers: { type: 'array', items: { type: 'string', minLength: 1 } },
-      max_request_bytes: { type: 'integer', minimum: 1024, maximum: 100000000, default: 524288, description: 'Chunk size of produce requests (stay under the broker message.max.bytes).' },
+      max_request_bytes: {
+        type: 'integer',
+        minimum: 1024,
+        maximum: 100000000,
+        default: 524288,
+        description: 'Chunk size of produce requests (stay under the broker message.max.bytes).',
+      },
     },
   },
-  examples: [{ title: 'Raw events keyed by symbol', config: { topic: 'raw_data_topic', key: ['symbol', 'dataset'] } }],
+  examples: [
+    { title: 'Raw events keyed by symbol', config: { topic: 'raw_data_topic', key: ['symbol', 'dataset'] } },
+  ],
   create(config, ctx): Sink {
     let producer: BusProducer | undefined;
-    const sent = ctx.metrics.counter('argus_bus_produced_messages_total', 'Messages published to the bus.', ['pipeline', 'node', 'topic']);
+    const sent = ctx.metrics.counter('argus_bus_produced_messages_total', 'Messages published to the bus.', [
+      'pipeline',
+      'node',
+      'topic',
+    ]);
     const start = async () => {
       const bus = ctx.backend<Bus>('bus');
       const declared = ctx.specs('Topic').filter((d) => d.metadata.name === config.topic);
       for (const r of await bus.declare(declared))
-        for (const d of r.drift) ctx.logger.warn({ topic: r.topic, ...d }, `topic ${r.topic} drifted from its YAML: ${d.field}`);
+        for (const d of r.drift)
+          ctx.logger.warn({ topic: r.topic, ...d }, `topic ${r.topic} drifted from its YAML: ${d.field}`);
       producer = await bus.producer();
     };
     return {
@@ -65,15 +83,18 @@ export default defineOperator<KafkaSinkConfig>({
         const messages = batch.records.map((r) => ({
           key: keyOf(r, config.key ?? []),
           value: JSON.stringify(r),
-          headers: config.headers ? Object.fromEntries(config.headers.filter((h) => r[h] != null).map((h) => [h, String(r[h])])) : undefined,
+          headers: config.headers
+            ? Object.fromEntries(config.headers.filter((h) => r[h] != null).map((h) => [h, String(r[h])]))
+            : undefined,
         }));
         // The broker refuses record batches over message.max.bytes (1 MiB by default): send in
         // chunks well under it, in order.
         const limit = config.max_request_bytes ?? 512 * 1024;
-        for (let i = 0; i < messages.length; ) {
+        for (let i = 0; i < messages.length;) {
           let bytes = 0;
           let j = i;
-          while (j < messages.length && (j === i || bytes + messages[j].value.length < limit)) bytes += messages[j++].value.length + 64;
+          while (j < messages.length && (j === i || bytes + messages[j].value.length < limit))
+            bytes += messages[j++].value.length + 64;
           await producer!.send(config.topic, messages.slice(i, j));
           i = j;
         }

@@ -10,7 +10,14 @@ const topicDoc = (name: string, partitions: number) => ({
   apiVersion: 'argus/v1' as const,
   kind: 'Topic',
   metadata: { name, version: 1 },
-  spec: { partitions, replication_factor: 1, retention_ms: 1000, cleanup_policy: 'delete', min_insync_replicas: 1, compression: 'gzip' },
+  spec: {
+    partitions,
+    replication_factor: 1,
+    retention_ms: 1000,
+    cleanup_policy: 'delete',
+    min_insync_replicas: 1,
+    compression: 'gzip',
+  },
   file: 'topics.yaml',
 });
 
@@ -18,13 +25,18 @@ describe('kafka sink + source on the embedded bus', () => {
   it('publishes keyed JSON, declares the topic from its Topic doc, and the source emits per batch with offsets', async () => {
     const bus = createBus({ type: 'memory' });
     const ctx = testContext({ backends: { bus }, specs: [topicDoc('raw', 3)] });
-    const outcomes = await runSink(kafkaSink, { topic: 'raw', key: ['symbol', 'dataset'] }, [
+    const outcomes = await runSink(
+      kafkaSink,
+      { topic: 'raw', key: ['symbol', 'dataset'] },
       [
-        { symbol: '600519.SH', dataset: 'daily', n: 1 },
-        { symbol: null, dataset: 'trade_cal', n: 2 },
+        [
+          { symbol: '600519.SH', dataset: 'daily', n: 1 },
+          { symbol: null, dataset: 'trade_cal', n: 2 },
+        ],
+        [{ symbol: '600519.SH', dataset: 'daily', n: 3 }],
       ],
-      [{ symbol: '600519.SH', dataset: 'daily', n: 3 }],
-    ], ctx);
+      ctx,
+    );
     expect(outcomes).toEqual(['delivered', 'delivered']);
     expect([...(await bus.endOffsets('raw')).keys()]).toHaveLength(3); // 3 partitions as declared
 
@@ -46,7 +58,9 @@ describe('kafka sink + source on the embedded bus', () => {
     // The same key kept its order.
     const daily = got.filter((g) => g.n !== 2).map((g) => g.n);
     expect(daily).toEqual([1, 3]);
-    expect(got[0].offsets).toEqual([expect.objectContaining({ topic: 'raw', from: expect.any(String), to: expect.any(String) })]);
+    expect(got[0].offsets).toEqual([
+      expect.objectContaining({ topic: 'raw', from: expect.any(String), to: expect.any(String) }),
+    ]);
     const committed = await bus.committed('g', 'raw');
     expect([...committed.values()].reduce((n, o) => n + Math.max(0, Number(o)), 0)).toBe(3);
   });
@@ -54,7 +68,11 @@ describe('kafka sink + source on the embedded bus', () => {
   it('turns undecodable messages into records carrying the decode error', async () => {
     const bus = createBus({ type: 'memory' });
     const p = await bus.producer();
-    await p.send('t', [{ key: 'k', value: '{oops' }, { key: 'k', value: '[1]' }, { key: 'k', value: '{"a":1}' }]);
+    await p.send('t', [
+      { key: 'k', value: '{oops' },
+      { key: 'k', value: '[1]' },
+      { key: 'k', value: '{"a":1}' },
+    ]);
     const src = await kafkaSource.create({ topics: ['t'], group: 'g' }, testContext({ backends: { bus } }));
     if (src.kind !== 'source') throw new Error('not a source');
     const ac = new AbortController();
@@ -76,8 +94,20 @@ describe('kafka sink + source on the embedded bus', () => {
   it('splits large batches into requests under the size limit', async () => {
     const bus = createBus({ type: 'memory' });
     const sizes: number[] = [];
-    const counting = { ...bus, declare: bus.declare.bind(bus), producer: async () => ({ send: async (_t: string, recs: unknown[]) => (sizes.push(recs.length), []), close: async () => {} }) };
-    await runSink(kafkaSink, { topic: 't', max_request_bytes: 2048 }, [Array.from({ length: 50 }, (_, i) => ({ i, pad: 'x'.repeat(100) }))], testContext({ backends: { bus: counting } }));
+    const counting = {
+      ...bus,
+      declare: bus.declare.bind(bus),
+      producer: async () => ({
+        send: async (_t: string, recs: unknown[]) => (sizes.push(recs.length), []),
+        close: async () => {},
+      }),
+    };
+    await runSink(
+      kafkaSink,
+      { topic: 't', max_request_bytes: 2048 },
+      [Array.from({ length: 50 }, (_, i) => ({ i, pad: 'x'.repeat(100) }))],
+      testContext({ backends: { bus: counting } }),
+    );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(50);
     expect(sizes.length).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(2048 / 100);

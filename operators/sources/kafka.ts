@@ -33,9 +33,15 @@ export function decodeJson(m: BusMessage): Rec {
   try {
     const v = JSON.parse(text) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Rec;
-    return { _decode_error: `message value is JSON ${Array.isArray(v) ? 'array' : typeof v}, not an object`, _raw: text.slice(0, 2000) };
+    return {
+      _decode_error: `message value is JSON ${Array.isArray(v) ? 'array' : typeof v}, not an object`,
+      _raw: text.slice(0, 2000),
+    };
   } catch (err) {
-    return { _decode_error: `message value is not JSON: ${(err as Error).message}`, _raw: text.slice(0, 2000) };
+    return {
+      _decode_error: `message value is not JSON: ${(err as Error).message}`,
+      _raw: text.slice(0, 2000),
+    };
   }
 }
 
@@ -49,10 +55,25 @@ export default defineOperator<KafkaSourceConfig>({
     additionalProperties: false,
     required: ['topics', 'group'],
     properties: {
-      topics: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Topics to consume.' },
-      group: { type: 'string', minLength: 1, description: 'Consumer group id; workers with the same group split the partitions.' },
+      topics: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', minLength: 1 },
+        description: 'Topics to consume.',
+      },
+      group: {
+        type: 'string',
+        minLength: 1,
+        description: 'Consumer group id; workers with the same group split the partitions.',
+      },
       from_beginning: { type: 'boolean', default: true },
-      max_batch: { type: 'integer', minimum: 1, maximum: 100000, default: 500, description: 'Max messages per emission.' },
+      max_batch: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 100000,
+        default: 500,
+        description: 'Max messages per emission.',
+      },
       max_queued: { type: 'integer', minimum: 1, maximum: 1000, default: 4 },
       format: { enum: ['json', 'text'], default: 'json' },
       position_field: { type: 'string', minLength: 1 },
@@ -64,9 +85,22 @@ export default defineOperator<KafkaSourceConfig>({
     const decode = (m: BusMessage): Rec => {
       const rec = format === 'json' ? decodeJson(m) : { value: m.value.toString('utf8') };
       if (!config.position_field) return rec;
-      return { ...rec, [config.position_field]: { topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, timestamp: m.timestamp } };
+      return {
+        ...rec,
+        [config.position_field]: {
+          topic: m.topic,
+          partition: m.partition,
+          offset: m.offset,
+          key: m.key,
+          timestamp: m.timestamp,
+        },
+      };
     };
-    const consumed = ctx.metrics.counter('argus_bus_consumed_messages_total', 'Messages consumed from the bus.', ['pipeline', 'node', 'topic']);
+    const consumed = ctx.metrics.counter(
+      'argus_bus_consumed_messages_total',
+      'Messages consumed from the bus.',
+      ['pipeline', 'node', 'topic'],
+    );
     let consumer: ReturnType<Bus['consumer']> | undefined;
     return {
       kind: 'source',
@@ -74,7 +108,8 @@ export default defineOperator<KafkaSourceConfig>({
         const bus = ctx.backend<Bus>('bus');
         const declared = ctx.specs('Topic').filter((d) => config.topics.includes(d.metadata.name));
         for (const r of await bus.declare(declared))
-          for (const d of r.drift) ctx.logger.warn({ topic: r.topic, ...d }, `topic ${r.topic} drifted from its YAML: ${d.field}`);
+          for (const d of r.drift)
+            ctx.logger.warn({ topic: r.topic, ...d }, `topic ${r.topic} drifted from its YAML: ${d.field}`);
         consumer = bus.consumer({
           groupId: config.group,
           topics: config.topics,
@@ -92,7 +127,10 @@ export default defineOperator<KafkaSourceConfig>({
           consumed.inc({ pipeline: ctx.pipeline, node: ctx.node, topic: d.topic }, d.messages.length);
           yield {
             records: d.messages.map(decode),
-            meta: { source: ctx.node, offsets: [{ topic: d.topic, partition: d.partition, from: d.from, to: d.to }] },
+            meta: {
+              source: ctx.node,
+              offsets: [{ topic: d.topic, partition: d.partition, from: d.from, to: d.to }],
+            },
             settled: (outcome) => d.settle(outcome),
           };
         }

@@ -4,11 +4,15 @@ import explode from './explode.ts';
 
 describe('explode', () => {
   it('emits one record per element with carried fields, bad elements to error', async () => {
-    const out = await runTransform(explode, { field: 'rows', carry: { dataset: 'dataset', event_symbol: 'symbol' } }, [
-      { dataset: 'daily', symbol: 's', rows: [{ close: 1, dataset: 'x' }, 7, { close: 2 }] },
-      { dataset: 'daily', rows: [] },
-      { dataset: 'daily' },
-    ]);
+    const out = await runTransform(
+      explode,
+      { field: 'rows', carry: { dataset: 'dataset', event_symbol: 'symbol' } },
+      [
+        { dataset: 'daily', symbol: 's', rows: [{ close: 1, dataset: 'x' }, 7, { close: 2 }] },
+        { dataset: 'daily', rows: [] },
+        { dataset: 'daily' },
+      ],
+    );
     expect(out.out).toEqual([
       { close: 1, dataset: 'daily', event_symbol: 's' },
       { close: 2, dataset: 'daily', event_symbol: 's' },

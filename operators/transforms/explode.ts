@@ -27,7 +27,11 @@ export default defineOperator<ExplodeConfig>({
     required: ['field'],
     properties: {
       field: { type: 'string', minLength: 1 },
-      carry: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, description: 'target field → parent field' },
+      carry: {
+        type: 'object',
+        additionalProperties: { type: 'string', minLength: 1 },
+        description: 'target field → parent field',
+      },
     },
   },
   examples: [
@@ -47,7 +51,8 @@ export default defineOperator<ExplodeConfig>({
       kind: 'record',
       process(rec, emit) {
         const items = rec[config.field];
-        if (!Array.isArray(items)) throw new Error(`field ${config.field} is ${items === undefined ? 'missing' : 'not an array'}`);
+        if (!Array.isArray(items))
+          throw new Error(`field ${config.field} is ${items === undefined ? 'missing' : 'not an array'}`);
         const ctxFields: Rec = {};
         for (const [to, from] of carry) ctxFields[to] = rec[from] ?? null;
         const out: Rec[] = [];
@@ -59,8 +64,16 @@ export default defineOperator<ExplodeConfig>({
             for (const k in item) r[k] = (item as Rec)[k];
             for (const k in ctxFields) r[k] = ctxFields[k];
             out.push(r);
-          }
-          else emit({ node: ctx.node, reason: `${config.field}[${i}] is not an object`, at: new Date().toISOString(), record: { item, ...ctxFields } }, 'error');
+          } else
+            emit(
+              {
+                node: ctx.node,
+                reason: `${config.field}[${i}] is not an object`,
+                at: new Date().toISOString(),
+                record: { item, ...ctxFields },
+              },
+              'error',
+            );
         });
         return out;
       },

@@ -31,9 +31,16 @@ const fieldRule = {
   additionalProperties: false,
   required: ['type'],
   properties: {
-    from: { oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }], description: 'Input field(s), first present wins; default the output name.' },
+    from: {
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+      description: 'Input field(s), first present wins; default the output name.',
+    },
     type: { enum: ['date', 'symbol', 'number', 'integer', 'string', 'boolean', 'timestamp'] },
-    scale: { type: 'number', exclusiveMinimum: 0, description: 'Unit factor, e.g. 100 for 手 → shares, 1000 for 千元 → yuan.' },
+    scale: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Unit factor, e.g. 100 for 手 → shares, 1000 for 千元 → yuan.',
+    },
     required: { type: 'boolean', default: false },
     min: { type: 'number' },
     max: { type: 'number' },
@@ -44,7 +51,8 @@ const fieldRule = {
 export default defineOperator<NormalizeConfig>({
   type: 'normalize',
   role: 'transform',
-  description: 'Types, units, dates and symbols per YAML rules (matched by field values); bad records go to `error` with every problem listed.',
+  description:
+    'Types, units, dates and symbols per YAML rules (matched by field values); bad records go to `error` with every problem listed.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -58,9 +66,18 @@ export default defineOperator<NormalizeConfig>({
           additionalProperties: false,
           required: ['fields'],
           properties: {
-            when: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+            when: {
+              type: 'object',
+              additionalProperties: {
+                oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+              },
+            },
             keep: { type: 'array', items: { type: 'string' }, description: 'Fields copied unchanged.' },
-            set: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] }, description: 'Constant fields added.' },
+            set: {
+              type: 'object',
+              additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+              description: 'Constant fields added.',
+            },
             fields: { type: 'object', minProperties: 1, additionalProperties: fieldRule },
           },
         },
@@ -83,7 +100,16 @@ export default defineOperator<NormalizeConfig>({
           },
         ],
       },
-      input: [{ source: 'tushare', dataset: 'daily', ts_code: '600519.SH', trade_date: '20241231', vol: 39354.45, amount: 6033540.366 }],
+      input: [
+        {
+          source: 'tushare',
+          dataset: 'daily',
+          ts_code: '600519.SH',
+          trade_date: '20241231',
+          vol: 39354.45,
+          amount: 6033540.366,
+        },
+      ],
       output: [{ symbol: '600519.SH', trade_date: '2024-12-31', volume: 3935445, amount: 6033540366 }],
     },
   ],

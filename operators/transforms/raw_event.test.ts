@@ -19,10 +19,23 @@ const response = (over: Record<string, unknown> = {}) => ({
 
 describe('raw_event', () => {
   it('wraps a collector response into a valid v1 event', async () => {
-    const out = await runTransform(rawEvent, { mode: 'wrap' }, [response(), response({ symbol: null, dataset: 'trade_cal', rows: [{ cal_date: '20240102', is_open: 1 }] })], ctx());
+    const out = await runTransform(
+      rawEvent,
+      { mode: 'wrap' },
+      [
+        response(),
+        response({ symbol: null, dataset: 'trade_cal', rows: [{ cal_date: '20240102', is_open: 1 }] }),
+      ],
+      ctx(),
+    );
     expect(out.error).toBeUndefined();
     const [a, b] = out.out;
-    expect(a).toMatchObject({ schema_version: 1, scope: 'symbol', symbol: '600519.SH', trade_dates: ['2024-12-30', '2024-12-31'] });
+    expect(a).toMatchObject({
+      schema_version: 1,
+      scope: 'symbol',
+      symbol: '600519.SH',
+      trade_dates: ['2024-12-30', '2024-12-31'],
+    });
     expect(a.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(a.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(String(b.id) > String(a.id)).toBe(true); // monotonic ULIDs
@@ -33,7 +46,12 @@ describe('raw_event', () => {
     const out = await runTransform(
       rawEvent,
       { mode: 'wrap' },
-      [response({ source: 'bloomberg' }), response({ rows: 'nope' }), response({ fetched_at: 'yesterday' }), response({ dataset: 'Daily!' })],
+      [
+        response({ source: 'bloomberg' }),
+        response({ rows: 'nope' }),
+        response({ fetched_at: 'yesterday' }),
+        response({ dataset: 'Daily!' }),
+      ],
       ctx(),
     );
     expect(out.out).toBeUndefined();
@@ -49,7 +67,12 @@ describe('raw_event', () => {
     const out = await runTransform(
       rawEvent,
       { mode: 'validate' },
-      [good, { ...good, schema_version: 2 }, { _decode_error: 'message value is not JSON: Unexpected token', _raw: '{' }, { ...good, extra: 1 }],
+      [
+        good,
+        { ...good, schema_version: 2 },
+        { _decode_error: 'message value is not JSON: Unexpected token', _raw: '{' },
+        { ...good, extra: 1 },
+      ],
       ctx(),
     );
     expect(out.out).toEqual([good]);
@@ -61,6 +84,11 @@ describe('raw_event', () => {
   });
 
   it('collects trade dates from any date field, skipping unparseable ones', () => {
-    expect(tradeDates([{ date: '20240103' }, { time: 1704124800000 }, { trade_date: 'bad' }, {}], ['trade_date', 'date', 'time'])).toEqual(['2024-01-02', '2024-01-03']);
+    expect(
+      tradeDates(
+        [{ date: '20240103' }, { time: 1704124800000 }, { trade_date: 'bad' }, {}],
+        ['trade_date', 'date', 'time'],
+      ),
+    ).toEqual(['2024-01-02', '2024-01-03']);
   });
 });

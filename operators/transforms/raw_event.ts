@@ -81,26 +81,46 @@ export function tradeDates(rows: readonly unknown[], fields: readonly string[]):
 export default defineOperator<RawEventConfig>({
   type: 'raw_event',
   role: 'transform',
-  description: 'Wraps collector responses into the versioned raw event (ULID, trace id, trade dates) or validates events; failures go to `error` with the reason.',
+  description:
+    'Wraps collector responses into the versioned raw event (ULID, trace id, trade dates) or validates events; failures go to `error` with the reason.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     properties: {
       mode: { enum: ['wrap', 'validate'], default: 'wrap' },
-      schema: { type: 'string', default: DEFAULT_SCHEMA, description: 'JSON Schema of the event, relative to the project root.' },
-      date_fields: { type: 'array', items: { type: 'string' }, default: ['trade_date', 'date', 'cal_date', 'time'] },
+      schema: {
+        type: 'string',
+        default: DEFAULT_SCHEMA,
+        description: 'JSON Schema of the event, relative to the project root.',
+      },
+      date_fields: {
+        type: 'array',
+        items: { type: 'string' },
+        default: ['trade_date', 'date', 'cal_date', 'time'],
+      },
     },
   },
   examples: [
     {
       title: 'Wrap a Tushare daily response',
       config: { mode: 'wrap' },
-      input: [{ source: 'tushare', dataset: 'daily', symbol: '600519.SH', params: { ts_code: '600519.SH' }, fetched_at: '2024-12-31T08:00:00.000Z', rows: [{ ts_code: '600519.SH', trade_date: '20241231', close: 1524 }] }],
+      input: [
+        {
+          source: 'tushare',
+          dataset: 'daily',
+          symbol: '600519.SH',
+          params: { ts_code: '600519.SH' },
+          fetched_at: '2024-12-31T08:00:00.000Z',
+          rows: [{ ts_code: '600519.SH', trade_date: '20241231', close: 1524 }],
+        },
+      ],
     },
   ],
   create(config, ctx): RecordTransform {
     const mode = config.mode ?? 'wrap';
-    const schemaPath = isAbsolute(config.schema ?? DEFAULT_SCHEMA) ? config.schema! : join(ctx.paths.root, config.schema ?? DEFAULT_SCHEMA);
+    const schemaPath = isAbsolute(config.schema ?? DEFAULT_SCHEMA)
+      ? config.schema!
+      : join(ctx.paths.root, config.schema ?? DEFAULT_SCHEMA);
     const dateFields = config.date_fields ?? ['trade_date', 'date', 'cal_date', 'time'];
     const nextId = monotonicFactory();
     const check = (event: Rec): Rec => {
@@ -130,7 +150,10 @@ export default defineOperator<RawEventConfig>({
           trade_dates: Array.isArray(rows) ? tradeDates(rows, dateFields) : [],
           params: rec.params ?? {},
           fetched_at: rec.fetched_at,
-          trace_id: typeof rec.trace_id === 'string' && TRACE.test(rec.trace_id) ? rec.trace_id : randomBytes(16).toString('hex'),
+          trace_id:
+            typeof rec.trace_id === 'string' && TRACE.test(rec.trace_id)
+              ? rec.trace_id
+              : randomBytes(16).toString('hex'),
           rows,
         });
       },

@@ -22,14 +22,17 @@ export interface RejectConfig {
 export default defineOperator<RejectConfig>({
   type: 'reject',
   role: 'transform',
-  description: 'Flattens error-port records into reject rows (when, node, reason, context fields, payload JSON).',
+  description:
+    'Flattens error-port records into reject rows (when, node, reason, context fields, payload JSON).',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     properties: {
       context: {
         type: 'object',
-        additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }] },
+        additionalProperties: {
+          oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+        },
         description: 'Output field → field(s) of the rejected record, first present wins.',
       },
       max_payload: { type: 'integer', minimum: 100, default: 100000 },
@@ -39,7 +42,14 @@ export default defineOperator<RejectConfig>({
     {
       title: 'A normalisation failure',
       config: { context: { source: 'source', dataset: 'dataset' } },
-      input: [{ node: 'norm', reason: 'close: "x" is not a number', at: '2024-06-14T08:00:00.000Z', record: { source: 'tushare', dataset: 'daily', close: 'x' } }],
+      input: [
+        {
+          node: 'norm',
+          reason: 'close: "x" is not a number',
+          at: '2024-06-14T08:00:00.000Z',
+          record: { source: 'tushare', dataset: 'daily', close: 'x' },
+        },
+      ],
       output: [
         {
           rejected_at: '2024-06-14T08:00:00.000Z',
@@ -54,13 +64,16 @@ export default defineOperator<RejectConfig>({
     },
   ],
   create(config) {
-    const context = Object.entries(config.context ?? {}).map(([to, from]) => [to, Array.isArray(from) ? from : [from]] as const);
+    const context = Object.entries(config.context ?? {}).map(
+      ([to, from]) => [to, Array.isArray(from) ? from : [from]] as const,
+    );
     const max = config.max_payload ?? 100000;
     return {
       kind: 'record',
       process(e): Rec {
         const at = typeof e.at === 'string' ? e.at : new Date().toISOString();
-        const rec = e.record && typeof e.record === 'object' ? (e.record as Rec) : { value: e.record ?? null };
+        const rec =
+          e.record && typeof e.record === 'object' ? (e.record as Rec) : { value: e.record ?? null };
         const out: Rec = {
           rejected_at: at,
           reject_date: at.slice(0, 10),

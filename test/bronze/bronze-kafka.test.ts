@@ -22,7 +22,12 @@ import { scenario } from './fixtures.ts';
 import { drained, readTable, ROOT, specFiles, startBronze, type Names } from './harness.ts';
 
 const busErrors: string[] = [];
-const bus: Bus = createBus({ type: 'kafka', brokers: services().kafka.brokers, clientId: 'argus-bronze-test', onError: (m) => busErrors.push(m) });
+const bus: Bus = createBus({
+  type: 'kafka',
+  brokers: services().kafka.brokers,
+  clientId: 'argus-bronze-test',
+  onError: (m) => busErrors.push(m),
+});
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -35,7 +40,11 @@ function fresh(): { names: Names; lake: string; files: string[] } {
   return { names, lake: mkdtempSync(join(tmpdir(), 'argus-bronze-lake-')), files: specFiles(names) };
 }
 
-async function publish(topic: string, messages: { key: string | null; value: string | Buffer }[], chunk = 50): Promise<void> {
+async function publish(
+  topic: string,
+  messages: { key: string | null; value: string | Buffer }[],
+  chunk = 50,
+): Promise<void> {
   const p = await bus.producer();
   for (let i = 0; i < messages.length; i += chunk) await p.send(topic, messages.slice(i, i + chunk));
   await p.close();
@@ -49,16 +58,27 @@ async function declare(files: string[]): Promise<void> {
 }
 
 function worker(lake: string, files: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bronze/worker.ts'), JSON.stringify({ brokers: services().kafka.brokers, lake, files })], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'test/bronze/worker.ts'),
+      JSON.stringify({ brokers: services().kafka.brokers, lake, files }),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${err.slice(-2000)}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`worker exited (${code}) before ready: ${err.slice(-2000)}`)),
+    );
   });
 }
 
@@ -77,7 +97,11 @@ async function groupSplit(group: string): Promise<boolean[]> {
   }
 }
 
-const committedTotal = async (names: Names) => [...(await bus.committed(names.group, names.topic)).values()].reduce((n, o) => n + Math.max(0, Number(o)), 0);
+const committedTotal = async (names: Names) =>
+  [...(await bus.committed(names.group, names.topic)).values()].reduce(
+    (n, o) => n + Math.max(0, Number(o)),
+    0,
+  );
 
 describe('Bronze on the real broker', () => {
   it('N events with duplicates and every malformed class → exactly the expected rows, the rest rejected with reasons', async () => {
@@ -102,7 +126,9 @@ describe('Bronze on the real broker', () => {
     const total = messages.length;
     let w = await worker(lake, files);
     // Kill once some, but not all, of the stream is committed.
-    await expect.poll(() => committedTotal(names), { timeout: 120_000, interval: 100 }).toBeGreaterThan(total / 10);
+    await expect
+      .poll(() => committedTotal(names), { timeout: 120_000, interval: 100 })
+      .toBeGreaterThan(total / 10);
     const before = await committedTotal(names);
     w.kill('SIGKILL');
     expect(before).toBeLessThan(total);
@@ -146,7 +172,9 @@ describe('Bronze on the real broker', () => {
     const a = await startBronze(bus, two.lake, two.files);
     const b = await startBronze(bus, two.lake, two.files);
     // Both are members of the group and each owns some of the 6 partitions.
-    await expect.poll(() => groupSplit(two.names.group), { timeout: 60_000, interval: 250 }).toEqual([true, true]);
+    await expect
+      .poll(() => groupSplit(two.names.group), { timeout: 60_000, interval: 250 })
+      .toEqual([true, true]);
     await drained(bus, two.names.topic, two.names.group, 180_000);
     await a.stop();
     await b.stop();
@@ -154,7 +182,8 @@ describe('Bronze on the real broker', () => {
     await expectBronze(one.lake, expected);
     await expectBronze(two.lake, expected);
     for (const t of ['bronze/tushare_daily', 'bronze/qmt_hist_kline', 'bronze/tushare_trade_cal']) {
-      const norm = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify({ ...r, event_id: null })).sort();
+      const norm = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => JSON.stringify({ ...r, event_id: null })).sort();
       expect(norm(await readTable(two.lake, t))).toEqual(norm(await readTable(one.lake, t)));
     }
   });

@@ -27,6 +27,8 @@ describe('bronze.yaml on the embedded bus', () => {
     // The dead-letter topic got the same rejects.
     const dlq = await bus.endOffsets(names.dlq);
     expect([...dlq.values()].reduce((n, o) => n + Number(o), 0)).toBe(expected.rejects.length);
-    expect((await readTable(lake, 'bronze/rejects')).every((r) => typeof r.payload === 'string' && r.node)).toBe(true);
+    expect(
+      (await readTable(lake, 'bronze/rejects')).every((r) => typeof r.payload === 'string' && r.node),
+    ).toBe(true);
   });
 });

@@ -28,9 +28,15 @@ describe('collect → Kafka → Bronze', () => {
     const lake = mkdtempSync(join(tmpdir(), 'argus-e2e-lake-'));
     const files = specFiles(names);
     const collect = collectFile(names, files);
-    Object.assign(process.env, { QMT_AGENT_URL: sim.qmtUrl, TUSHARE_URL: sim.tushareUrl, TRADE_DATE: '20240108' });
+    Object.assign(process.env, {
+      QMT_AGENT_URL: sim.qmtUrl,
+      TUSHARE_URL: sim.tushareUrl,
+      TRADE_DATE: '20240108',
+    });
     const s = sim;
-    const engine = await startBronze(bus, lake, [collect, ...files], async (_path, key) => (key === 'api_key' ? s.qmtApiKey : s.tushareToken));
+    const engine = await startBronze(bus, lake, [collect, ...files], async (_path, key) =>
+      key === 'api_key' ? s.qmtApiKey : s.tushareToken,
+    );
     // The collect graph ends with its sources; Bronze then drains what it published.
     await engine.graphs.get('collect')!.done();
     expect(engine.failures).toEqual([]);

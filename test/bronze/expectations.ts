@@ -13,13 +13,21 @@ export async function expectBronze(lakeRoot: string, expected: Scenario['expecte
   for (const r of daily) {
     const want = expected.tushare_daily.get(key(r, 'symbol'));
     expect(want, `unexpected row ${key(r, 'symbol')}`).toBeDefined();
-    expect({ close: r.close, volume: r.volume, amount: r.amount, fetched_at: (r.fetched_at as Date).toISOString() }).toEqual(want);
+    expect({
+      close: r.close,
+      volume: r.volume,
+      amount: r.amount,
+      fetched_at: (r.fetched_at as Date).toISOString(),
+    }).toEqual(want);
     expect(r).toMatchObject({ source: 'tushare', dataset: 'daily' });
     expect(r.event_id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   }
   const qmt = await readTable(lakeRoot, 'bronze/qmt_hist_kline');
   expect(qmt.length).toBe(expected.qmt_hist_kline.size);
-  for (const r of qmt) expect({ close: r.close, volume: r.volume, amount: r.amount }).toEqual(expected.qmt_hist_kline.get(key(r, 'symbol')));
+  for (const r of qmt)
+    expect({ close: r.close, volume: r.volume, amount: r.amount }).toEqual(
+      expected.qmt_hist_kline.get(key(r, 'symbol')),
+    );
   const cal = await readTable(lakeRoot, 'bronze/tushare_trade_cal');
   expect(new Set(cal.map((r) => key(r, 'exchange')))).toEqual(expected.tushare_trade_cal);
   expect(cal.length).toBe(expected.tushare_trade_cal.size);

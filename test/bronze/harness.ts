@@ -38,7 +38,10 @@ export function bronzeRegistry(): Promise<Registry> {
 export function specFiles(names: Names, dir = mkdtempSync(join(tmpdir(), 'argus-bronze-spec-'))): string[] {
   mkdirSync(dir, { recursive: true });
   const rename = (text: string) =>
-    text.replaceAll('raw_data_topic', names.topic).replaceAll('raw_data_dlq', names.dlq).replace('group: bronze', `group: ${names.group}`);
+    text
+      .replaceAll('raw_data_topic', names.topic)
+      .replaceAll('raw_data_dlq', names.dlq)
+      .replace('group: bronze', `group: ${names.group}`);
   const pipeline = join(dir, 'bronze.yaml');
   const topics = join(dir, 'topics.yaml');
   writeFileSync(pipeline, rename(readFileSync(join(ROOT, 'pipelines/bronze.yaml'), 'utf8')));
@@ -60,11 +63,21 @@ function unclosable(bus: Bus): Bus {
 /** A copy of pipelines/collect.yaml publishing to this scenario's topics (in the dir of `files[0]`). */
 export function collectFile(names: Names, files: string[]): string {
   const out = join(dirname(files[0]), 'collect.yaml');
-  writeFileSync(out, readFileSync(join(ROOT, 'pipelines/collect.yaml'), 'utf8').replaceAll('raw_data_topic', names.topic).replaceAll('raw_data_dlq', names.dlq));
+  writeFileSync(
+    out,
+    readFileSync(join(ROOT, 'pipelines/collect.yaml'), 'utf8')
+      .replaceAll('raw_data_topic', names.topic)
+      .replaceAll('raw_data_dlq', names.dlq),
+  );
   return out;
 }
 
-export async function startBronze(bus: Bus, lakeRoot: string, files: string[], secrets?: SecretResolver): Promise<Engine> {
+export async function startBronze(
+  bus: Bus,
+  lakeRoot: string,
+  files: string[],
+  secrets?: SecretResolver,
+): Promise<Engine> {
   const engine = Engine.create({
     registry: await bronzeRegistry(),
     root: ROOT,
@@ -85,7 +98,10 @@ export async function drained(bus: Bus, topic: string, group: string, ms = 60_00
     const end = await bus.endOffsets(topic);
     const done = await bus.committed(group, topic);
     if ([...end].every(([p, o]) => o === '0' || done.get(p) === o)) return;
-    if (Date.now() > deadline) throw new Error(`group ${group} did not commit ${topic} in ${ms} ms: end ${JSON.stringify([...end])}, committed ${JSON.stringify([...done])}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `group ${group} did not commit ${topic} in ${ms} ms: end ${JSON.stringify([...end])}, committed ${JSON.stringify([...done])}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }

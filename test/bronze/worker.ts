@@ -7,8 +7,17 @@
 import { createBus } from '../../engine/backends/bus/index.ts';
 import { startBronze } from './harness.ts';
 
-const { brokers, lake, files } = JSON.parse(process.argv[2]) as { brokers: string[]; lake: string; files: string[] };
-const bus = createBus({ type: 'kafka', brokers, clientId: `bronze-worker-${process.pid}`, onError: (m) => console.error(`bus: ${m}`) });
+const { brokers, lake, files } = JSON.parse(process.argv[2]) as {
+  brokers: string[];
+  lake: string;
+  files: string[];
+};
+const bus = createBus({
+  type: 'kafka',
+  brokers,
+  clientId: `bronze-worker-${process.pid}`,
+  onError: (m) => console.error(`bus: ${m}`),
+});
 const engine = await startBronze(bus, lake, files);
 console.log('ready');
 process.on('SIGTERM', () => {

@@ -12,7 +12,12 @@ import { services } from '../helpers/services.ts';
 
 const uniq = () => randomBytes(4).toString('hex');
 const errors: string[] = [];
-const bus: Bus = createBus({ type: 'kafka', brokers: services().kafka.brokers, clientId: 'argus-test', onError: (m) => errors.push(m) });
+const bus: Bus = createBus({
+  type: 'kafka',
+  brokers: services().kafka.brokers,
+  clientId: 'argus-test',
+  onError: (m) => errors.push(m),
+});
 const consumers: BusConsumer[] = [];
 
 afterAll(async () => {
@@ -46,7 +51,13 @@ async function take(c: BusConsumer, n: number, ms = 30_000): Promise<Delivery[]>
 
 async function produce(topic: string, n: number, start = 0): Promise<void> {
   const p = await bus.producer();
-  await p.send(topic, Array.from({ length: n }, (_, i) => ({ key: `k${(start + i) % 7}`, value: JSON.stringify({ i: start + i }) })));
+  await p.send(
+    topic,
+    Array.from({ length: n }, (_, i) => ({
+      key: `k${(start + i) % 7}`,
+      value: JSON.stringify({ i: start + i }),
+    })),
+  );
   await p.close();
 }
 
@@ -54,7 +65,12 @@ const spec = (name: string, partitions: number) => ({
   name,
   partitions,
   replicationFactor: 1,
-  config: { 'retention.ms': '3600000', 'cleanup.policy': 'delete', 'compression.type': 'gzip', 'min.insync.replicas': '1' },
+  config: {
+    'retention.ms': '3600000',
+    'cleanup.policy': 'delete',
+    'compression.type': 'gzip',
+    'min.insync.replicas': '1',
+  },
 });
 
 describe('Kafka bus (real broker)', () => {
@@ -62,7 +78,9 @@ describe('Kafka bus (real broker)', () => {
     const name = `t-decl-${uniq()}`;
     expect(await bus.ensureTopics([spec(name, 3)])).toEqual([{ topic: name, action: 'created', drift: [] }]);
     expect((await bus.ensureTopics([spec(name, 3)]))[0].action).toBe('verified');
-    const drifted = await bus.ensureTopics([{ ...spec(name, 4), config: { ...spec(name, 4).config, 'retention.ms': '1000' } }]);
+    const drifted = await bus.ensureTopics([
+      { ...spec(name, 4), config: { ...spec(name, 4).config, 'retention.ms': '1000' } },
+    ]);
     expect(drifted[0].action).toBe('drift');
     expect(drifted[0].drift).toEqual(
       expect.arrayContaining([
@@ -152,7 +170,9 @@ describe('Kafka bus (real broker)', () => {
     expect(a1.length).toBeGreaterThan(0);
     expect(a2.length).toBeGreaterThan(0);
     expect([...a1, ...a2].sort()).toEqual([0, 1, 2, 3]);
-    const values = got.flatMap((d) => d.messages.map((m) => JSON.parse(m.value.toString()).i)).sort((x, y) => x - y);
+    const values = got
+      .flatMap((d) => d.messages.map((m) => JSON.parse(m.value.toString()).i))
+      .sort((x, y) => x - y);
     expect(values).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 });

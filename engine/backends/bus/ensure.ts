@@ -20,12 +20,19 @@ export async function ensureDeclaredTopics(
   const wanted = docs.filter((d) => !only || only.includes(d.metadata.name));
   if (!wanted.length) return [];
   const reports = await bus.declare(wanted);
-  const gauge = obs.metrics.gauge('argus_bus_topic_drift', 'Declared topic settings that differ on the bus (1 = drift).', ['topic', 'field']);
+  const gauge = obs.metrics.gauge(
+    'argus_bus_topic_drift',
+    'Declared topic settings that differ on the bus (1 = drift).',
+    ['topic', 'field'],
+  );
   for (const r of reports) {
     if (r.action === 'created') obs.logger.info({ topic: r.topic }, `bus: created topic ${r.topic}`);
     for (const d of r.drift) {
       gauge.set({ topic: r.topic, field: d.field }, 1);
-      obs.logger.warn({ topic: r.topic, ...d }, `bus: topic ${r.topic} drifted: ${d.field} is ${d.actual}, YAML says ${d.expected}`);
+      obs.logger.warn(
+        { topic: r.topic, ...d },
+        `bus: topic ${r.topic} drifted: ${d.field} is ${d.actual}, YAML says ${d.expected}`,
+      );
     }
   }
   return reports;

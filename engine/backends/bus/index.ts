@@ -11,18 +11,31 @@ import type { Bus } from './types.ts';
 
 export type BusConfig =
   | { type: 'memory'; defaultPartitions?: number }
-  | { type: 'kafka'; brokers: string[] | string; clientId?: string; onError?: (message: string, err: unknown) => void };
+  | {
+      type: 'kafka';
+      brokers: string[] | string;
+      clientId?: string;
+      onError?: (message: string, err: unknown) => void;
+    };
 
 export function createBus(config: BusConfig): Bus {
   switch (config.type) {
     case 'memory':
       return new MemoryBus({ defaultPartitions: config.defaultPartitions });
     case 'kafka': {
-      const brokers = typeof config.brokers === 'string' ? config.brokers.split(',').map((b) => b.trim()).filter(Boolean) : config.brokers;
+      const brokers =
+        typeof config.brokers === 'string'
+          ? config.brokers
+              .split(',')
+              .map((b) => b.trim())
+              .filter(Boolean)
+          : config.brokers;
       return new KafkaBus({ brokers, clientId: config.clientId, onError: config.onError });
     }
     default:
-      throw new Error(`bus backend: unknown type "${(config as { type: unknown }).type}" (expected memory or kafka)`);
+      throw new Error(
+        `bus backend: unknown type "${(config as { type: unknown }).type}" (expected memory or kafka)`,
+      );
   }
 }
 

@@ -5,7 +5,12 @@
  * {@link CommitTracker} when deliveries settle. kafkajs pushes batches (`eachBatch`); they are
  * queued (bounded, `maxQueued`) and pulled with `next`, so a slow pipeline throttles fetching.
  */
-import kafkajs, { type Consumer, type EachBatchPayload, type Kafka as KafkaClient, type Producer } from 'kafkajs';
+import kafkajs, {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka as KafkaClient,
+  type Producer,
+} from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader only sees its default export, so destructure it.
 const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
@@ -75,7 +80,11 @@ export class KafkaBus implements Bus {
       const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
       const configs = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
+        resources: present.map((s) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: s.name,
+          configNames: Object.keys(s.config),
+        })),
       });
       for (const s of present) {
         const m = meta.topics.find((t) => t.name === s.name);
@@ -100,7 +109,11 @@ export class KafkaBus implements Bus {
   }
 
   async producer(): Promise<BusProducer> {
-    const p: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const p: Producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await p.connect();
     return {
       async send(topic, records): Promise<SendResult[]> {
@@ -177,11 +190,13 @@ class KafkaConsumer implements BusConsumer {
       seek: (topic, partition, offset) => {
         // Drop what was fetched past the rewind point; the tracker also refuses stale fetches.
         for (let i = this.queue.length - 1; i >= 0; i--)
-          if (this.queue[i].delivery.topic === topic && this.queue[i].delivery.partition === partition) this.queue.splice(i, 1);
+          if (this.queue[i].delivery.topic === topic && this.queue[i].delivery.partition === partition)
+            this.queue.splice(i, 1);
         this.consumer.seek({ topic, partition, offset });
         this.wakeFetchers();
       },
-      onError: (err, topic, partition) => bus.onError(`commit of ${topic}[${partition}] failed (will be redelivered)`, err),
+      onError: (err, topic, partition) =>
+        bus.onError(`commit of ${topic}[${partition}] failed (will be redelivered)`, err),
     });
     // A (re)join may move partitions: everything in flight will be fetched again from the
     // committed offsets, so forget it rather than commit it under a stale generation.
@@ -191,14 +206,19 @@ class KafkaConsumer implements BusConsumer {
       const a = e.payload.memberAssignment;
       this.owned = Object.entries(a).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
     });
-    this.consumer.on(this.consumer.events.CRASH, (e) => bus.onError(`consumer ${opts.groupId} crashed (restart: ${e.payload.restart})`, e.payload.error));
+    this.consumer.on(this.consumer.events.CRASH, (e) =>
+      bus.onError(`consumer ${opts.groupId} crashed (restart: ${e.payload.restart})`, e.payload.error),
+    );
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topics: this.opts.topics,
+      fromBeginning: this.opts.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -237,7 +257,13 @@ class KafkaConsumer implements BusConsumer {
       }));
       this.queue.push({
         fetchedOffset: fetched,
-        delivery: { topic: batch.topic, partition: batch.partition, from: slice[0].offset, to: slice[slice.length - 1].offset, messages },
+        delivery: {
+          topic: batch.topic,
+          partition: batch.partition,
+          from: slice[0].offset,
+          to: slice[slice.length - 1].offset,
+          messages,
+        },
       });
       fetched = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
       this.wakeReader?.();

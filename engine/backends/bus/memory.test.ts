@@ -4,11 +4,19 @@ import { createBus } from './index.ts';
 import { partitionFor } from './partitioner.ts';
 import type { Bus, Delivery } from './types.ts';
 
-const spec = (name: string, partitions: number) => ({ name, partitions, replicationFactor: 1, config: { 'retention.ms': '1000' } });
+const spec = (name: string, partitions: number) => ({
+  name,
+  partitions,
+  replicationFactor: 1,
+  config: { 'retention.ms': '1000' },
+});
 
 async function fill(bus: Bus, topic: string, n: number, keys = 5): Promise<void> {
   const p = await bus.producer();
-  await p.send(topic, Array.from({ length: n }, (_, i) => ({ key: `k${i % keys}`, value: JSON.stringify({ i }) })));
+  await p.send(
+    topic,
+    Array.from({ length: n }, (_, i) => ({ key: `k${i % keys}`, value: JSON.stringify({ i }) })),
+  );
 }
 
 /** Pulls deliveries until `n` messages arrived (or nothing more comes within 50 ms). */
@@ -30,7 +38,13 @@ async function take(c: ReturnType<Bus['consumer']>, n: number): Promise<Delivery
 describe('partitionFor', () => {
   it('matches kafkajs (and so the Java client) for the same key', () => {
     const kafkajs = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: 6 }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const partitionMetadata = Array.from({ length: 6 }, (_, i) => ({
+      partitionId: i,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
     for (const key of ['600519.SH', '000001.SZ', 'daily', 'x', '', 'stock_basic', '430047.BJ']) {
       const expected = kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } });
       expect(partitionFor(key, 6), key).toBe(expected);
@@ -46,9 +60,13 @@ describe('MemoryBus', () => {
     const c = bus.consumer({ groupId: 'g', topics: ['t'], maxBatch: 100 });
     const ds = await take(c, 40);
     const byKey = new Map<string, Set<number>>();
-    for (const d of ds) for (const m of d.messages) (byKey.get(m.key!) ?? byKey.set(m.key!, new Set()).get(m.key!))!.add(d.partition);
+    for (const d of ds)
+      for (const m of d.messages)
+        (byKey.get(m.key!) ?? byKey.set(m.key!, new Set()).get(m.key!))!.add(d.partition);
     for (const parts of byKey.values()) expect(parts.size).toBe(1);
-    const values = ds.flatMap((d) => d.messages.filter((m) => m.key === 'k1').map((m) => JSON.parse(m.value.toString()).i));
+    const values = ds.flatMap((d) =>
+      d.messages.filter((m) => m.key === 'k1').map((m) => JSON.parse(m.value.toString()).i),
+    );
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(values).toHaveLength(8);
   });

@@ -70,7 +70,12 @@ export class MemoryBus implements Bus {
   topic(name: string): Topic {
     return (
       this.topics.get(name) ??
-      this.createTopic({ name, partitions: this.opts.defaultPartitions ?? 1, replicationFactor: 1, config: {} })
+      this.createTopic({
+        name,
+        partitions: this.opts.defaultPartitions ?? 1,
+        replicationFactor: 1,
+        config: {},
+      })
     );
   }
 
@@ -266,12 +271,23 @@ class MemoryConsumer implements BusConsumer {
 }
 
 /** Differences between a declared topic and what exists. */
-export function compareSpecs(declared: TopicSpec, actual: TopicSpec): { field: string; expected: string; actual: string }[] {
+export function compareSpecs(
+  declared: TopicSpec,
+  actual: TopicSpec,
+): { field: string; expected: string; actual: string }[] {
   const drift: { field: string; expected: string; actual: string }[] = [];
   if (declared.partitions !== actual.partitions)
-    drift.push({ field: 'partitions', expected: String(declared.partitions), actual: String(actual.partitions) });
+    drift.push({
+      field: 'partitions',
+      expected: String(declared.partitions),
+      actual: String(actual.partitions),
+    });
   if (declared.replicationFactor !== actual.replicationFactor)
-    drift.push({ field: 'replication_factor', expected: String(declared.replicationFactor), actual: String(actual.replicationFactor) });
+    drift.push({
+      field: 'replication_factor',
+      expected: String(declared.replicationFactor),
+      actual: String(actual.replicationFactor),
+    });
   for (const [k, v] of Object.entries(declared.config)) {
     const a = actual.config[k];
     if (a !== v) drift.push({ field: k, expected: v, actual: a ?? '(unset)' });

@@ -30,13 +30,26 @@ describe('kind: Topic', () => {
       name: 'raw_data_topic',
       partitions: 6,
       replicationFactor: 1,
-      config: { 'retention.ms': '604800000', 'cleanup.policy': 'delete', 'min.insync.replicas': '1', 'compression.type': 'gzip' },
+      config: {
+        'retention.ms': '604800000',
+        'cleanup.policy': 'delete',
+        'min.insync.replicas': '1',
+        'compression.type': 'gzip',
+      },
     });
   });
 
   it('rejects unknown keys and min.insync.replicas above the replication factor', () => {
-    expect(loadText('t.yaml', yaml('  retention: 5'), registry).errors.map((e) => e.message).join()).toMatch(/unknown key "retention"/);
-    expect(loadText('t.yaml', yaml().replace('min_insync_replicas: 1', 'min_insync_replicas: 2'), registry).errors.map((e) => e.message).join()).toMatch(/exceeds replication_factor/);
+    expect(
+      loadText('t.yaml', yaml('  retention: 5'), registry)
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/unknown key "retention"/);
+    expect(
+      loadText('t.yaml', yaml().replace('min_insync_replicas: 1', 'min_insync_replicas: 2'), registry)
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/exceeds replication_factor/);
   });
 
   it('ensureDeclaredTopics creates, then reports drift as a metric', async () => {
@@ -45,8 +58,13 @@ describe('kind: Topic', () => {
     const obs = { logger: pino({ level: 'silent' }), metrics };
     const doc = loadText('t.yaml', yaml(), registry).docs[0] as never;
     expect((await ensureDeclaredTopics(bus, [doc], obs))[0].action).toBe('created');
-    const changed = loadText('t.yaml', yaml().replace('partitions: 6', 'partitions: 8'), registry).docs[0] as never;
-    expect((await ensureDeclaredTopics(bus, [changed], obs))[0].drift).toEqual([{ field: 'partitions', expected: '8', actual: '6' }]);
-    expect(await metrics.registry.getSingleMetricAsString('argus_bus_topic_drift')).toMatch(/argus_bus_topic_drift\{topic="raw_data_topic",field="partitions"\} 1/);
+    const changed = loadText('t.yaml', yaml().replace('partitions: 6', 'partitions: 8'), registry)
+      .docs[0] as never;
+    expect((await ensureDeclaredTopics(bus, [changed], obs))[0].drift).toEqual([
+      { field: 'partitions', expected: '8', actual: '6' },
+    ]);
+    expect(await metrics.registry.getSingleMetricAsString('argus_bus_topic_drift')).toMatch(
+      /argus_bus_topic_drift\{topic="raw_data_topic",field="partitions"\} 1/,
+    );
   });
 });

@@ -36,10 +36,22 @@ export default defineKind<TopicDocSpec>({
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['partitions', 'replication_factor', 'retention_ms', 'cleanup_policy', 'min_insync_replicas', 'compression'],
+    required: [
+      'partitions',
+      'replication_factor',
+      'retention_ms',
+      'cleanup_policy',
+      'min_insync_replicas',
+      'compression',
+    ],
     properties: {
       description: { type: 'string' },
-      partitions: { type: 'integer', minimum: 1, maximum: 1000, description: 'Partition count (keys hash over them).' },
+      partitions: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+        description: 'Partition count (keys hash over them).',
+      },
       replication_factor: { type: 'integer', minimum: 1, maximum: 10 },
       retention_ms: { type: 'integer', minimum: -1, description: 'retention.ms; -1 keeps forever.' },
       cleanup_policy: { enum: ['delete', 'compact', 'compact,delete'] },
@@ -51,7 +63,12 @@ export default defineKind<TopicDocSpec>({
   check(doc) {
     const s = doc.spec;
     if (s.min_insync_replicas > s.replication_factor)
-      return [{ pointer: '/min_insync_replicas', message: `min_insync_replicas (${s.min_insync_replicas}) exceeds replication_factor (${s.replication_factor}): every acks=all write would fail` }];
+      return [
+        {
+          pointer: '/min_insync_replicas',
+          message: `min_insync_replicas (${s.min_insync_replicas}) exceeds replication_factor (${s.replication_factor}): every acks=all write would fail`,
+        },
+      ];
     return [];
   },
 });

@@ -15,7 +15,13 @@ const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
 function checked(y: number, m: number, d: number, raw: unknown): string {
   const dt = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || y > 2999 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d)
+  if (
+    y < 1900 ||
+    y > 2999 ||
+    dt.getUTCFullYear() !== y ||
+    dt.getUTCMonth() !== m - 1 ||
+    dt.getUTCDate() !== d
+  )
     throw new Error(`${JSON.stringify(raw)} is not a valid calendar date`);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
@@ -35,7 +41,8 @@ export function toIsoDate(v: unknown): string {
     return fromEpochMs(v.getTime(), v.toISOString());
   }
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || !Number.isInteger(v)) throw new Error(`${v} is neither YYYYMMDD nor epoch milliseconds`);
+    if (!Number.isFinite(v) || !Number.isInteger(v))
+      throw new Error(`${v} is neither YYYYMMDD nor epoch milliseconds`);
     if (v >= 19000101 && v <= 29991231) return toIsoDate(String(v));
     if (v >= 1e11 && v < 1e14) return fromEpochMs(v, v);
     throw new Error(`${v} is neither YYYYMMDD nor epoch milliseconds`);
@@ -55,5 +62,7 @@ export function toIsoDate(v: unknown): string {
     return fromEpochMs(ms, v);
   }
   if (/^\d{12,13}$/.test(s)) return fromEpochMs(Number(s), v);
-  throw new Error(`${JSON.stringify(v)} is not a date (expected YYYYMMDD, YYYY-MM-DD, ISO date-time or epoch ms)`);
+  throw new Error(
+    `${JSON.stringify(v)} is not a date (expected YYYYMMDD, YYYY-MM-DD, ISO date-time or epoch ms)`,
+  );
 }

@@ -41,8 +41,9 @@ describe('toIsoDate', () => {
     [1704211199999, '2024-01-02'],
   ])('%s → %s', (input, out) => expect(toIsoDate(input)).toBe(out));
 
-  it.each([['20240230'], ['2024-13-01'], [''], ['yesterday'], [12345], [null], [2024.5]])('rejects %s', (input) =>
-    expect(() => toIsoDate(input)).toThrow(),
+  it.each([['20240230'], ['2024-13-01'], [''], ['yesterday'], [12345], [null], [2024.5]])(
+    'rejects %s',
+    (input) => expect(() => toIsoDate(input)).toThrow(),
   );
 });
 
@@ -55,7 +56,10 @@ describe('values', () => {
     expect(() => toNumber(Infinity)).toThrow(/finite/);
   });
   it('scales without binary noise on the real Tushare file', () => {
-    const lines = readFileSync('/work/shared/data/tushare-daily/600519.SH.csv', 'utf8').trim().split('\n').slice(1, 400);
+    const lines = readFileSync('/work/shared/data/tushare-daily/600519.SH.csv', 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1, 400);
     for (const line of lines) {
       const vol = line.split(',')[9];
       const shares = scaled(Number(vol), 100);
@@ -79,11 +83,24 @@ describe('compileRules', () => {
         amount: { type: 'number', scale: 1000 },
       },
     },
-    { when: { source: 'qmt', dataset: ['hist_kline', 'daily'] }, fields: { trade_date: { from: ['date', 'time'], type: 'date', required: true } } },
+    {
+      when: { source: 'qmt', dataset: ['hist_kline', 'daily'] },
+      fields: { trade_date: { from: ['date', 'time'], type: 'date', required: true } },
+    },
   ]);
 
   it('applies the first matching rule', () => {
-    expect(norm({ source: 'tushare', dataset: 'daily', ts_code: 'sh600519', trade_date: '20241231', close: '1524.0', vol: 39354.45, amount: 6033540.366 })).toEqual({
+    expect(
+      norm({
+        source: 'tushare',
+        dataset: 'daily',
+        ts_code: 'sh600519',
+        trade_date: '20241231',
+        close: '1524.0',
+        vol: 39354.45,
+        amount: 6033540.366,
+      }),
+    ).toEqual({
       source: 'tushare',
       dataset: 'daily',
       symbol: '600519.SH',
@@ -92,14 +109,29 @@ describe('compileRules', () => {
       volume: 3935445,
       amount: 6033540366,
     });
-    expect(norm({ source: 'qmt', dataset: 'hist_kline', time: 1704124800000 })).toEqual({ trade_date: '2024-01-02' });
+    expect(norm({ source: 'qmt', dataset: 'hist_kline', time: 1704124800000 })).toEqual({
+      trade_date: '2024-01-02',
+    });
   });
 
   it('lists every problem of a record at once', () => {
-    expect(() => norm({ source: 'tushare', dataset: 'daily', ts_code: 'XYZ', trade_date: '20240230', close: -1, vol: 'abc' })).toThrow(
+    expect(() =>
+      norm({
+        source: 'tushare',
+        dataset: 'daily',
+        ts_code: 'XYZ',
+        trade_date: '20240230',
+        close: -1,
+        vol: 'abc',
+      }),
+    ).toThrow(
       /symbol: .*; trade_date: .*; close: -1 is below the minimum 0; volume: "abc" is not a number \(from vol\)/,
     );
-    expect(() => norm({ source: 'tushare', dataset: 'daily', trade_date: '20240102', close: 1 })).toThrow(/symbol: missing/);
-    expect(() => norm({ source: 'x', dataset: 'daily' })).toThrow(/no normalisation rule for source="x" dataset="daily"/);
+    expect(() => norm({ source: 'tushare', dataset: 'daily', trade_date: '20240102', close: 1 })).toThrow(
+      /symbol: missing/,
+    );
+    expect(() => norm({ source: 'x', dataset: 'daily' })).toThrow(
+      /no normalisation rule for source="x" dataset="daily"/,
+    );
   });
 });

@@ -86,9 +86,15 @@ function converter(rule: FieldRule): Convert {
       };
     case 'string':
       return (v) => {
-        const s = typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+        const s =
+          typeof v === 'string'
+            ? v.trim()
+            : typeof v === 'number' || typeof v === 'boolean'
+              ? String(v)
+              : undefined;
         if (s === undefined) throw new Error(`expected text, got ${typeof v}`);
-        if (rule.enum && !rule.enum.includes(s)) throw new Error(`${JSON.stringify(s)} is not one of ${rule.enum.join(', ')}`);
+        if (rule.enum && !rule.enum.includes(s))
+          throw new Error(`${JSON.stringify(s)} is not one of ${rule.enum.join(', ')}`);
         return s;
       };
     case 'boolean':
@@ -155,7 +161,9 @@ export function compileRules(rules: readonly NormalizeRule[]): (r: Rec) => Rec {
         if (v === null && f.required) (problems ??= []).push(`${f.name}: missing (${src} is empty)`);
         out[f.name] = v;
       } catch (err) {
-        (problems ??= []).push(`${f.name}: ${(err as Error).message}${src !== f.name ? ` (from ${src})` : ''}`);
+        (problems ??= []).push(
+          `${f.name}: ${(err as Error).message}${src !== f.name ? ` (from ${src})` : ''}`,
+        );
       }
     }
     if (problems) throw new Error(problems.join('; '));

@@ -12,7 +12,18 @@
 
 export const SYMBOL = /^[03468]\d{5}\.(SH|SZ|BJ)$/;
 
-const EXCHANGE_ALIASES: Record<string, string> = { SH: 'SH', SS: 'SH', XSHG: 'SH', SSE: 'SH', SZ: 'SZ', XSHE: 'SZ', SZSE: 'SZ', BJ: 'BJ', BSE: 'BJ', BJSE: 'BJ' };
+const EXCHANGE_ALIASES: Record<string, string> = {
+  SH: 'SH',
+  SS: 'SH',
+  XSHG: 'SH',
+  SSE: 'SH',
+  SZ: 'SZ',
+  XSHE: 'SZ',
+  SZSE: 'SZ',
+  BJ: 'BJ',
+  BSE: 'BJ',
+  BJSE: 'BJ',
+};
 
 /** The exchange a code belongs to: 6 → SH, 0/3 → SZ, 4/8 → BJ. */
 export function exchangeOf(code: string): 'SH' | 'SZ' | 'BJ' | undefined {
@@ -31,7 +42,8 @@ export function exchangeOf(code: string): 'SH' | 'SZ' | 'BJ' | undefined {
 }
 
 export function toSymbol(v: unknown): string {
-  if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`expected a symbol, got ${v === null ? 'null' : typeof v}`);
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new Error(`expected a symbol, got ${v === null ? 'null' : typeof v}`);
   const s = String(v).trim().toUpperCase();
   let code: string | undefined;
   let ex: string | undefined;
@@ -39,15 +51,25 @@ export function toSymbol(v: unknown): string {
   if ((m = /^(\d{6})$/.exec(s))) code = m[1];
   else if ((m = /^(\d{6})\.([A-Z]+)$/.exec(s))) [code, ex] = [m[1], m[2]];
   else if ((m = /^([A-Z]{2})\.?(\d{6})$/.exec(s))) [ex, code] = [m[1], m[2]];
-  if (!code) throw new Error(`${JSON.stringify(v)} is not an A-share symbol (expected e.g. 600519.SH, sh600519, 600519.XSHG)`);
+  if (!code)
+    throw new Error(
+      `${JSON.stringify(v)} is not an A-share symbol (expected e.g. 600519.SH, sh600519, 600519.XSHG)`,
+    );
   const implied = exchangeOf(code);
-  if (!implied) throw new Error(`${JSON.stringify(v)}: code ${code} is not an A-share code (must start with 0, 3, 4, 6 or 8)`);
+  if (!implied)
+    throw new Error(
+      `${JSON.stringify(v)}: code ${code} is not an A-share code (must start with 0, 3, 4, 6 or 8)`,
+    );
   if (ex !== undefined) {
     const canon = EXCHANGE_ALIASES[ex];
     if (!canon) throw new Error(`${JSON.stringify(v)}: unknown exchange suffix ${ex}`);
-    if (canon !== implied) throw new Error(`${JSON.stringify(v)}: exchange ${canon} contradicts code ${code} (listed on ${implied})`);
+    if (canon !== implied)
+      throw new Error(
+        `${JSON.stringify(v)}: exchange ${canon} contradicts code ${code} (listed on ${implied})`,
+      );
   }
   const out = `${code}.${implied}`;
-  if (!SYMBOL.test(out)) throw new Error(`${JSON.stringify(v)} normalises to ${out}, which is not a valid symbol`);
+  if (!SYMBOL.test(out))
+    throw new Error(`${JSON.stringify(v)} normalises to ${out}, which is not a valid symbol`);
   return out;
 }

@@ -21,7 +21,9 @@ export function newestPerKey(records: readonly Rec[], keys: readonly string[], o
     let k = '';
     for (const f of keys) {
       const v = rec[f];
-      k += (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '\u0002' : String(v)) + '\u0001';
+      k +=
+        (v instanceof Date ? v.toISOString() : v === null || v === undefined ? '\u0002' : String(v)) +
+        '\u0001';
     }
     const cur = best.get(k);
     if (!cur || compareOrder(rec[orderBy], cur[orderBy]) >= 0) best.set(k, rec);

@@ -9,7 +9,11 @@ export interface UpsertTable {
   readonly name: string;
   project(r: Rec): Rec;
   append(recs: Rec[], txn?: { appId: string; version: number }): Promise<{ skipped: boolean }>;
-  upsert(recs: Rec[], txn: { appId: string; version: number } | undefined, merge: (existing: Rec[], fresh: Rec[]) => Rec[]): Promise<{ skipped: boolean }>;
+  upsert(
+    recs: Rec[],
+    txn: { appId: string; version: number } | undefined,
+    merge: (existing: Rec[], fresh: Rec[]) => Rec[],
+  ): Promise<{ skipped: boolean }>;
 }
 
 export async function openTable(lake: Lake, doc: SpecDoc<LakeTableSchemaSpec>): Promise<UpsertTable> {
@@ -45,7 +49,13 @@ export async function openTable(lake: Lake, doc: SpecDoc<LakeTableSchemaSpec>): 
       if (!recs.length) return { skipped: false };
       if (!parts.length) return table.replaceWhere(() => true, merge(await table.read(), recs), { txn });
       // The partitions this batch touches, as a predicate over parsed partition values.
-      const key = (get: (p: string) => unknown) => JSON.stringify(parts.map((p) => { const v = get(p); return v instanceof Date ? v.toISOString() : (v ?? null); }));
+      const key = (get: (p: string) => unknown) =>
+        JSON.stringify(
+          parts.map((p) => {
+            const v = get(p);
+            return v instanceof Date ? v.toISOString() : (v ?? null);
+          }),
+        );
       const touched = new Set(recs.map((r) => key((p) => r[p])));
       const pred = (pv: Record<string, unknown>) => touched.has(key((p) => pv[p]));
       const existing = await table.read({ partitions: pred });
