@@ -26,12 +26,28 @@ def explain(a):
 
 
 def insert(a):
-    """Appends rows with INSERT through an attached delta table, one commit per statement."""
+    """Appends rows with INSERT through an attached delta table, one commit per statement.
+
+    DuckDB's delta writer does not retry a commit that lost the race to another writer; like an
+    application would, we re-attach (fresh snapshot) and run the statement again.
+    """
+    import time
     con = duck()
-    con.execute(f"ATTACH '{a['path']}' AS t (TYPE delta)")
+    retries = 0
     for sql in a['statements']:
-        con.execute(f'INSERT INTO t {sql}')
-    return len(a['statements'])
+        for attempt in range(50):
+            con.execute(f"ATTACH '{a['path']}' AS t (TYPE delta)")
+            try:
+                con.execute(f'INSERT INTO t {sql}')
+                break
+            except Exception as e:  # duckdb.TransactionException: commit conflict
+                if 'conflict' not in str(e) or attempt == 49:
+                    raise
+                retries += 1
+                time.sleep(0.01)
+            finally:
+                con.execute('DETACH t')
+    return {'statements': len(a['statements']), 'retries': retries}
 
 
 main({'scan': scan, 'counts': counts, 'explain': explain, 'insert': insert})
