@@ -31,13 +31,24 @@ const schema = (version: number, extra: { name: string; type: string }[] = []): 
 });
 
 const lake = createLake(root);
-const ctx = (v = 1, extra: { name: string; type: string }[] = []) => testContext({ specs: [schema(v, extra)], backends: { lake } });
-const day = (d: string, n: number, close = 1) => Array.from({ length: n }, (_, i) => ({ trade_date: d, symbol: `${600000 + i}.SH`, close: close + i / 100 }));
+const ctx = (v = 1, extra: { name: string; type: string }[] = []) =>
+  testContext({ specs: [schema(v, extra)], backends: { lake } });
+const day = (d: string, n: number, close = 1) =>
+  Array.from({ length: n }, (_, i) => ({
+    trade_date: d,
+    symbol: `${600000 + i}.SH`,
+    close: close + i / 100,
+  }));
 
 describe('delta sink', () => {
   it('creates the table, replaces touched partitions and skips redelivered txn versions', async () => {
     const c = ctx();
-    const first = await runSink(sink, { schema: 'gold.demo', mode: 'replace_partitions', app_id: 'gold' }, [day('2024-01-02', 3), day('2024-01-03', 2)], c);
+    const first = await runSink(
+      sink,
+      { schema: 'gold.demo', mode: 'replace_partitions', app_id: 'gold' },
+      [day('2024-01-02', 3), day('2024-01-03', 2)],
+      c,
+    );
     expect(first).toEqual(['delivered', 'delivered']);
     const t = lake.table('gold/demo');
     expect(await t.read()).toHaveLength(5);
@@ -49,7 +60,9 @@ describe('delta sink', () => {
   });
 
   it('derives txn versions from meta and is exactly-once across redelivery', async () => {
-    const b = testBatch(day('2024-02-01', 2), [], { offsets: [{ topic: 'gold', partition: 0, from: '10', to: '11' }] });
+    const b = testBatch(day('2024-02-01', 2), [], {
+      offsets: [{ topic: 'gold', partition: 0, from: '10', to: '11' }],
+    });
     expect(txnsOf(b, 'app')).toEqual([{ appId: 'app:gold:0', version: 11 }]);
     expect(txnsOf(testBatch([], [], { txnVersion: 5 }), 'app')).toEqual([{ appId: 'app', version: 5 }]);
     expect(txnsOf(b, undefined)).toEqual([]);
@@ -65,14 +78,59 @@ describe('delta sink', () => {
     expect(await t.read({ partitions: { trade_date: '2024-02-01' } })).toHaveLength(2);
   });
 
+  it('replace_partitions commits each trading day exactly once by {app_id}:{trade_date} and partitionTxnVersion', async () => {
+    const dayBatch = (d: string, version: number, close: number) =>
+      testBatch(day(d, 2, close), [], { trade_date: d, partitionTxnVersion: version, txnVersion: 99 });
+    expect(txnsOf(dayBatch('2024-03-04', 7, 1), 'gold', 'replace_partitions')).toEqual([
+      { appId: 'gold:2024-03-04', version: 7 },
+    ]);
+    // append mode keeps the table-wide version
+    expect(txnsOf(dayBatch('2024-03-04', 7, 1), 'gold')).toEqual([{ appId: 'gold', version: 99 }]);
+    const s = await sink.create({ schema: 'gold.demo', mode: 'replace_partitions', app_id: 'pd' }, ctx());
+    if (s.kind !== 'sink') throw new Error('not a sink');
+    await s.start?.();
+    const t = lake.table('gold/demo');
+    const v0 = await t.version();
+    await s.write(dayBatch('2024-03-05', 20, 1)); // a newer day first
+    await s.write(dayBatch('2024-03-04', 10, 1)); // an older day afterwards is still written
+    expect(await t.version()).toBe(v0 + 2);
+    // The rerun of a day with the same version (other values) is skipped: the first commit stands.
+    await s.write(dayBatch('2024-03-04', 10, 5));
+    expect(await t.version()).toBe(v0 + 2);
+    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close)).toEqual([1, 1.01]);
+    // A correction (newer version) replaces that day only.
+    await s.write(dayBatch('2024-03-04', 11, 5));
+    expect(await t.version()).toBe(v0 + 3);
+    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close).sort()).toEqual([5, 5.01]);
+    expect((await t.read({ partitions: { trade_date: '2024-03-05' } })).map((r) => r.close).sort()).toEqual([1, 1.01]);
+    expect(await t.txnVersion('pd:2024-03-04')).toBe(11);
+    expect(await t.txnVersion('pd:2024-03-05')).toBe(20);
+  });
+
   it('refuses records outside the schema and evolves with a newer schema version', async () => {
-    await expect(runSink(sink, { schema: 'gold.demo' }, [[{ trade_date: '2024-03-01', symbol: 'a', close: 'x' }]], ctx())).rejects.toThrow(/column 'close'/);
-    await runSink(sink, { schema: 'gold.demo' }, [[{ trade_date: '2024-03-01', symbol: 'a', close: 1, pe_ttm: 12.5 }]], ctx(2, [{ name: 'pe_ttm', type: 'decimal(18,4)' }]));
+    await expect(
+      runSink(
+        sink,
+        { schema: 'gold.demo' },
+        [[{ trade_date: '2024-03-01', symbol: 'a', close: 'x' }]],
+        ctx(),
+      ),
+    ).rejects.toThrow(/column 'close'/);
+    await runSink(
+      sink,
+      { schema: 'gold.demo' },
+      [[{ trade_date: '2024-03-01', symbol: 'a', close: 1, pe_ttm: 12.5 }]],
+      ctx(2, [{ name: 'pe_ttm', type: 'decimal(18,4)' }]),
+    );
     const t = lake.table('gold/demo');
     expect((await t.schema()).configuration['argus.schema.version']).toBe('2');
-    expect(await t.read({ partitions: { trade_date: '2024-03-01' } })).toEqual([{ trade_date: '2024-03-01', symbol: 'a', close: 1, pe_ttm: 12.5 }]);
+    expect(await t.read({ partitions: { trade_date: '2024-03-01' } })).toEqual([
+      { trade_date: '2024-03-01', symbol: 'a', close: 1, pe_ttm: 12.5 },
+    ]);
     // The old writer (version 1) is now refused.
-    await expect(runSink(sink, { schema: 'gold.demo' }, [day('2024-03-02', 1)], ctx(1))).rejects.toThrow(/schema version 2, writer has 1/);
+    await expect(runSink(sink, { schema: 'gold.demo' }, [day('2024-03-02', 1)], ctx(1))).rejects.toThrow(
+      /schema version 2, writer has 1/,
+    );
   });
 });
 
@@ -83,12 +141,28 @@ describe('delta source', () => {
     const dates = all.map((e) => (e.meta?.partition as Record<string, unknown>).trade_date);
     expect(dates).toEqual([...dates].sort());
     expect(new Set(dates).size).toBe(dates.length);
-    const ranged = await readSource(source, { table: 'gold/demo', partitions: { trade_date: { gte: '2024-01-03', lt: '2024-03-01' } } }, c);
-    expect(ranged.map((e) => (e.meta?.partition as Record<string, unknown>).trade_date)).toEqual(['2024-01-03', '2024-02-01']);
+    const ranged = await readSource(
+      source,
+      { table: 'gold/demo', partitions: { trade_date: { gte: '2024-01-03', lt: '2024-03-01' } } },
+      c,
+    );
+    expect(ranged.map((e) => (e.meta?.partition as Record<string, unknown>).trade_date)).toEqual([
+      '2024-01-03',
+      '2024-02-01',
+    ]);
     const v1 = await readSource(source, { table: 'gold/demo', version: 1, batch_size: 2 }, c);
     expect(v1.map((e) => e.records.length)).toEqual([2, 1]);
     expect(v1.every((e) => e.meta?.version === 1)).toBe(true);
-    const cols = await lake.table('gold/demo').readColumns({ version: 1, columns: ['symbol', 'trade_date', 'close'] });
-    expect(cols).toEqual({ numRows: 3, columns: { symbol: ['600000.SH', '600001.SH', '600002.SH'], trade_date: ['2024-01-02', '2024-01-02', '2024-01-02'], close: [1, 1.01, 1.02] } });
+    const cols = await lake
+      .table('gold/demo')
+      .readColumns({ version: 1, columns: ['symbol', 'trade_date', 'close'] });
+    expect(cols).toEqual({
+      numRows: 3,
+      columns: {
+        symbol: ['600000.SH', '600001.SH', '600002.SH'],
+        trade_date: ['2024-01-02', '2024-01-02', '2024-01-02'],
+        close: [1, 1.01, 1.02],
+      },
+    });
   });
 });

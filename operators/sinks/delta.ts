@@ -6,9 +6,12 @@
  *   is refused. A newer schema version with added nullable columns evolves the table.
  * - `mode: append` appends; `replace_partitions` atomically replaces the partitions the batch
  *   touches (e.g. a re-run of one trade date).
- * - Exactly-once: each commit carries Delta `txn` versions — `meta.txnVersion` if the batch has
- *   one, else per source partition `{appId: <app_id>:<topic>:<partition>, version: <last offset>}`
- *   from `meta.offsets`. A batch whose versions are already committed is skipped (delivered).
+ * - Exactly-once: each commit carries Delta `txn` versions — in `replace_partitions` mode a batch
+ *   holding one table partition (`meta.trade_date` + `meta.partitionTxnVersion`, as `fuse` emits a
+ *   trading day) commits `{appId: <app_id>:<trade_date>, version}`, so a rerun of the same day with
+ *   the same version is skipped while other days and newer versions are not; else `meta.txnVersion`
+ *   if the batch has one, else per source partition `{appId: <app_id>:<topic>:<partition>, version:
+ *   <last offset>}` from `meta.offsets`. A batch whose versions are already committed is skipped.
  * - The batch resolves only after the commit is durable; a failure leaves it `errored` (redelivered).
  *
  * @example
@@ -17,7 +20,14 @@
  *   inputs: [score]
  *   config: {schema: gold.a_share_daily, mode: replace_partitions, app_id: gold}
  */
-import { defineOperator, type Batch, type Lake, type LakeTable, type LakeTableSchemaSpec, type Sink } from '../../engine/api/index.ts';
+import {
+  defineOperator,
+  type Batch,
+  type Lake,
+  type LakeTable,
+  type LakeTableSchemaSpec,
+  type Sink,
+} from '../../engine/api/index.ts';
 
 export interface DeltaSinkConfig {
   /** TableSchema document name, e.g. `gold.a_share_daily`. */
@@ -30,30 +40,54 @@ export interface DeltaSinkConfig {
 }
 
 /** The txn versions a batch commits with (empty when it carries no position). */
-export function txnsOf(batch: Batch, appId: string | undefined): { appId: string; version: number }[] {
+export function txnsOf(
+  batch: Batch,
+  appId: string | undefined,
+  mode: DeltaSinkConfig['mode'] = 'append',
+): { appId: string; version: number }[] {
   if (!appId) return [];
+  const day = batch.meta.trade_date;
+  const pv = batch.meta.partitionTxnVersion;
+  // Per-partition scope: a table-wide version would skip an older day replayed after a newer one.
+  if (mode === 'replace_partitions' && typeof day === 'string' && day && (typeof pv === 'number' || typeof pv === 'bigint'))
+    return [{ appId: `${appId}:${day}`, version: Number(pv) }];
   const v = batch.meta.txnVersion;
   if (typeof v === 'number' || typeof v === 'bigint') return [{ appId, version: Number(v) }];
-  return (batch.meta.offsets ?? []).map((o) => ({ appId: `${appId}:${o.topic}:${o.partition}`, version: Number(o.to) }));
+  return (batch.meta.offsets ?? []).map((o) => ({
+    appId: `${appId}:${o.topic}:${o.partition}`,
+    version: Number(o.to),
+  }));
 }
 
 export default defineOperator<DeltaSinkConfig>({
   type: 'delta',
   role: 'sink',
-  description: 'Writes batches to a Delta table (append or replace the touched partitions), exactly once via Delta txn versions.',
+  description:
+    'Writes batches to a Delta table (append or replace the touched partitions), exactly once via Delta txn versions.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: ['schema'],
     properties: {
       schema: { type: 'string', minLength: 1, description: 'TableSchema document name' },
-      table: { type: 'string', minLength: 1, description: "Table path under the lake root (default: the schema's spec.table)" },
+      table: {
+        type: 'string',
+        minLength: 1,
+        description: "Table path under the lake root (default: the schema's spec.table)",
+      },
       mode: { enum: ['append', 'replace_partitions'], default: 'append' },
-      app_id: { type: 'string', minLength: 1, description: 'Prefix of the Delta txn app ids for exactly-once writes' },
+      app_id: {
+        type: 'string',
+        minLength: 1,
+        description: 'Prefix of the Delta txn app ids for exactly-once writes',
+      },
     },
   },
   examples: [
-    { title: 'Gold: replace each trade date exactly once', config: { schema: 'gold.a_share_daily', mode: 'replace_partitions', app_id: 'gold' } },
+    {
+      title: 'Gold: replace each trade date exactly once',
+      config: { schema: 'gold.a_share_daily', mode: 'replace_partitions', app_id: 'gold' },
+    },
     { title: 'Append audit rows', config: { schema: 'bronze.audit', mode: 'append' } },
   ],
   create(config, ctx): Sink {
@@ -62,7 +96,8 @@ export default defineOperator<DeltaSinkConfig>({
     const writerSchema = { name: doc.metadata.name, version: doc.metadata.version, fields: spec.columns };
     const parts = spec.partitionBy ?? [];
     let table: LakeTable | undefined;
-    const open = async () => (table ??= await ctx.backend<Lake>('lake').ensure({ metadata: doc.metadata, spec }));
+    const open = async () =>
+      (table ??= await ctx.backend<Lake>('lake').ensure({ metadata: doc.metadata, spec }));
     return {
       kind: 'sink',
       async start() {
@@ -70,7 +105,7 @@ export default defineOperator<DeltaSinkConfig>({
       },
       async write(batch) {
         const t = await open();
-        const txn = txnsOf(batch, config.app_id);
+        const txn = txnsOf(batch, config.app_id, config.mode);
         const opts = { txn: txn.length ? txn : undefined, schema: writerSchema };
         if (config.mode !== 'replace_partitions' || !parts.length) {
           if (batch.records.length || txn.length) await t.append(batch.records, opts);
@@ -80,11 +115,15 @@ export default defineOperator<DeltaSinkConfig>({
         // Replace exactly the partitions this batch touches.
         const keyOf = (vals: Record<string, unknown>) => JSON.stringify(parts.map((p) => norm(vals[p])));
         const touched = new Set(batch.records.map((r) => keyOf(r)));
-        const predicate = parts.length === 1
-          ? { [parts[0]]: [...new Set(batch.records.map((r) => r[parts[0]]))] }
-          : (vals: Record<string, unknown>) => touched.has(keyOf(vals));
+        const predicate =
+          parts.length === 1
+            ? { [parts[0]]: [...new Set(batch.records.map((r) => r[parts[0]]))] }
+            : (vals: Record<string, unknown>) => touched.has(keyOf(vals));
         await t.replaceWhere(predicate, batch.records, opts);
-        ctx.logger.debug({ table: spec.table, partitions: touched.size, rows: batch.records.length }, 'delta: replaced partitions');
+        ctx.logger.debug(
+          { table: spec.table, partitions: touched.size, rows: batch.records.length },
+          'delta: replaced partitions',
+        );
         return 'delivered';
       },
     };
