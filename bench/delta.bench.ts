@@ -20,12 +20,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 function python(): string {
   const home = process.env.ARGUS_HOME ? resolve(process.env.ARGUS_HOME) : join(here, '..', '.argus');
   const p = process.env.ARGUS_PYTHON ?? join(home, 'venv', 'bin', 'python');
-  if (!existsSync(p)) throw new Error(`delta bench: Python venv not found at ${p}; run \`npm run services -- install venv\``);
+  if (!existsSync(p))
+    throw new Error(`delta bench: Python venv not found at ${p}; run \`npm run services -- install venv\``);
   return p;
 }
 
 async function peer<T>(...args: string[]): Promise<T> {
-  const { stdout } = await run(python(), [join(here, 'py', 'delta_peer.py'), ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(python(), [join(here, 'py', 'delta_peer.py'), ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as T;
 }
 
@@ -47,30 +50,80 @@ export default defineBench({
     rows = goldRows(days, 5000);
     log(`generated ${rows.length} Gold rows (${days} dates × 5000 symbols)`);
     commitsTable = join(workDir, 'commits');
-    const t = await DeltaTable.create(commitsTable, [{ name: 'k', type: 'long', nullable: false }, { name: 'day', type: 'date', nullable: false }], { partitionBy: ['day'] });
-    for (let i = 1; i < COMMITS; i++) await t.append([{ k: i, day: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}` }]);
+    const t = await DeltaTable.create(
+      commitsTable,
+      [
+        { name: 'k', type: 'long', nullable: false },
+        { name: 'day', type: 'date', nullable: false },
+      ],
+      { partitionBy: ['day'] },
+    );
+    for (let i = 1; i < COMMITS; i++)
+      await t.append([{ k: i, day: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}` }]);
     log(`built a ${COMMITS}-commit table (checkpoint every 10)`);
   },
   async run({ workDir, run: i }) {
     const out: BenchRow[] = [];
     const ours = join(workDir, `argus-${i}`);
     const theirs = join(workDir, `delta-rs-${i}`);
-    const [writeS] = await time(async () => (await DeltaTable.create(ours, GOLD_COLUMNS, { partitionBy: ['trade_date'] })).append(rows));
+    const [writeS] = await time(async () =>
+      (await DeltaTable.create(ours, GOLD_COLUMNS, { partitionBy: ['trade_date'] })).append(rows),
+    );
     const [readS, back] = await time(async () => (await DeltaTable.open(ours)).read());
-    if (back.length !== rows.length) throw new Error(`delta bench: read ${back.length} rows, wrote ${rows.length}`);
+    if (back.length !== rows.length)
+      throw new Error(`delta bench: read ${back.length} rows, wrote ${rows.length}`);
     const [colsS, colsBack] = await time(async () => (await DeltaTable.open(ours)).readColumns());
-    if (colsBack.numRows !== rows.length) throw new Error(`delta bench: column read ${colsBack.numRows} rows`);
+    if (colsBack.numRows !== rows.length)
+      throw new Error(`delta bench: column read ${colsBack.numRows} rows`);
     const peerRes = await peer<{ rows: number; write_s: number; read_s: number }>('write_read', ours, theirs);
     const n = rows.length;
-    out.push({ metric: `write ${n} rows`, argus: n / writeS, delta_rs: n / peerRes.write_s, unit: 'rows/s', ratio: (n / writeS) / (n / peerRes.write_s), goal: '≥ 0.8' });
-    out.push({ metric: `full read ${n} rows (records)`, argus: n / readS, delta_rs: n / peerRes.read_s, unit: 'rows/s', ratio: (n / readS) / (n / peerRes.read_s), goal: '≥ 0.8' });
-    out.push({ metric: `full read ${n} rows (columns)`, argus: n / colsS, delta_rs: n / peerRes.read_s, unit: 'rows/s', ratio: (n / colsS) / (n / peerRes.read_s), goal: '≥ 0.8' });
+    out.push({
+      metric: `write ${n} rows`,
+      argus: n / writeS,
+      delta_rs: n / peerRes.write_s,
+      unit: 'rows/s',
+      ratio: n / writeS / (n / peerRes.write_s),
+      goal: '≥ 0.8',
+    });
+    out.push({
+      metric: `full read ${n} rows (records)`,
+      argus: n / readS,
+      delta_rs: n / peerRes.read_s,
+      unit: 'rows/s',
+      ratio: n / readS / (n / peerRes.read_s),
+      goal: '≥ 0.8',
+    });
+    out.push({
+      metric: `full read ${n} rows (columns)`,
+      argus: n / colsS,
+      delta_rs: n / peerRes.read_s,
+      unit: 'rows/s',
+      ratio: n / colsS / (n / peerRes.read_s),
+      goal: '≥ 0.8',
+    });
     const [openLatest, snap] = await time(async () => (await DeltaTable.open(commitsTable)).snapshot());
-    const [open500, snap500] = await time(async () => (await DeltaTable.open(commitsTable)).snapshot({ version: 500 }));
-    if (snap.version !== COMMITS - 1 || snap500.files.size !== 500) throw new Error('delta bench: unexpected 1,000-commit table state');
+    const [open500, snap500] = await time(async () =>
+      (await DeltaTable.open(commitsTable)).snapshot({ version: 500 }),
+    );
+    if (snap.version !== COMMITS - 1 || snap500.files.size !== 500)
+      throw new Error('delta bench: unexpected 1,000-commit table state');
     const o = await peer<{ latest_s: number; version_s: number }>('open', commitsTable, '500');
-    out.push({ metric: `open ${COMMITS}-commit table @latest`, argus: openLatest * 1000, delta_rs: o.latest_s * 1000, unit: 'ms', ratio: openLatest / o.latest_s, goal: '< 200 ms' });
-    out.push({ metric: `open ${COMMITS}-commit table @v500`, argus: open500 * 1000, delta_rs: o.version_s * 1000, unit: 'ms', ratio: open500 / o.version_s, goal: '< 200 ms' });
+    out.push({
+      metric: `open ${COMMITS}-commit table @latest`,
+      argus: openLatest * 1000,
+      delta_rs: o.latest_s * 1000,
+      unit: 'ms',
+      ratio: openLatest / o.latest_s,
+      goal: '< 200 ms',
+    });
+    out.push({
+      metric: `open ${COMMITS}-commit table @v500`,
+      argus: open500 * 1000,
+      delta_rs: o.version_s * 1000,
+      unit: 'ms',
+      ratio: open500 / o.version_s,
+      goal: '< 200 ms',
+    });
     rmSync(ours, { recursive: true, force: true });
     rmSync(theirs, { recursive: true, force: true });
     return out;

@@ -27,7 +27,9 @@ export function medianRows(runs: readonly BenchRow[][]): BenchRow[] {
     const out: BenchRow = { metric: row.metric };
     for (const [k, v] of Object.entries(row)) {
       if (k === 'metric') continue;
-      const nums = same.map((r) => r[k]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+      const nums = same
+        .map((r) => r[k])
+        .filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
       out[k] = typeof v === 'number' && nums.length ? round(median(nums)) : v;
     }
     return out;
@@ -42,7 +44,11 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ');
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  return [
+    line(cols),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join('\n');
 }
 
 async function runBench(bench: Bench, runs: number, scale: number): Promise<void> {
@@ -60,11 +66,23 @@ async function runBench(bench: Bench, runs: number, scale: number): Promise<void
     rmSync(workDir, { recursive: true, force: true });
   }
   const rows = medianRows(raw);
-  console.log(`\n${bench.name}: ${bench.description}\n(median of ${runs} runs, scale ${scale}, ${cpus().length} CPUs)\n`);
+  console.log(
+    `\n${bench.name}: ${bench.description}\n(median of ${runs} runs, scale ${scale}, ${cpus().length} CPUs)\n`,
+  );
   console.log(formatTable(rows));
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
-  const result = { name: bench.name, description: bench.description, date: new Date().toISOString(), runs, scale, node: process.version, cpus: cpus().length, rows, raw };
+  const result = {
+    name: bench.name,
+    description: bench.description,
+    date: new Date().toISOString(),
+    runs,
+    scale,
+    node: process.version,
+    cpus: cpus().length,
+    rows,
+    raw,
+  };
   writeFileSync(join(dir, `${bench.name}.json`), JSON.stringify(result, null, 2) + '\n');
   console.log(`\nsaved bench/results/${bench.name}.json`);
 }
@@ -75,10 +93,13 @@ async function main(): Promise<void> {
     .option('--runs <n>', 'runs per benchmark (medians are reported)', '3')
     .option('--scale <x>', 'data size factor (1 = documented size)', '1')
     .parse(process.argv);
-  const available = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.slice(0, -'.bench.ts'.length));
+  const available = readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.slice(0, -'.bench.ts'.length));
   const names = program.args.length ? program.args : available;
   for (const n of names) {
-    if (!available.includes(n)) throw new Error(`no benchmark '${n}' (have: ${available.join(', ') || 'none'})`);
+    if (!available.includes(n))
+      throw new Error(`no benchmark '${n}' (have: ${available.join(', ') || 'none'})`);
     const mod = (await import(pathToFileURL(join(here, `${n}.bench.ts`)).href)) as { default: Bench };
     await runBench(mod.default, Number(program.opts().runs), Number(program.opts().scale));
   }

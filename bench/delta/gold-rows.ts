@@ -40,7 +40,8 @@ export function goldRows(days: number, symbols: number): Rec[] {
     const date = new Date(base + d * 86_400_000).toISOString().slice(0, 10);
     const verified = new Date(base + d * 86_400_000 + 8 * 3_600_000 + 123);
     for (let s = 0; s < symbols; s++) {
-      const code = s < symbols / 2 ? `${String(600000 + s).padStart(6, '0')}.SH` : `${String(s).padStart(6, '0')}.SZ`;
+      const code =
+        s < symbols / 2 ? `${String(600000 + s).padStart(6, '0')}.SH` : `${String(s).padStart(6, '0')}.SZ`;
       const p = 5 + ((s * 7919 + d * 31) % 20000) / 100; // 5.00 .. 205.00
       const close = Math.round(p * 1.0123 * 10000) / 10000;
       const k = (s + d) % 10;

@@ -28,7 +28,11 @@ export interface LakeWriteOptions {
   /** Exactly-once: skipped if `appId` already committed a version ≥ `version` (several: all of them). */
   txn?: { appId: string; version: number } | { appId: string; version: number }[];
   /** Writer's schema (name/version checked against the table; new nullable columns evolve it). */
-  schema?: { name?: string; version?: string | number; fields: { name: string; type: string; nullable?: boolean; description?: string }[] | LakeField[] };
+  schema?: {
+    name?: string;
+    version?: string | number;
+    fields: { name: string; type: string; nullable?: boolean; description?: string }[] | LakeField[];
+  };
 }
 
 export interface LakeWriteResult {
@@ -55,10 +59,19 @@ export interface LakeTable {
   version(): Promise<number>;
   /** The version a selector resolves to (latest, a version, or the one current at a timestamp). */
   resolveVersion(sel?: LakeSnapshotSelector): Promise<number>;
-  schema(sel?: LakeSnapshotSelector): Promise<{ fields: LakeField[]; partitionColumns: string[]; configuration: Record<string, string> }>;
+  schema(
+    sel?: LakeSnapshotSelector,
+  ): Promise<{ fields: LakeField[]; partitionColumns: string[]; configuration: Record<string, string> }>;
   append(records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;
-  replaceWhere(predicate: LakePartitionPredicate, records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;
-  deleteWhere(predicate: LakePartitionPredicate, opts?: Pick<LakeWriteOptions, 'txn'>): Promise<LakeWriteResult>;
+  replaceWhere(
+    predicate: LakePartitionPredicate,
+    records: readonly Rec[],
+    opts?: LakeWriteOptions,
+  ): Promise<LakeWriteResult>;
+  deleteWhere(
+    predicate: LakePartitionPredicate,
+    opts?: Pick<LakeWriteOptions, 'txn'>,
+  ): Promise<LakeWriteResult>;
   read(opts?: LakeReadOptions): Promise<Rec[]>;
   /** Column-wise read (no per-row objects), same value representation as `read`. */
   readColumns(opts?: LakeReadOptions): Promise<{ numRows: number; columns: Record<string, unknown[]> }>;
@@ -71,7 +84,13 @@ export interface LakeTableSchemaSpec {
   table: string;
   partitionBy?: string[];
   properties?: Record<string, string>;
-  columns: { name: string; type: string; nullable?: boolean; description?: string; rules?: Record<string, unknown>[] }[];
+  columns: {
+    name: string;
+    type: string;
+    nullable?: boolean;
+    description?: string;
+    rules?: Record<string, unknown>[];
+  }[];
 }
 
 export interface Lake {
@@ -83,5 +102,8 @@ export interface Lake {
    * Creates the table of a TableSchema document if it is missing (recording the schema
    * name/version in the table), or checks that the existing one holds that schema.
    */
-  ensure(schema: { metadata: { name: string; version: string | number }; spec: LakeTableSchemaSpec }): Promise<LakeTable>;
+  ensure(schema: {
+    metadata: { name: string; version: string | number };
+    spec: LakeTableSchemaSpec;
+  }): Promise<LakeTable>;
 }

@@ -50,38 +50,76 @@ describe('argus table / argus query', () => {
   writeFileSync(schemaFile, SCHEMA);
 
   it('creates a table from a TableSchema file and records its name/version', async () => {
-    expect(await cli('table', 'create', path, '--schema', schemaFile)).toMatch(/created .* \(version 0, 4 columns\)/);
+    expect(await cli('table', 'create', path, '--schema', schemaFile)).toMatch(
+      /created .* \(version 0, 4 columns\)/,
+    );
     const t = await DeltaTable.open(path);
     const s = await t.schema();
     expect(s.partitionColumns).toEqual(['trade_date']);
-    expect(s.configuration).toMatchObject({ 'argus.schema.name': 'gold.demo', 'argus.schema.version': '3', 'delta.checkpointInterval': '5' });
+    expect(s.configuration).toMatchObject({
+      'argus.schema.name': 'gold.demo',
+      'argus.schema.version': '3',
+      'delta.checkpointInterval': '5',
+    });
     expect(s.fields.find((f) => f.name === 'trade_date')?.metadata).toEqual({ comment: 'day' });
     await expect(cli('table', 'create', path, '--schema', schemaFile)).rejects.toThrow(/already exists/);
   });
 
   it('rejects an invalid TableSchema with every problem listed', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, SCHEMA.replace('type: date', 'type: datum').replace('partitionBy: [trade_date]', 'partitionBy: [nope]'));
-    await expect(cli('table', 'create', join(dir, 'bad'), '--schema', bad)).rejects.toThrow(/columns\/0\/type[\s\S]*must match pattern/);
+    writeFileSync(
+      bad,
+      SCHEMA.replace('type: date', 'type: datum').replace('partitionBy: [trade_date]', 'partitionBy: [nope]'),
+    );
+    await expect(cli('table', 'create', join(dir, 'bad'), '--schema', bad)).rejects.toThrow(
+      /columns\/0\/type[\s\S]*must match pattern/,
+    );
     writeFileSync(bad, SCHEMA.replace('partitionBy: [trade_date]', 'partitionBy: [nope]'));
-    await expect(cli('table', 'create', join(dir, 'bad'), '--schema', bad)).rejects.toThrow(/partitionBy\/0: partition column 'nope' is not a column/);
+    await expect(cli('table', 'create', join(dir, 'bad'), '--schema', bad)).rejects.toThrow(
+      /partitionBy\/0: partition column 'nope' is not a column/,
+    );
   });
 
   it('queries snapshots by version with partition values from the log, in three formats', async () => {
     const t = await DeltaTable.open(path);
-    await t.append([{ trade_date: '2024-01-02', symbol: 'a/b', close: '1.5', seen_at: new Date('2024-01-02T07:00:00Z') }, { trade_date: '2024-01-03', symbol: 'c', close: 2 }]);
+    await t.append([
+      { trade_date: '2024-01-02', symbol: 'a/b', close: '1.5', seen_at: new Date('2024-01-02T07:00:00Z') },
+      { trade_date: '2024-01-03', symbol: 'c', close: 2 },
+    ]);
     await t.append([{ trade_date: '2024-01-03', symbol: 'd', close: 3.25 }]);
-    const all = await queryTable(path, { sql: "SELECT trade_date::VARCHAR AS d, symbol, close::VARCHAR AS close, strftime(seen_at, '%Y-%m-%dT%H:%M:%S') AS seen FROM t ORDER BY symbol" });
+    const all = await queryTable(path, {
+      sql: "SELECT trade_date::VARCHAR AS d, symbol, close::VARCHAR AS close, strftime(seen_at, '%Y-%m-%dT%H:%M:%S') AS seen FROM t ORDER BY symbol",
+    });
     expect(all.version).toBe(2);
     expect(all.rows).toEqual([
       { d: '2024-01-02', symbol: 'a/b', close: '1.5000', seen: '2024-01-02T07:00:00' },
       { d: '2024-01-03', symbol: 'c', close: '2.0000', seen: null },
       { d: '2024-01-03', symbol: 'd', close: '3.2500', seen: null },
     ]);
-    expect((await queryTable(path, { version: 1, sql: 'SELECT count(*)::INT AS n FROM t' })).rows).toEqual([{ n: 2 }]);
-    const csv = await cli('query', path, '--sql', 'SELECT symbol, close FROM t WHERE trade_date = DATE \'2024-01-03\' ORDER BY symbol', '--format', 'csv');
+    expect((await queryTable(path, { version: 1, sql: 'SELECT count(*)::INT AS n FROM t' })).rows).toEqual([
+      { n: 2 },
+    ]);
+    const csv = await cli(
+      'query',
+      path,
+      '--sql',
+      "SELECT symbol, close FROM t WHERE trade_date = DATE '2024-01-03' ORDER BY symbol",
+      '--format',
+      'csv',
+    );
     expect(csv.trim().split('\n')).toEqual(['symbol,close', 'c,2.0000', 'd,3.2500']);
-    const json = JSON.parse(await cli('query', path, '--version', '1', '--sql', 'SELECT symbol FROM t ORDER BY 1', '--format', 'json'));
+    const json = JSON.parse(
+      await cli(
+        'query',
+        path,
+        '--version',
+        '1',
+        '--sql',
+        'SELECT symbol FROM t ORDER BY 1',
+        '--format',
+        'json',
+      ),
+    );
     expect(json).toEqual([{ symbol: 'a/b' }, { symbol: 'c' }]);
     expect(formatRows(['a'], [{ a: null }], 'table')).toContain('NULL');
   });

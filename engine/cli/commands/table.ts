@@ -13,7 +13,10 @@ import { DeltaTable, parseTableSchema } from '../../lake/index.ts';
 import { formatRows } from './query.ts';
 
 /** Creates the table of a TableSchema file at `path` (recording the schema name/version). */
-export async function createTableFromSchema(path: string, schemaFile: string): Promise<{ version: number; columns: number }> {
+export async function createTableFromSchema(
+  path: string,
+  schemaFile: string,
+): Promise<{ version: number; columns: number }> {
   const doc = await parseTableSchema(schemaFile);
   const t = await DeltaTable.create(path, doc.spec.columns, {
     partitionBy: doc.spec.partitionBy,
@@ -26,7 +29,9 @@ export async function createTableFromSchema(path: string, schemaFile: string): P
 }
 
 export function registerTableCommands(program: Command): void {
-  const table = program.command('table').description('Delta table maintenance: create, history, optimize, vacuum, checkpoint');
+  const table = program
+    .command('table')
+    .description('Delta table maintenance: create, history, optimize, vacuum, checkpoint');
   table
     .command('create')
     .description('create a Delta table from a TableSchema document')
@@ -52,7 +57,13 @@ export function registerTableCommands(program: Command): void {
         readVersion: e.readVersion ?? null,
         engine: (e.engineInfo as string | undefined) ?? (e.clientVersion as string | undefined) ?? null,
       }));
-      console.log(formatRows(['version', 'timestamp', 'operation', 'parameters', 'readVersion', 'engine'], rows, o.format));
+      console.log(
+        formatRows(
+          ['version', 'timestamp', 'operation', 'parameters', 'readVersion', 'engine'],
+          rows,
+          o.format,
+        ),
+      );
     });
   table
     .command('optimize')
@@ -60,8 +71,14 @@ export function registerTableCommands(program: Command): void {
     .argument('<path>', 'table directory')
     .option('--target-size-mb <n>', 'files below this size are compacted', '64')
     .action(async (path: string, o: { targetSizeMb: string }) => {
-      const r = await (await DeltaTable.open(resolve(path))).optimize({ targetSizeBytes: Number(o.targetSizeMb) * 1024 * 1024 });
-      console.log(r.version === undefined ? 'nothing to optimize' : `version ${r.version}: ${r.filesRemoved} files → ${r.filesAdded} in ${r.partitionsOptimized} partitions`);
+      const r = await (
+        await DeltaTable.open(resolve(path))
+      ).optimize({ targetSizeBytes: Number(o.targetSizeMb) * 1024 * 1024 });
+      console.log(
+        r.version === undefined
+          ? 'nothing to optimize'
+          : `version ${r.version}: ${r.filesRemoved} files → ${r.filesAdded} in ${r.partitionsOptimized} partitions`,
+      );
     });
   table
     .command('vacuum')
@@ -71,7 +88,9 @@ export function registerTableCommands(program: Command): void {
     .option('--force', 'allow a retention below 168 h')
     .option('--dry-run', 'list the files without deleting')
     .action(async (path: string, o: { retentionHours?: string; force?: boolean; dryRun?: boolean }) => {
-      const r = await (await DeltaTable.open(resolve(path))).vacuum({
+      const r = await (
+        await DeltaTable.open(resolve(path))
+      ).vacuum({
         retentionHours: o.retentionHours === undefined ? undefined : Number(o.retentionHours),
         force: o.force,
         dryRun: o.dryRun,

@@ -22,8 +22,10 @@ export async function versionAtTimestamp(root: string, t: Date | string | number
   let lo = 0, hi = commits.length - 1, best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (Math.floor(mtimes[mid]) <= target) (best = mid), (lo = mid + 1);
-    else hi = mid - 1;
+    if (Math.floor(mtimes[mid]) <= target) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return commits[best < 0 ? 0 : best];
 }

@@ -24,20 +24,37 @@ interface Armed {
  * `go(ms)` lets it open the table and write, then SIGKILLs it `ms` later.
  */
 function prepare(path: string): Armed {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'interop', 'delta', 'writer.ts'), 'batches', path, String(ROWS), '--wait'], {
-    cwd: repoRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'test', 'interop', 'delta', 'writer.ts'),
+      'batches',
+      path,
+      String(ROWS),
+      '--wait',
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   let ready: (() => void) | undefined;
   child.stdout.on('data', (d) => {
     out += d;
-    if (ready && out.includes('ready')) ready(), (ready = undefined);
+    if (ready && out.includes('ready')) {
+      ready();
+      ready = undefined;
+    }
   });
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<string>((resolve, reject) =>
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(out) : reject(new Error(`writer ended with ${code ?? signal}: ${err}`)))),
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve(out) : reject(new Error(`writer ended with ${code ?? signal}: ${err}`)),
+    ),
   );
   return {
     async go(ms) {
@@ -53,14 +70,18 @@ function prepare(path: string): Armed {
 describe('crash safety', () => {
   it(`SIGKILL at random points in ${TRIALS} trials: every version readable, batches all-or-nothing`, async () => {
     const path = join(dir, 'crash');
-    await DeltaTable.create(path, [
-      { name: 'batch', type: 'long', nullable: false },
-      { name: 'i', type: 'integer', nullable: false },
-      { name: 'p', type: 'string', nullable: false },
-      { name: 'note', type: 'string' },
-    ], { partitionBy: ['p'], properties: { 'delta.checkpointInterval': '5' } });
+    await DeltaTable.create(
+      path,
+      [
+        { name: 'batch', type: 'long', nullable: false },
+        { name: 'i', type: 'integer', nullable: false },
+        { name: 'p', type: 'string', nullable: false },
+        { name: 'note', type: 'string' },
+      ],
+      { partitionBy: ['p'], properties: { 'delta.checkpointInterval': '5' } },
+    );
     let rng = 12345;
-    const random = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let next = prepare(path);
     for (let trial = 0; trial < TRIALS; trial++) {
       const current = next;
@@ -78,11 +99,18 @@ describe('crash safety', () => {
       for (const r of rows) per.set(r.batch as number, (per.get(r.batch as number) ?? 0) + 1);
       for (const [b, n] of per) expect(n, `version ${v} batch ${b}`).toBe(2 * ROWS);
       // Batches are committed in txn order: version v holds exactly batches 1..v.
-      expect([...per.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: per.size }, (_, i) => i + 1));
+      expect([...per.keys()].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: per.size }, (_, i) => i + 1),
+      );
       counts.push(rows.length);
     }
     expect(await t.txnVersion('crash')).toBe(latest);
-    const theirs = await py<{ version: number; count: number }[]>('inspect_table', 'versions', { path, from: 0, to: latest, quick: true });
+    const theirs = await py<{ version: number; count: number }[]>('inspect_table', 'versions', {
+      path,
+      from: 0,
+      to: latest,
+      quick: true,
+    });
     expect(theirs.map((x) => x.count)).toEqual(counts);
   });
 });

@@ -19,7 +19,9 @@ export function python(): string {
   const home = process.env.ARGUS_HOME ? resolve(process.env.ARGUS_HOME) : join(repoRoot, '.argus');
   const p = process.env.ARGUS_PYTHON ?? join(home, 'venv', 'bin', 'python');
   if (!existsSync(p)) {
-    throw new Error(`Python venv not found at ${p}: run \`npm run services -- install venv\` (deltalake, duckdb, duckdb-extension-delta from infra/python/requirements.txt)`);
+    throw new Error(
+      `Python venv not found at ${p}: run \`npm run services -- install venv\` (deltalake, duckdb, duckdb-extension-delta from infra/python/requirements.txt)`,
+    );
   }
   return p;
 }
@@ -34,7 +36,9 @@ export async function py<T = unknown>(script: string, cmd: string, arg: unknown)
     return JSON.parse(stdout) as T;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`${script}.py ${cmd} failed: ${err.stderr?.split('\n').slice(-6).join('\n') ?? err.message}`);
+    throw new Error(
+      `${script}.py ${cmd} failed: ${err.stderr?.split('\n').slice(-6).join('\n') ?? err.message}`,
+    );
   }
 }
 
@@ -53,7 +57,15 @@ export function canonRows(rows: readonly Rec[]): Rec[] {
 
 /** Rows sorted by their canonical JSON with keys in a fixed order, for order-insensitive equality. */
 export function sorted(rows: readonly Rec[]): string[] {
-  return rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+  return rows
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k]]),
+      ),
+    )
+    .sort();
 }
 
 /** A fresh temp directory (removed by the returned cleanup). */

@@ -11,7 +11,12 @@ import { canonRows, py, sleep, sorted, tempDir } from './helpers.ts';
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-type Read = { version: number; protocol: number[]; types: Record<string, string>; rows: Record<string, unknown>[] };
+type Read = {
+  version: number;
+  protocol: number[];
+  types: Record<string, string>;
+  rows: Record<string, unknown>[];
+};
 
 const ALL_TYPES = [
   { name: 'id', type: 'long', nullable: false },
@@ -61,8 +66,21 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
     expect(r.version).toBe(0);
     expect(r.protocol).toEqual([1, 2]);
     expect(r.types).toMatchObject({
-      id: 'int64', s: 'string', i: 'int32', sh: 'int16', b: 'int8', f: 'float', d: 'double', bo: 'bool', bin: 'binary',
-      dt: 'date32[day]', ts: 'timestamp[us, tz=UTC]', d9: 'decimal128(9, 2)', d18: 'decimal128(18, 4)', d22: 'decimal128(22, 4)', d38: 'decimal128(38, 10)',
+      id: 'int64',
+      s: 'string',
+      i: 'int32',
+      sh: 'int16',
+      b: 'int8',
+      f: 'float',
+      d: 'double',
+      bo: 'bool',
+      bin: 'binary',
+      dt: 'date32[day]',
+      ts: 'timestamp[us, tz=UTC]',
+      d9: 'decimal128(9, 2)',
+      d18: 'decimal128(18, 4)',
+      d22: 'decimal128(22, 4)',
+      d38: 'decimal128(38, 10)',
     });
     expect(ours).toHaveLength(40);
     expect(sorted(r.rows)).toEqual(sorted(ours));
@@ -76,13 +94,19 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
   it('2: special-character, date and null partitions: same rows, same stats, DuckDB filters them', async () => {
     const path = join(dir, 'parts');
     const specials = ['a/b', 'c:d', 'e=f', 'g%h', 'i j', 'é', null, 'plain'];
-    const rows = specials.flatMap((s, k) => [0, 1, 2].map((j) => ({ s, day: `2024-01-0${1 + (j % 2)}`, x: k * 10 + j, v: `${k}.${j}5` })));
-    const t = await DeltaTable.create(path, [
-      { name: 's', type: 'string' },
-      { name: 'day', type: 'date', nullable: false },
-      { name: 'x', type: 'long', nullable: false },
-      { name: 'v', type: 'decimal(10,2)' },
-    ], { partitionBy: ['s', 'day'] });
+    const rows = specials.flatMap((s, k) =>
+      [0, 1, 2].map((j) => ({ s, day: `2024-01-0${1 + (j % 2)}`, x: k * 10 + j, v: `${k}.${j}5` })),
+    );
+    const t = await DeltaTable.create(
+      path,
+      [
+        { name: 's', type: 'string' },
+        { name: 'day', type: 'date', nullable: false },
+        { name: 'x', type: 'long', nullable: false },
+        { name: 'v', type: 'decimal(10,2)' },
+      ],
+      { partitionBy: ['s', 'day'] },
+    );
     await t.append(rows);
     const ours = canonRows(await t.read({ decimals: 'string' }));
     expect(ours).toHaveLength(rows.length);
@@ -114,14 +138,31 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
 
   it('3: versions, time travel by version and history agree (create, append, overwrite, append)', async () => {
     const path = join(dir, 'versions');
-    const cols = [{ name: 'k', type: 'long', nullable: false }, { name: 'p', type: 'string', nullable: false }];
-    const t = await DeltaTable.create(path, cols, { partitionBy: ['p'], records: [{ k: 1, p: 'a' }, { k: 2, p: 'b' }] });
+    const cols = [
+      { name: 'k', type: 'long', nullable: false },
+      { name: 'p', type: 'string', nullable: false },
+    ];
+    const t = await DeltaTable.create(path, cols, {
+      partitionBy: ['p'],
+      records: [
+        { k: 1, p: 'a' },
+        { k: 2, p: 'b' },
+      ],
+    });
     await t.append([{ k: 3, p: 'a' }]);
     await t.overwrite([{ k: 10, p: 'c' }]);
-    await t.append([{ k: 11, p: 'a' }, { k: 12, p: 'c' }, { k: 13, p: 'd' }]);
+    await t.append([
+      { k: 11, p: 'a' },
+      { k: 12, p: 'c' },
+      { k: 13, p: 'd' },
+    ]);
     const expected = [2, 3, 1, 4];
     for (let v = 0; v < 4; v++) expect((await t.read({ version: v })).length).toBe(expected[v]);
-    const counts = await py<{ version: number; count: number; count2: number }[]>('inspect_table', 'versions', { path, from: 0, to: 3 });
+    const counts = await py<{ version: number; count: number; count2: number }[]>(
+      'inspect_table',
+      'versions',
+      { path, from: 0, to: 3 },
+    );
     expect(counts.map((c) => c.count)).toEqual(expected);
     expect(counts.map((c) => c.count2)).toEqual(expected);
     expect(await py('duck_table', 'counts', { path, versions: [0, 1, 2, 3] })).toEqual(expected);
@@ -137,7 +178,11 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
       await sleep(1100);
       await t.append([{ k: i }]);
     }
-    const mtimes = await Promise.all([0, 1, 2, 3].map(async (v) => (await fs.stat(join(path, '_delta_log', `${String(v).padStart(20, '0')}.json`))).mtimeMs));
+    const mtimes = await Promise.all(
+      [0, 1, 2, 3].map(
+        async (v) => (await fs.stat(join(path, '_delta_log', `${String(v).padStart(20, '0')}.json`))).mtimeMs,
+      ),
+    );
     const probes = [mtimes[0] - 5000, mtimes[0] + 500, mtimes[1] + 500, mtimes[2] + 500, mtimes[3] + 500];
     for (const ms of probes) {
       const iso = new Date(ms).toISOString();
@@ -151,7 +196,14 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
 
   it('5: the checkpoint at version 10 alone lets delta-rs, DuckDB and Argus read version 11', async () => {
     const path = join(dir, 'checkpoint');
-    const t = await DeltaTable.create(path, [{ name: 'k', type: 'long' }, { name: 'p', type: 'string' }], { partitionBy: ['p'] });
+    const t = await DeltaTable.create(
+      path,
+      [
+        { name: 'k', type: 'long' },
+        { name: 'p', type: 'string' },
+      ],
+      { partitionBy: ['p'] },
+    );
     for (let i = 1; i <= 11; i++) await t.append([{ k: i, p: i % 2 ? 'odd/x' : 'even y' }]);
     await t.deleteWhere({ p: 'even y' }); // v12: tombstones go into no checkpoint yet
     const log = join(path, '_delta_log');
@@ -159,7 +211,8 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
     expect(JSON.parse(await fs.readFile(join(log, '_last_checkpoint'), 'utf8')).version).toBe(10);
     const aside = join(dir, 'checkpoint-aside');
     await fs.mkdir(aside);
-    for (let v = 0; v <= 9; v++) await fs.rename(join(log, `${String(v).padStart(20, '0')}.json`), join(aside, `${v}.json`));
+    for (let v = 0; v <= 9; v++)
+      await fs.rename(join(log, `${String(v).padStart(20, '0')}.json`), join(aside, `${v}.json`));
     const ours = canonRows(await t.read({ version: 11 }));
     expect(ours).toHaveLength(11);
     const r = await py<Read>('inspect_table', 'read', { path, version: 11 });
@@ -175,14 +228,18 @@ describe('Argus-written tables in delta-rs and DuckDB', () => {
     expect((await t.append([{ k: 1 }], { txn: { appId: 'app', version: 7 } })).skipped).toBe(false);
     expect(await py('inspect_table', 'txn', { path, appId: 'app' })).toBe(7);
     expect((await t.append([{ k: 1 }], { txn: { appId: 'app', version: 7 } })).skipped).toBe(true);
-    await py('write_table', 'write', { path, steps: [{ mode: 'append', columns: [{ name: 'k', type: 'long' }], rows: [{ k: 8 }], txn: ['app', 8] }] });
+    await py('write_table', 'write', {
+      path,
+      steps: [{ mode: 'append', columns: [{ name: 'k', type: 'long' }], rows: [{ k: 8 }], txn: ['app', 8] }],
+    });
     expect(await t.txnVersion('app')).toBe(8);
     const skipped = await t.append([{ k: 8 }], { txn: { appId: 'app', version: 8 } });
     expect(skipped.skipped).toBe(true);
     expect((await t.read()).map((r) => r.k).sort()).toEqual([1, 8]);
     await t.append([{ k: 9 }], { txn: { appId: 'other', version: 1 } });
     const cp = await t.checkpoint();
-    for (let v = 0; v <= cp; v++) await fs.rm(join(path, '_delta_log', `${String(v).padStart(20, '0')}.json`));
+    for (let v = 0; v <= cp; v++)
+      await fs.rm(join(path, '_delta_log', `${String(v).padStart(20, '0')}.json`));
     expect(await t.txnVersion('app')).toBe(8);
     expect(await t.txnVersion('other')).toBe(1);
     expect(await py('inspect_table', 'txn', { path, appId: 'app' })).toBe(8);

@@ -24,7 +24,9 @@ if (mode === 'appends') {
   const rows = Number(a);
   let batch = ((await t.txnVersion('crash')) ?? 0) + 1;
   for (;;) {
-    const records = ['x/1', 'y 2'].flatMap((p) => Array.from({ length: rows }, (_, i) => ({ batch, i, p, note: `b${batch}` })));
+    const records = ['x/1', 'y 2'].flatMap((p) =>
+      Array.from({ length: rows }, (_, i) => ({ batch, i, p, note: `b${batch}` })),
+    );
     const res = await t.append(records, { txn: { appId: 'crash', version: batch } });
     console.log(`committed ${res.version} batch ${batch}`);
     batch++;

@@ -94,7 +94,10 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       if (x > mx) mx = x;
     }
     values = out.subarray(0, count);
-    if (count) (min = mn), (max = mx);
+    if (count) {
+      min = mn;
+      max = mx;
+    }
   } else if (physical === 'INT64') {
     // Written as int32 pairs from plain numbers: no BigInt per value unless beyond 2^53.
     const i32 = new Int32Array(2 * n);
@@ -117,7 +120,8 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       if (mx === undefined || x > mx) mx = x;
     }
     values = new Uint8Array(i32.buffer, 0, 8 * count);
-    (min = mn), (max = mx);
+    min = mn;
+    max = mx;
   } else if (physical === 'DOUBLE' || physical === 'FLOAT') {
     const out = physical === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n);
     let mn = Infinity, mx = -Infinity, nan = false;
@@ -132,7 +136,10 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     }
     values = out.subarray(0, count);
     // NaN has no place in an ordering: omit min/max rather than guess.
-    if (count && !nan) (min = physical === 'FLOAT' ? Math.fround(mn) : mn), (max = physical === 'FLOAT' ? Math.fround(mx) : mx);
+    if (count && !nan) {
+      min = physical === 'FLOAT' ? Math.fround(mn) : mn;
+      max = physical === 'FLOAT' ? Math.fround(mx) : mx;
+    }
   } else if (physical === 'BOOLEAN') {
     const out = new Uint8Array(n);
     for (let i = lo; i < hi; i++) {
@@ -156,7 +163,10 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       if (mx === undefined || (v > mx ? !hasSurrogate(v, mx) || lessUtf8(mx, v) : hasSurrogate(v, mx) && lessUtf8(mx, v))) mx = v;
     }
     values = out;
-    if (mn !== undefined) (min = enc.encode(mn)), (max = enc.encode(mx!));
+    if (mn !== undefined) {
+      min = enc.encode(mn);
+      max = enc.encode(mx!);
+    }
   } else if (physical === 'BYTE_ARRAY') {
     const out: Uint8Array[] = [];
     let mnB: Uint8Array | undefined, mxB: Uint8Array | undefined;
@@ -170,7 +180,10 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       if (!mxB || Buffer.compare(v, mxB) > 0) mxB = v;
     }
     values = out;
-    if (mnB) (min = mnB), (max = mxB);
+    if (mnB) {
+      min = mnB;
+      max = mxB;
+    }
   } else {
     const w = typeLength!;
     const out = new Uint8Array(n * w);
@@ -186,7 +199,8 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
       if (mx === undefined || u > mx) mx = u;
     }
     values = out.subarray(0, count * w);
-    (min = mn), (max = mx);
+    min = mn;
+    max = mx;
   }
   if (def && count === n) def = undefined; // no nulls: levels are all 1, still written below
   return { spec, physical, typeLength, values, count, def: nullable ? (def ?? new Uint8Array(n).fill(1)) : undefined, nullCount: n - count, min, max };

@@ -15,8 +15,14 @@ const load32 = (a: Uint8Array, p: number) => a[p] | (a[p + 1] << 8) | (a[p + 2] 
 function emitLiteral(input: Uint8Array, ip: number, len: number, out: Uint8Array, op: number): number {
   const n = len - 1;
   if (n < 60) out[op++] = n << 2;
-  else if (n < 256) (out[op++] = 60 << 2), (out[op++] = n);
-  else (out[op++] = 61 << 2), (out[op++] = n & 255), (out[op++] = n >>> 8);
+  else if (n < 256) {
+    out[op++] = 60 << 2;
+    out[op++] = n;
+  } else {
+    out[op++] = 61 << 2;
+    out[op++] = n & 255;
+    out[op++] = n >>> 8;
+  }
   out.set(input.subarray(ip, ip + len), op);
   return op + len;
 }
@@ -34,8 +40,14 @@ function emitCopyUpTo64(out: Uint8Array, op: number, offset: number, len: number
 }
 
 function emitCopy(out: Uint8Array, op: number, offset: number, len: number): number {
-  while (len >= 68) (op = emitCopyUpTo64(out, op, offset, 64)), (len -= 64);
-  if (len > 64) (op = emitCopyUpTo64(out, op, offset, 60)), (len -= 60);
+  while (len >= 68) {
+    op = emitCopyUpTo64(out, op, offset, 64);
+    len -= 64;
+  }
+  if (len > 64) {
+    op = emitCopyUpTo64(out, op, offset, 60);
+    len -= 60;
+  }
   return emitCopyUpTo64(out, op, offset, len);
 }
 
@@ -96,7 +108,10 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   const out = new Uint8Array(32 + input.length + Math.floor(input.length / 6));
   let op = 0;
   let n = input.length;
-  while (n >= 0x80) (out[op++] = (n & 0x7f) | 0x80), (n >>>= 7);
+  while (n >= 0x80) {
+    out[op++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
   out[op++] = n;
   for (let p = 0; p < input.length; p += FRAGMENT) op = fragment(input, p, Math.min(FRAGMENT, input.length - p), out, op);
   return out.subarray(0, op);

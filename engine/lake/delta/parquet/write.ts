@@ -17,7 +17,6 @@ const ENC = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const CT = { UTF8: 0, DECIMAL: 5, DATE: 6, TIMESTAMP_MICROS: 10, INT_8: 15, INT_16: 16 } as const;
 const PAGE = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 const SNAPPY = 1;
-const I32 = 5;
 const BYTE = 3;
 const TRUE = 1;
 const STRUCT = 12;
@@ -54,7 +53,10 @@ export function writeParquet(specs: readonly ColumnSpec[], records: readonly Rec
       const col = buildColumn(spec, records, g, end);
       mergeStats(merged[ci], col);
       const { meta, bytes } = encodeChunk(col, end - g, offset);
-      for (const b of bytes) parts.push(b), (offset += b.length);
+      for (const b of bytes) {
+        parts.push(b);
+        offset += b.length;
+      }
       groupBytes += Number(meta.field_7);
       chunks.push({ field_2: BigInt(Number(meta.field_9 ?? 0)), field_3: meta });
     });
@@ -88,8 +90,10 @@ function mergeStats(m: WrittenFile['columns'][number], c: PhysColumn): void {
     Object.assign(m, { seen: true, min: c.min, max: c.max });
     return;
   }
-  if (c.min === undefined || m.min === undefined) (m.min = undefined), (m.max = undefined);
-  else {
+  if (c.min === undefined || m.min === undefined) {
+    m.min = undefined;
+    m.max = undefined;
+  } else {
     if (cmp(c.min, m.min) < 0) m.min = c.min;
     if (cmp(c.max!, m.max!) > 0) m.max = c.max;
   }
@@ -298,7 +302,10 @@ function statBytes(col: PhysColumn, v: number | bigint | Uint8Array): Uint8Array
     case 'FIXED_LEN_BYTE_ARRAY': {
       const out = new Uint8Array(col.typeLength!);
       let x = BigInt.asUintN(col.typeLength! * 8, BigInt(v as number | bigint));
-      for (let k = col.typeLength! - 1; k >= 0; k--) (out[k] = Number(x & 0xffn)), (x >>= 8n);
+      for (let k = col.typeLength! - 1; k >= 0; k--) {
+        out[k] = Number(x & 0xffn);
+        x >>= 8n;
+      }
       return out;
     }
     default: return new Uint8Array(0);
