@@ -125,6 +125,21 @@ describe('quality_score', () => {
     expect(backfill.report[0]).toMatchObject({ timeliness_minutes: null, dq_tim_01: null, composite: 100 });
   });
 
+  it('subtracts impute_penalty from the row completeness and accuracy before weighting (docs/impute.md)', async () => {
+    const rows = day();
+    rows[0] = { ...rows[0], imputed_fields: ['close'], impute_penalty: { completeness: 20, accuracy: 30 } };
+    rows[1] = { ...rows[1], impute_penalty: { completeness: 500, accuracy: 500 } }; // floored at 0
+    rows[2] = { ...rows[2], imputed_fields: [], impute_penalty: { completeness: 0, accuracy: 0 } };
+    const out = await runTransform(score, {}, rows, ctxWith());
+    // default weights: completeness 0.30, accuracy 0.25
+    expect(out.out[0].data_quality_score).toBe(100 - 0.3 * 20 - 0.25 * 30);
+    expect(out.out[1].data_quality_score).toBe(100 - 30 - 25);
+    expect(out.out[2].data_quality_score).toBe(100);
+    expect(out.out[3].data_quality_score).toBe(100);
+    // imputed values count as present: the day's report is unchanged
+    expect(out.report[0]).toMatchObject({ composite: 100, key_missing_max: 0 });
+  });
+
   it('forwards passthrough rows unscored', async () => {
     const dividend = { dataset: 'dividend', symbol: '600519.SH', trade_date: DATE };
     const out = await runTransform(

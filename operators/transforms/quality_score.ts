@@ -9,7 +9,7 @@ import type { Rec } from '../../engine/api/index.ts';
 import { defineOperator } from '../../engine/api/index.ts';
 import { scoreMetrics } from '../lib/quality/metrics.ts';
 import { num } from '../lib/quality/num.ts';
-import { scoreDay } from '../lib/quality/score.ts';
+import { scoreDay, weighted, type RowQuality } from '../lib/quality/score.ts';
 import { marketClose } from '../lib/quality/shanghai-time.ts';
 import type { QualityPolicySpec, QualityScoreSpec } from '../lib/quality/types.ts';
 
@@ -98,7 +98,7 @@ export default defineOperator<QualityScoreConfig>({
               config.drop_flags === false
                 ? { ...r }
                 : Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('dq_')));
-            out.data_quality_score = scored[i].score;
+            out.data_quality_score = imputed(scored[i], r.impute_penalty);
             if (config.stamp_verified !== false && out.last_verified_utc == null)
               out.last_verified_utc = now.toISOString();
             emit(out);
@@ -108,6 +108,24 @@ export default defineOperator<QualityScoreConfig>({
         }
       },
     };
+
+    /**
+     * docs/impute.md: an imputed value counts as present for the missing-rate rules but lowers the
+     * row's score — `impute_penalty.{completeness, accuracy}` points come off those dimensions
+     * (floored at 0) before weighting.
+     */
+    function imputed(q: RowQuality, penalty: unknown): number {
+      if (!penalty || typeof penalty !== 'object') return q.score;
+      const p = penalty as { completeness?: unknown; accuracy?: unknown };
+      const c = num(p.completeness) ?? 0;
+      const a = num(p.accuracy) ?? 0;
+      if (!c && !a) return q.score;
+      const d = q.dimensions;
+      return weighted(
+        { ...d, completeness: Math.max(0, d.completeness - c), accuracy: Math.max(0, d.accuracy - a) },
+        score,
+      );
+    }
 
     function record(report: Rec, tradeDate: string | null) {
       metrics.score.set(labels, Number(report.composite));
