@@ -23,7 +23,9 @@ function emitLiteral(input: Uint8Array, ip: number, len: number, out: Uint8Array
     out[op++] = n & 255;
     out[op++] = n >>> 8;
   }
-  out.set(input.subarray(ip, ip + len), op);
+  // Short literals dominate on numeric pages: a plain loop beats creating a subarray per copy.
+  if (len < 32) for (let k = 0; k < len; k++) out[op + k] = input[ip + k];
+  else out.set(input.subarray(ip, ip + len), op);
   return op + len;
 }
 

@@ -260,6 +260,26 @@ function dictionaryOf(col: PhysColumn): { entries: Uint8Array[]; indexes: Int32A
 }
 
 function plainByteArray(values: readonly (Uint8Array | string)[]): Uint8Array {
+  if (values.length && typeof values[0] === 'string') {
+    // Encode all strings at once; when the text is ASCII, byte lengths equal string lengths.
+    const strs = values as readonly string[];
+    const joined = strs.join('');
+    const bytes = Buffer.from(joined, 'utf8');
+    if (bytes.length === joined.length) {
+      const out = Buffer.allocUnsafe(4 * strs.length + bytes.length);
+      let at = 0;
+      let from = 0;
+      for (const v of strs) {
+        const len = v.length;
+        out.writeUInt32LE(len, at);
+        at += 4;
+        for (let k = 0; k < len; k++) out[at + k] = bytes[from + k];
+        at += len;
+        from += len;
+      }
+      return out;
+    }
+  }
   let size = 0;
   for (const v of values) size += 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   const out = Buffer.allocUnsafe(size);
