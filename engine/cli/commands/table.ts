@@ -28,6 +28,8 @@ export async function createTableFromSchema(
   return { version: await t.version(), columns: doc.spec.columns.length };
 }
 
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+
 export function registerTableCommands(program: Command): void {
   const table = program
     .command('table')
@@ -53,7 +55,7 @@ export function registerTableCommands(program: Command): void {
         version: e.version,
         timestamp: e.timestamp ? new Date(e.timestamp).toISOString() : null,
         operation: e.operation ?? null,
-        parameters: e.operationParameters ? JSON.stringify(e.operationParameters) : null,
+        parameters: e.operationParameters ? clip(JSON.stringify(e.operationParameters), o.format === 'table' ? 100 : Infinity) : null,
         readVersion: e.readVersion ?? null,
         engine: (e.engineInfo as string | undefined) ?? (e.clientVersion as string | undefined) ?? null,
       }));
