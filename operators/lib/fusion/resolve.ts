@@ -106,6 +106,15 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     };
   });
 
+  // Cross-field rules read sibling fields of the same source's rows. The readers are built once and
+  // read the key being fused through `current` (fuse is synchronous and not re-entrant), instead of
+  // allocating a map and closures per key: this runs for every (symbol, day) of the market.
+  let current: KeyRows = new Map();
+  const siblingBySource = new Map(
+    sourceNames.map((s) => [s, (other: string) => fieldIndex.get(other)?.read(s, current)] as const),
+  );
+  const siblingOf = (s: string) => siblingBySource.get(s)!;
+
   return {
     fields: [...fieldIndex.keys()],
     keyColumns,
@@ -113,13 +122,7 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     fuse(key, rows) {
       const out: Rec = { ...key };
       const issues: string[] = [];
-      // One sibling reader per source and key, shared by every cross-field rule.
-      const siblings = new Map<string, (field: string) => unknown>();
-      const siblingOf = (s: string) => {
-        let fn = siblings.get(s);
-        if (!fn) siblings.set(s, (fn = (other: string) => fieldIndex.get(other)?.read(s, rows)));
-        return fn;
-      };
+      current = rows;
       for (const { policy, fields } of groups) {
         let whole: string | undefined;
         if (policy.mode === 'record') {

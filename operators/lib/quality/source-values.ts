@@ -12,23 +12,44 @@ const ALIASES: Record<string, string[]> = {
 };
 const CONTAINERS = ['raw', 'sources', 'by_source'];
 
+interface Lookup {
+  base: string;
+  names: string[];
+  /** `<base>_<alias>` and `<alias>_<base>` per alias, in the order they are tried. */
+  flat: string[];
+}
+
+// Parsed once per column name: the gate asks for the same few columns on every row, and most rows
+// lack some of them (e.g. high_qmt), so re-running the regex and building the alias keys per row
+// was a measurable share of the gate's time (bench/peers.bench.ts).
+const lookups = new Map<string, Lookup | null>();
+
+function lookupOf(column: string): Lookup | null {
+  let l = lookups.get(column);
+  if (l !== undefined) return l;
+  const m = /^(.+)_([A-Za-z]+)$/.exec(column);
+  if (!m) l = null;
+  else {
+    const [, base, side] = m;
+    const names = ALIASES[side] ?? Object.values(ALIASES).find((a) => a.includes(side)) ?? [side];
+    l = { base, names, flat: names.flatMap((s) => [`${base}_${s}`, `${s}_${base}`]) };
+  }
+  lookups.set(column, l);
+  return l;
+}
+
 /** Resolves `column` on `rec`, trying the aliases above when the exact column is absent. */
 export function sourceValue(rec: Rec, column: string): unknown {
   if (rec[column] !== undefined) return rec[column];
-  const m = /^(.+)_([A-Za-z]+)$/.exec(column);
-  if (!m) return undefined;
-  const [, base, side] = m;
-  const names = ALIASES[side] ?? Object.values(ALIASES).find((a) => a.includes(side)) ?? [side];
-  for (const s of names) {
-    if (rec[`${base}_${s}`] !== undefined) return rec[`${base}_${s}`];
-    if (rec[`${s}_${base}`] !== undefined) return rec[`${s}_${base}`];
-  }
+  const l = lookupOf(column);
+  if (!l) return undefined;
+  for (const k of l.flat) if (rec[k] !== undefined) return rec[k];
   for (const c of CONTAINERS) {
     const box = rec[c];
     if (!box || typeof box !== 'object') continue;
-    for (const s of names) {
+    for (const s of l.names) {
       const side = (box as Record<string, unknown>)[s];
-      if (side && typeof side === 'object' && (side as Rec)[base] !== undefined) return (side as Rec)[base];
+      if (side && typeof side === 'object' && (side as Rec)[l.base] !== undefined) return (side as Rec)[l.base];
     }
   }
   return undefined;
