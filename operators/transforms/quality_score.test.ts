@@ -126,7 +126,7 @@ describe('quality_score', () => {
   });
 
   it('subtracts impute_penalty from the row completeness and accuracy before weighting (docs/impute.md)', async () => {
-    const rows = day();
+    const rows: Rec[] = day();
     rows[0] = { ...rows[0], imputed_fields: ['close'], impute_penalty: { completeness: 20, accuracy: 30 } };
     rows[1] = { ...rows[1], impute_penalty: { completeness: 500, accuracy: 500 } }; // floored at 0
     rows[2] = { ...rows[2], imputed_fields: [], impute_penalty: { completeness: 0, accuracy: 0 } };
