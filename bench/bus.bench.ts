@@ -22,6 +22,7 @@ import { createLake } from '../engine/lake/index.ts';
 import { Engine } from '../engine/runtime/engine.ts';
 import { services } from '../test/helpers/services.ts';
 import { bronzeRegistry, ROOT, specFiles } from '../test/bronze/harness.ts';
+import type { Bench, BenchOptions, BenchRow } from './types.ts';
 
 export interface BusBenchOptions {
   events?: number;
@@ -31,8 +32,8 @@ export interface BusBenchOptions {
   brokers?: string[];
 }
 
-export interface BusBenchRow {
-  case: string;
+export interface BusBenchRow extends BenchRow {
+  metric: string;
   events: number;
   rows: number;
   seconds: number;
@@ -226,9 +227,11 @@ const bench = {
   name: 'bus',
   description:
     'raw kafkajs produce+consume vs Argus collect→Kafka→Bronze (without, then with the Delta write); events/s, rows/s, ratio',
-  async run(opts: BusBenchOptions = {}): Promise<BusBenchRow[]> {
-    const events = opts.events ?? 5000;
-    const repeats = opts.repeats ?? 3;
+  async run(opts: Partial<BenchOptions> & BusBenchOptions = {}): Promise<BusBenchRow[]> {
+    // Under the runner (`npm run bench -- bus [--scale s] [--runs n]`) one repetition per run, the
+    // runner takes medians; called directly, medians of `repeats` interleaved repetitions.
+    const events = opts.events ?? Math.max(200, Math.round(5000 * (opts.scale ?? 1)));
+    const repeats = opts.repeats ?? (opts.scale !== undefined ? 1 : 3);
     const rowsPerEvent = opts.rowsPerEvent ?? 20;
     const bus = createBus({
       type: 'kafka',
@@ -238,7 +241,7 @@ const bench = {
     const input = responses(events, rowsPerEvent);
     const rows = input.reduce((n, r) => n + (r.rows as unknown[]).length, 0);
     const row = (name: string, s: number, base: number): BusBenchRow => ({
-      case: name,
+      metric: name,
       events,
       rows,
       seconds: Number(s.toFixed(3)),
@@ -262,7 +265,7 @@ const bench = {
       row('argus collect→kafka→bronze + delta', delta, peer),
     ];
   },
-};
+} satisfies Bench;
 export default bench;
 
 if (process.argv[1]?.endsWith('bus.bench.ts')) {
