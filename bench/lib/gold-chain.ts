@@ -83,7 +83,7 @@ export async function goldChain(): Promise<{ run(days: readonly BronzeDay[]): Pr
           }
       }
       const t0 = performance.now();
-      const published = await lastValueFrom(
+      const published = (await lastValueFrom(
         from(input()).pipe(
           ...step(ops[0]),
           ...step(ops[1]),
@@ -97,7 +97,7 @@ export async function goldChain(): Promise<{ run(days: readonly BronzeDay[]): Pr
           }),
           reduce((a, n) => a + n, 0),
         ),
-      );
+      )) as number;
       const seconds = (performance.now() - t0) / 1000;
       rmSync(root, { recursive: true, force: true });
       return { bronze_rows: bronze, ...counts, published, seconds };
