@@ -22,6 +22,7 @@ import { planBackfill, runBackfill } from '../backfill/run.ts';
 import { ProgressStore } from '../backfill/progress.ts';
 import { lastClosedDay } from '../backfill/trigger.ts';
 import { weekdays } from '../backfill/calendar.ts';
+import type { SimHandle } from '../../../../sim/index.ts';
 import { startDailySim, shanghaiToday, type DailySim, type DailySimOptions } from './sim.ts';
 import { summarizeDay, type DaySummary } from './summary.ts';
 
@@ -32,8 +33,11 @@ export interface DailyOptions {
   sim?: DailySimOptions | boolean;
   /** Project root: pipelines/, policies/, schemas/ and the default lake (default: cwd). */
   root?: string;
-  /** Environment the backends are chosen from (ARGUS_BUS, ARGUS_LAKE, ...). Default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Variables set on process.env for the run and restored afterwards (ARGUS_BUS, ARGUS_LAKE, ...):
+   * the backends and the specs' `${env:...}` references read process.env.
+   */
+  env?: Record<string, string>;
   registry?: Registry;
   /** Backend factories (default: backendsFromEnv(env)). */
   backends?: (env: NodeJS.ProcessEnv) => Record<string, BackendFactory>;
@@ -43,7 +47,9 @@ export interface DailyOptions {
   logLevel?: string;
   /** Bus drain timeout for Bronze (default 10 min). */
   drainTimeoutMs?: number;
-  /** Spec paths, relative to root. */
+  /** Called once the simulator listens (e.g. to inject faults). */
+  onSimulator?: (sim: SimHandle) => void | Promise<void>;
+  /** Spec paths, relative to root (or absolute). */
   specs?: { collect?: string[]; gold?: string[] };
 }
 
@@ -67,11 +73,10 @@ const DEFAULT_GOLD = ['pipelines/gold.yaml', 'policies', 'schemas'];
 
 /** Runs the daily job; throws an Error naming the stage on failure. */
 export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
-  const env = o.env ?? process.env;
+  const env = process.env;
   const root = resolve(o.root ?? process.cwd());
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const registry = o.registry ?? (await (await import('../../../../argus.ts')).argusRegistry());
-  const lakeRoot = resolve(root, env.ARGUS_LAKE ?? 'lake');
   const stages: StageTiming[] = [];
   const time = async <T>(stage: StageTiming['stage'], f: () => Promise<T>, detail?: (t: T) => string): Promise<T> => {
     const t0 = performance.now();
@@ -95,10 +100,13 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
     if (!(k in saved)) saved[k] = env[k];
     env[k] = v;
   };
+  for (const [k, v] of Object.entries(o.env ?? {})) setEnv(k, v);
+  const lakeRoot = resolve(root, env.ARGUS_LAKE ?? 'lake');
   try {
     if (o.sim) {
       const so = o.sim === true ? {} : o.sim;
       sim = await time('simulator', () => startDailySim(env, so, o.date), (s) => `${s.sim.market.instruments.length} instruments, trading day ${s.date}`);
+      await o.onSimulator?.(sim.sim);
     }
     const date = o.date ?? sim?.date ?? lastClosedDay(new Date(), { calendar: weekdays });
     if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`the trading day must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
@@ -114,7 +122,7 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
 
     // collect → bus → bronze, in one engine.
     const ingest = make();
-    await load(ingest, (o.specs?.collect ?? DEFAULT_COLLECT).map((p) => join(root, p)), 'collect/bronze');
+    await load(ingest, (o.specs?.collect ?? DEFAULT_COLLECT).map((p) => resolve(root, p)), 'collect/bronze');
     try {
       await ingest.start();
       await time('collect', async () => {
@@ -140,7 +148,7 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
       const plan = planBackfill([date], { has: () => false }, 1);
       await runBackfill(plan, store, async () => {
         const engine = make();
-        await load(engine, (o.specs?.gold ?? DEFAULT_GOLD).map((p) => join(root, p)), 'gold');
+        await load(engine, (o.specs?.gold ?? DEFAULT_GOLD).map((p) => resolve(root, p)), 'gold');
         await engine.start();
         await engine.done();
         await engine.stop();
