@@ -116,7 +116,9 @@ describe('4 processes share one quota', () => {
     );
 
     expect(duringOutage).toBeGreaterThan(0); // the local budget kept the collectors going
-    expect(duringOutage).toBeLessThanOrEqual(4 * 30); // but only what was reserved in advance
+    // ...but only what was reserved in advance, plus at most one call per process that Redis had
+    // granted just before the kill and that reached the API after it.
+    expect(duringOutage).toBeLessThanOrEqual(4 * 30 + 4);
     expect(api.count('daily')).toBeLessThanOrEqual(limit);
     expect(results.every((r) => r.events.includes('degraded!') && r.events.includes('resynced!'))).toBe(true);
     expect(results.every((r) => r.finished)).toBe(true);
