@@ -79,6 +79,10 @@ describe('running graph', () => {
     expect(state.got.a.map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(state.got.b.map((r) => r.i)).toEqual([0, 1, 2, 3, 6, 7, 8, 9]);
     expect(state.outcomes).toEqual(['delivered', 'delivered', 'errored', 'delivered', 'delivered']);
+    const text = await engine.env.metrics.registry.metrics();
+    expect(text).toContain('argus_node_records_in_total{pipeline="t",node="a"} 10');
+    expect(text).toContain('argus_node_errors_total{pipeline="t",node="b"} 1');
+    expect(text).toContain('argus_source_emissions_total{pipeline="t",node="src",outcome="errored"} 1');
   });
 
   it('dead-letters records of an unconnected error port with the reason, and the stream continues', async () => {
