@@ -19,7 +19,8 @@ function registryWith(state: { outcomes: Outcome[]; got: Record<string, Rec[]>; 
         kind: 'source',
         async *read(signal) {
           for (let i = 0; i < c.n && !signal.aborted; i += c.size) {
-            const records = Array.from({ length: Math.min(c.size, c.n - i) }, (_, k) => ({ i: i + k }));
+            // ~250 bytes a record: 1M of them parked in memory would take ~250 MB.
+            const records = Array.from({ length: Math.min(c.size, c.n - i) }, (_, k) => ({ i: i + k, payload: `${i + k}`.padEnd(200, '.') }));
             if (state.inflight) state.inflight.max = Math.max(state.inflight.max, (state.inflight.now += records.length));
             yield {
               records,
@@ -125,9 +126,9 @@ describe('running graph', () => {
     // max_in_flight (4) batches of 1000 records, plus the one being read.
     expect(state.inflight.max).toBeLessThanOrEqual(5 * 1000);
     expect(state.got.out[0]).toEqual({ n: 1_000_000, ordered: true });
-    // Without backpressure the fast source would park ~1M mapped records (well over 100 MB) in
-    // front of the slow sink; with it the heap stays near a few batches.
-    expect(heapMax - heap0).toBeLessThan(64 * 1024 * 1024);
+    // Without backpressure the fast source would park ~1M records (~250 MB) in front of the slow
+    // sink; with it only a few batches are alive (garbage awaiting collection aside).
+    expect(heapMax - heap0).toBeLessThan(128 * 1024 * 1024);
   });
 
   it('drains in-flight batches on stop: everything emitted is delivered exactly once', async () => {
