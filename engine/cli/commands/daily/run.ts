@@ -124,12 +124,16 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
     const ingest = make();
     await load(ingest, (o.specs?.collect ?? DEFAULT_COLLECT).map((p) => resolve(root, p)), 'collect/bronze');
     try {
-      await ingest.start();
+      // Timed from the start: the sources begin collecting as soon as the graphs start.
       await time('collect', async () => {
+        await ingest.start();
         const g = ingest.graphs.get('collect');
         if (!g) throw new Error('no pipeline named "collect" was loaded');
         await g.done();
         if (ingest.failures.length) throw new Error(String(ingest.failures[0]));
+        // HTTP sources do not redeliver: an emission the bus refused is lost for this run.
+        const lost = await errored(ingest, 'collect');
+        if (lost) throw new Error(`${lost} source emission(s) could not be published (see the "sink write failed" log lines); rerun the day`);
         return published(ingest);
       }, (n) => `${n} raw events published`);
       await time('bronze', async () => {
@@ -190,6 +194,12 @@ function bronzeInput(engine: Engine): { topic: string; group: string } {
 async function published(engine: Engine): Promise<number> {
   const m = await engine.env.metrics.registry.getSingleMetric('argus_node_records_in_total')?.get();
   return (m?.values ?? []).filter((v) => v.labels.pipeline === 'collect' && v.labels.node === 'publish').reduce((s, v) => s + v.value, 0);
+}
+
+/** Source emissions of `pipeline` settled `errored` (not made durable downstream). */
+async function errored(engine: Engine, pipeline: string): Promise<number> {
+  const m = await engine.env.metrics.registry.getSingleMetric('argus_source_emissions_total')?.get();
+  return (m?.values ?? []).filter((v) => v.labels.pipeline === pipeline && v.labels.outcome === 'errored').reduce((s, v) => s + v.value, 0);
 }
 
 /** Waits until `group` committed every message of `topic`, failing fast when the pipeline failed. */
