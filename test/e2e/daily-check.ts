@@ -24,14 +24,19 @@ export async function expectNormalDay(r: DailyResult, market: Market): Promise<v
   expect(r.summary.rows).toBe(traded.length);
 
   const qmt = await day(r.lakeRoot, 'bronze/qmt_hist_kline', r.date);
-  const qmtValid = new Set(qmt.filter((q) => Number(q.close) > 0 && Number(q.suspend_flag ?? 0) !== 1).map((q) => q.symbol));
+  const qmtValid = new Set(
+    qmt.filter((q) => Number(q.close) > 0 && Number(q.suspend_flag ?? 0) !== 1).map((q) => q.symbol),
+  );
   const expected: Record<string, number> = {};
   for (const g of gold) {
     const want = qmtValid.has(g.symbol) ? 'miniQMT' : 'Tushare';
     expect(g.close_source, `close_source of ${String(g.symbol)}`).toBe(want);
     expected[want] = (expected[want] ?? 0) + 1;
     // The Gold close is the raw close × the day's factor (hfq) — of the source named by the lineage.
-    const raw = want === 'miniQMT' ? qmt.find((q) => q.symbol === g.symbol)!.close : market.daily(String(g.symbol), compact)!.close;
+    const raw =
+      want === 'miniQMT'
+        ? qmt.find((q) => q.symbol === g.symbol)!.close
+        : market.daily(String(g.symbol), compact)!.close;
     expect(Number(g.close)).toBeCloseTo(Number(raw) * Number(g.adj_factor), 2);
   }
   expect(r.summary.closeSource).toEqual(expected);

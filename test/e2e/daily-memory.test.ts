@@ -37,7 +37,13 @@ describe('argus daily, embedded', () => {
     const lake = mkdtempSync(join(tmpdir(), 'argus-daily-mem-'));
     // 2024-06-15 is a Saturday: nothing to collect, so nothing can be committed.
     await expect(
-      runDaily({ date: '2024-06-15', sim: { symbols: 20 }, root: ROOT, env: { ARGUS_LAKE: lake }, log: () => {} }),
+      runDaily({
+        date: '2024-06-15',
+        sim: { symbols: 20 },
+        root: ROOT,
+        env: { ARGUS_LAKE: lake },
+        log: () => {},
+      }),
     ).rejects.toThrow(/not a trading day/);
   });
 });

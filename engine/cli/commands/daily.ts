@@ -31,16 +31,24 @@ export function registerDailyCommand(program: Command, setup?: CliSetup): void {
   program
     .command('daily')
     .description('Run one trading day end to end: collect → bus → Bronze → Gold, with a summary')
-    .option('--date <date>', 'trading day YYYY-MM-DD (default: the last closed trading day; with --sim the simulated market\'s last day)')
+    .option(
+      '--date <date>',
+      "trading day YYYY-MM-DD (default: the last closed trading day; with --sim the simulated market's last day)",
+    )
     .option('--sim', 'start the market simulator in-process (throw-away credentials) and collect from it')
     .option('--symbols <n>', 'instruments in the simulated market', '300')
     .option('--seed <n>', 'simulator seed', '1')
-    .option('--root <dir>', 'project root with pipelines/, policies/, schemas/ (default: the current directory)')
+    .option(
+      '--root <dir>',
+      'project root with pipelines/, policies/, schemas/ (default: the current directory)',
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (o: DailyCliOpts) => {
       const symbols = Number(o.symbols);
-      if (!Number.isInteger(symbols) || symbols < 1) throw new Error(`--symbols must be a positive integer, got ${o.symbols}`);
-      if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new Error(`--date must be YYYY-MM-DD, got ${o.date}`);
+      if (!Number.isInteger(symbols) || symbols < 1)
+        throw new Error(`--symbols must be a positive integer, got ${o.symbols}`);
+      if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date))
+        throw new Error(`--date must be YYYY-MM-DD, got ${o.date}`);
       try {
         const r = await runDaily({
           date: o.date,

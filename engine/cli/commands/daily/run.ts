@@ -68,7 +68,13 @@ export interface DailyResult {
   lakeRoot: string;
 }
 
-const DEFAULT_COLLECT = ['pipelines/collect.yaml', 'pipelines/bronze.yaml', 'schemas/events/topics.yaml', 'schemas/bronze', 'policies'];
+const DEFAULT_COLLECT = [
+  'pipelines/collect.yaml',
+  'pipelines/bronze.yaml',
+  'schemas/events/topics.yaml',
+  'schemas/bronze',
+  'policies',
+];
 const DEFAULT_GOLD = ['pipelines/gold.yaml', 'policies', 'schemas'];
 
 /** Runs the daily job; throws an Error naming the stage on failure. */
@@ -78,14 +84,21 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const registry = o.registry ?? (await (await import('../../../../argus.ts')).argusRegistry());
   const stages: StageTiming[] = [];
-  const time = async <T>(stage: StageTiming['stage'], f: () => Promise<T>, detail?: (t: T) => string): Promise<T> => {
+  const time = async <T>(
+    stage: StageTiming['stage'],
+    f: () => Promise<T>,
+    detail?: (t: T) => string,
+  ): Promise<T> => {
     const t0 = performance.now();
     log(`[${stage}] started`);
     let out: T;
     try {
       out = await f();
     } catch (err) {
-      throw new Error(`${stage} failed after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `${stage} failed after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const ms = Math.round(performance.now() - t0);
     const d = detail?.(out);
@@ -105,16 +118,24 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
   try {
     if (o.sim) {
       const so = o.sim === true ? {} : o.sim;
-      sim = await time('simulator', () => startDailySim(env, so, o.date), (s) => `${s.sim.market.instruments.length} instruments, trading day ${s.date}`);
+      sim = await time(
+        'simulator',
+        () => startDailySim(env, so, o.date),
+        (s) => `${s.sim.market.instruments.length} instruments, trading day ${s.date}`,
+      );
       await o.onSimulator?.(sim.sim);
     }
     const date = o.date ?? sim?.date ?? lastClosedDay(new Date(), { calendar: weekdays });
-    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`the trading day must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      throw new Error(`the trading day must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
     setEnv('TRADE_DATE', date.replaceAll('-', ''));
     setEnv('ARGUS_FROM', date);
     setEnv('ARGUS_TO', date);
     // Timeliness (close → Gold ≤ 60 min) is scored only for today's run; a past day is a backfill.
-    setEnv('ARGUS_TIMELINESS', env.ARGUS_TIMELINESS ?? (date.replaceAll('-', '') === shanghaiToday() ? 'live' : 'backfill'));
+    setEnv(
+      'ARGUS_TIMELINESS',
+      env.ARGUS_TIMELINESS ?? (date.replaceAll('-', '') === shanghaiToday() ? 'live' : 'backfill'),
+    );
     const backends = () => (o.backends ?? backendsFromEnv)(env);
     const logger = createLogger({ level: o.logLevel ?? env.ARGUS_LOG_LEVEL ?? 'warn' });
     const make = () => Engine.create({ registry, root, lakeRoot, backends: backends(), logger });
@@ -122,25 +143,46 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
 
     // collect → bus → bronze, in one engine.
     const ingest = make();
-    await load(ingest, (o.specs?.collect ?? DEFAULT_COLLECT).map((p) => resolve(root, p)), 'collect/bronze');
+    await load(
+      ingest,
+      (o.specs?.collect ?? DEFAULT_COLLECT).map((p) => resolve(root, p)),
+      'collect/bronze',
+    );
     try {
       // Timed from the start: the sources begin collecting as soon as the graphs start.
-      await time('collect', async () => {
-        await ingest.start();
-        const g = ingest.graphs.get('collect');
-        if (!g) throw new Error('no pipeline named "collect" was loaded');
-        await g.done();
-        if (ingest.failures.length) throw new Error(String(ingest.failures[0]));
-        // HTTP sources do not redeliver: an emission the bus refused is lost for this run.
-        const lost = await errored(ingest, 'collect');
-        if (lost) throw new Error(`${lost} source emission(s) could not be published (see the "sink write failed" log lines); rerun the day`);
-        return published(ingest);
-      }, (n) => `${n} raw events published`);
-      await time('bronze', async () => {
-        const { topic, group } = bronzeInput(ingest);
-        await drained(ingest.env.backends.get<Bus>('bus'), topic, group, o.drainTimeoutMs ?? 600_000, () => ingest.failures);
-        return { topic, group };
-      }, ({ topic, group }) => `group ${group} committed every message of ${topic}`);
+      await time(
+        'collect',
+        async () => {
+          await ingest.start();
+          const g = ingest.graphs.get('collect');
+          if (!g) throw new Error('no pipeline named "collect" was loaded');
+          await g.done();
+          if (ingest.failures.length) throw new Error(String(ingest.failures[0]));
+          // HTTP sources do not redeliver: an emission the bus refused is lost for this run.
+          const lost = await errored(ingest, 'collect');
+          if (lost)
+            throw new Error(
+              `${lost} source emission(s) could not be published (see the "sink write failed" log lines); rerun the day`,
+            );
+          return published(ingest);
+        },
+        (n) => `${n} raw events published`,
+      );
+      await time(
+        'bronze',
+        async () => {
+          const { topic, group } = bronzeInput(ingest);
+          await drained(
+            ingest.env.backends.get<Bus>('bus'),
+            topic,
+            group,
+            o.drainTimeoutMs ?? 600_000,
+            () => ingest.failures,
+          );
+          return { topic, group };
+        },
+        ({ topic, group }) => `group ${group} committed every message of ${topic}`,
+      );
     } finally {
       await ingest.stop();
     }
@@ -152,7 +194,11 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
       const plan = planBackfill([date], { has: () => false }, 1);
       await runBackfill(plan, store, async () => {
         const engine = make();
-        await load(engine, (o.specs?.gold ?? DEFAULT_GOLD).map((p) => resolve(root, p)), 'gold');
+        await load(
+          engine,
+          (o.specs?.gold ?? DEFAULT_GOLD).map((p) => resolve(root, p)),
+          'gold',
+        );
         await engine.start();
         await engine.done();
         await engine.stop();
@@ -163,7 +209,9 @@ export async function runDaily(o: DailyOptions = {}): Promise<DailyResult> {
     const ms = Math.round(performance.now() - started);
     const summary = await summarizeDay(lakeRoot, date);
     if (summary.rows === 0 && summary.quarantined === 0)
-      throw new Error(`gold committed no rows for ${date} and quarantined none: was ${date} a trading day with data in Bronze?`);
+      throw new Error(
+        `gold committed no rows for ${date} and quarantined none: was ${date} a trading day with data in Bronze?`,
+      );
     return { date, stages, ms, summary, lakeRoot };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
@@ -182,28 +230,41 @@ async function load(engine: Engine, paths: string[], what: string): Promise<void
 /** The topic and consumer group of the Bronze pipeline's `kafka` source. */
 function bronzeInput(engine: Engine): { topic: string; group: string } {
   const doc = engine.env.docs.find((d) => d.kind === 'Pipeline' && d.metadata.name === 'bronze');
-  const nodes = ((doc?.spec as { nodes?: { type: string; inputs?: unknown[]; config?: Record<string, unknown> }[] })?.nodes ?? []);
+  const nodes =
+    (doc?.spec as { nodes?: { type: string; inputs?: unknown[]; config?: Record<string, unknown> }[] })
+      ?.nodes ?? [];
   const src = nodes.find((n) => n.type === 'kafka' && !n.inputs?.length);
   const topics = src?.config?.topics as string[] | undefined;
   const group = src?.config?.group as string | undefined;
-  if (!topics?.length || !group) throw new Error('the bronze pipeline has no kafka source with topics and group');
+  if (!topics?.length || !group)
+    throw new Error('the bronze pipeline has no kafka source with topics and group');
   return { topic: topics[0], group };
 }
 
 /** Raw events the collect graph published (records into its kafka sinks), from the engine's metrics. */
 async function published(engine: Engine): Promise<number> {
   const m = await engine.env.metrics.registry.getSingleMetric('argus_node_records_in_total')?.get();
-  return (m?.values ?? []).filter((v) => v.labels.pipeline === 'collect' && v.labels.node === 'publish').reduce((s, v) => s + v.value, 0);
+  return (m?.values ?? [])
+    .filter((v) => v.labels.pipeline === 'collect' && v.labels.node === 'publish')
+    .reduce((s, v) => s + v.value, 0);
 }
 
 /** Source emissions of `pipeline` settled `errored` (not made durable downstream). */
 async function errored(engine: Engine, pipeline: string): Promise<number> {
   const m = await engine.env.metrics.registry.getSingleMetric('argus_source_emissions_total')?.get();
-  return (m?.values ?? []).filter((v) => v.labels.pipeline === pipeline && v.labels.outcome === 'errored').reduce((s, v) => s + v.value, 0);
+  return (m?.values ?? [])
+    .filter((v) => v.labels.pipeline === pipeline && v.labels.outcome === 'errored')
+    .reduce((s, v) => s + v.value, 0);
 }
 
 /** Waits until `group` committed every message of `topic`, failing fast when the pipeline failed. */
-async function drained(bus: Bus, topic: string, group: string, ms: number, failures: () => unknown[]): Promise<void> {
+async function drained(
+  bus: Bus,
+  topic: string,
+  group: string,
+  ms: number,
+  failures: () => unknown[],
+): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (failures().length) throw new Error(String(failures()[0]));
@@ -211,7 +272,9 @@ async function drained(bus: Bus, topic: string, group: string, ms: number, failu
     const done = await bus.committed(group, topic);
     if ([...end].every(([p, o]) => o === '0' || done.get(p) === o)) return;
     if (Date.now() > deadline)
-      throw new Error(`group ${group} did not commit ${topic} within ${ms / 1000} s: end ${JSON.stringify([...end])}, committed ${JSON.stringify([...done])}`);
+      throw new Error(
+        `group ${group} did not commit ${topic} within ${ms / 1000} s: end ${JSON.stringify([...end])}, committed ${JSON.stringify([...done])}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

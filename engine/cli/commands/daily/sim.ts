@@ -48,14 +48,20 @@ export async function startDailySim(
   date: string | undefined,
 ): Promise<DailySim> {
   // Default: the last closed day (bars of a session still trading are not final).
-  const to = date ? compact(date) : compact(lastClosedDay(new Date(), { calendar: weekdays }) ?? iso(shanghaiToday()));
-  const from = compact(new Date(Date.parse(`${iso(to)}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10));
+  const to = date
+    ? compact(date)
+    : compact(lastClosedDay(new Date(), { calendar: weekdays }) ?? iso(shanghaiToday()));
+  const from = compact(
+    new Date(Date.parse(`${iso(to)}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10),
+  );
   const faults: FaultRule[] = [...(o.faults ?? [])];
   const sim = await startSimulator({ symbols: o.symbols ?? 300, from, to, seed: o.seed ?? 1, faults });
   const day = sim.market.today;
   if (date && day !== to) {
     await sim.stop();
-    throw new Error(`--date ${date} is not a trading day of the simulated market (last open day before it: ${iso(day)})`);
+    throw new Error(
+      `--date ${date} is not a trading day of the simulated market (last open day before it: ${iso(day)})`,
+    );
   }
   const set: Record<string, string> = {
     QMT_AGENT_URL: sim.qmtUrl,

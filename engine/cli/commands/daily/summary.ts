@@ -28,7 +28,11 @@ async function partition(lakeRoot: string, name: string, date: string): Promise<
 }
 
 /** Reads the day's partitions of Gold, quality/daily_report and quality/quarantine. */
-export async function summarizeDay(lakeRoot: string, date: string, gold = 'gold/a_share_daily'): Promise<DaySummary> {
+export async function summarizeDay(
+  lakeRoot: string,
+  date: string,
+  gold = 'gold/a_share_daily',
+): Promise<DaySummary> {
   const [rows, reports, quarantine] = await Promise.all([
     partition(lakeRoot, gold, date),
     partition(lakeRoot, 'quality/daily_report', date),
