@@ -19,6 +19,7 @@ import { registerTableCommands } from './engine/cli/commands/table.ts';
 import { registerQueryCommand } from './engine/cli/commands/query.ts';
 import { registerQualityCommand } from './engine/cli/commands/quality.ts';
 import { registerBackfillCommand } from './engine/cli/commands/backfill.ts';
+import { registerDailyCommand } from './engine/cli/commands/daily.ts';
 import { registerServeCommand } from './engine/serve/command.ts';
 import { registerQuotaCommand } from './engine/backends/quota/command.ts';
 import { registerServicesCommands } from './infra/commands.ts';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
         registerTableCommands,
         registerQueryCommand,
         registerBackfillCommand,
+        registerDailyCommand,
         registerQualityCommand,
         registerQuotaCommand,
         registerServeCommand,
