@@ -3,6 +3,7 @@
  * and a second run over a wider range only runs the days not finished yet (resume); the Gold table
  * ends with one commit per trading day and every row.
  */
+import { alertBackendFromEnv } from '../../engine/backends/alerts/from-env.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const state = join(root, 'progress.json');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function backfill(...args: string[]): Promise<string[]> {
-  const setup: CliSetup = { registry: await argusRegistry(), backends: () => ({ lake: () => lake }) };
+  const setup: CliSetup = { registry: await argusRegistry(), backends: () => ({ lake: () => lake, alerts: (e) => alertBackendFromEnv({}, e.stateRoot, e.logger) }) };
   const program = new Command('argus').exitOverride();
   registerBackfillCommand(program, setup);
   const logs: string[] = [];

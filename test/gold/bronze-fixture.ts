@@ -98,6 +98,22 @@ export async function writeBronze(lake: LocalLake, FROM: string, TO: string): Pr
       event_id: '01J0000000000000000000DIV1',
     },
   ]);
+  // The instrument list impute reads industries from (one snapshot on FROM).
+  await bronzeTable(
+    lake,
+    'tushare_stock_basic',
+    realSymbols().map((symbol, i) => ({
+      symbol,
+      trade_date: FROM,
+      name: symbol,
+      industry: i % 2 ? '银行' : '食品饮料',
+      list_status: 'L',
+      source: 'tushare',
+      dataset: 'stock_basic',
+      fetched_at,
+      event_id: `01J0000000000000000000SB${String(i).padStart(2, '0')}`,
+    })),
+  );
   await bronzeTable(lake, 'tushare_report_rc', [
     {
       symbol: '600519.SH',

@@ -5,6 +5,7 @@
  * table must hold every (symbol, day) with close from miniQMT where QMT is valid and from Tushare
  * where it is missing or invalid, factors derived at the ex-date, and one commit per trading day.
  */
+import { alertBackendFromEnv } from '../../engine/backends/alerts/from-env.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ beforeAll(async () => {
     registry: await argusRegistry(),
     root,
     lakeRoot: join(root, 'lake'),
-    backends: { lake: () => lake },
+    backends: { lake: () => lake, alerts: (e) => alertBackendFromEnv({}, e.stateRoot, e.logger) },
     logger: pino({ level: 'silent' }),
   });
   const errors = await engine.load([
