@@ -7,3 +7,4 @@ export * from './kind.ts';
 export * from './expr/compile.ts';
 export * from './config-error.ts';
 export * from './lake.ts';
+export * from './bus.ts';

@@ -10,7 +10,7 @@
  *   config: {topic: raw_data_topic, key: [symbol, dataset]}
  */
 import { defineOperator, type Rec, type Sink } from '../../engine/api/index.ts';
-import type { Bus, BusProducer } from '../../engine/backends/bus/types.ts';
+import type { Bus, BusProducer } from '../../engine/api/index.ts';
 
 export interface KafkaSinkConfig {
   topic: string;

@@ -11,7 +11,7 @@
  *   config: {topics: [raw_data_topic], group: bronze}
  */
 import { defineOperator, type Emission, type Rec, type Source } from '../../engine/api/index.ts';
-import type { Bus, BusMessage } from '../../engine/backends/bus/types.ts';
+import type { Bus, BusMessage } from '../../engine/api/index.ts';
 
 export interface KafkaSourceConfig {
   topics: string[];
