@@ -56,9 +56,9 @@ export interface GoldRunResult {
   failure?: string;
 }
 
-/** Runs the Gold pipeline over [from, to] in a child process. */
-export async function runGoldChild(root: string, from: string, to: string): Promise<GoldRunResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', here, root, from, to], {
+/** Runs the Gold pipeline over [from, to] in a child process (`nodeArgs`, e.g. a heap limit, go to node). */
+export async function runGoldChild(root: string, from: string, to: string, nodeArgs: string[] = []): Promise<GoldRunResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, '--import', 'tsx', here, root, from, to], {
     cwd: repo,
     maxBuffer: 1 << 20,
     env: { ...process.env, ARGUS_FROM: from, ARGUS_TO: to },
@@ -82,7 +82,9 @@ async function child(root: string): Promise<void> {
     backends: { ...backendsFromEnv({}), lake: () => lake },
     logger: pino({ level: 'warn' }, pino.destination(2)),
   });
-  const errors = await engine.load([join(repo, 'pipelines/gold.yaml'), join(repo, 'policies'), join(repo, 'schemas')]);
+  // BENCH_GOLD_YAML: try a variant of the pipeline (e.g. another max_in_flight) without editing it.
+  const pipeline = process.env.BENCH_GOLD_YAML ?? join(repo, 'pipelines/gold.yaml');
+  const errors = await engine.load([pipeline, join(repo, 'policies'), join(repo, 'schemas')]);
   if (errors.length) throw new Error(`gold.yaml did not load: ${JSON.stringify(errors).slice(0, 2000)}`);
   await engine.start();
   await engine.done();
