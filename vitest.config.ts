@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['engine/**/*.test.ts', 'operators/**/*.test.ts', 'sim/**/*.test.ts', 'infra/**/*.test.ts'],
           testTimeout: 30_000,
+          // The backpressure test measures the live heap, after collections it triggers itself.
+          execArgv: ['--expose-gc'],
         },
       },
       {
