@@ -1,0 +1,89 @@
+"""Compare one trading day of two Gold tables with delta-rs (the reference Delta reader).
+
+Usage: python compare_gold.py <clean_table> <faulted_table> <YYYY-MM-DD>
+Prints one JSON object: rows of each side, keys lost (in clean, not in faulted), duplicated rows
+(faulted rows beyond one per key), value columns that differ, lineage/score differences.
+
+Why these groups: a failover legitimately changes the lineage (close_source says Tushare) and the
+quality score of the rows it served, while the numbers must stay the same; last_verified_utc is a
+wall-clock stamp and never compared.
+"""
+import json
+import sys
+
+from deltalake import DeltaTable
+
+VOLATILE = {"last_verified_utc"}
+LINEAGE = {"close_source", "volume_source", "financials_source", "data_quality_score"}
+KEY = ["symbol", "trade_date"]
+# miniQMT reports volume in whole lots (x100 shares), Tushare to the share: a row served by the other
+# source may differ by less than one lot. Counted apart ("precision"), never hidden.
+PRECISION = {"volume": 100}
+
+
+def load(path, day):
+    dt = DeltaTable(path)
+    t = dt.to_pyarrow_table()
+    rows = [r for r in t.to_pylist() if str(r["trade_date"]) == day]
+    return dt.version(), rows
+
+
+def norm(v):
+    if v is None:
+        return None
+    try:
+        return round(float(v), 6)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def main():
+    clean_path, faulted_path, day = sys.argv[1:4]
+    cv, clean = load(clean_path, day)
+    fv, faulted = load(faulted_path, day)
+    key = lambda r: tuple(str(r[k]) for k in KEY)
+    ck = {}
+    for r in clean:
+        ck.setdefault(key(r), r)
+    fk = {}
+    dup = 0
+    for r in faulted:
+        if key(r) in fk:
+            dup += 1
+        else:
+            fk[key(r)] = r
+    lost = sorted(k[0] for k in ck if k not in fk)
+    extra = sorted(k[0] for k in fk if k not in ck)
+    cols = sorted(set().union(*(r.keys() for r in clean)) - VOLATILE) if clean else []
+    value_diff, lineage_diff, precision_diff = {}, {}, {}
+    for k, c in ck.items():
+        f = fk.get(k)
+        if f is None:
+            continue
+        for col in cols:
+            if norm(c.get(col)) != norm(f.get(col)):
+                bucket = lineage_diff if col in LINEAGE else value_diff
+                a, b = norm(c.get(col)), norm(f.get(col))
+                if col in PRECISION and isinstance(a, float) and isinstance(b, float) and abs(a - b) < PRECISION[col]:
+                    bucket = precision_diff
+                bucket[col] = bucket.get(col, 0) + 1
+    out = {
+        "clean_rows": len(clean),
+        "faulted_rows": len(faulted),
+        "clean_version": cv,
+        "faulted_version": fv,
+        "lost": len(lost),
+        "lost_sample": lost[:5],
+        "extra": len(extra),
+        "duplicated": dup,
+        "value_diff": value_diff,
+        "lineage_diff": lineage_diff,
+        "precision_diff": precision_diff,
+    }
+    out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff
+    out["values_equal"] = not lost and not extra and dup == 0 and not value_diff
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
