@@ -8,6 +8,7 @@
  * const u = r(); // [0, 1)
  * const same = unit(42, 'fault', 7) === unit(42, 'fault', 7); // true
  */
+import { mulberry32 } from '../operators/lib/random/mulberry32.ts';
 
 /** 32-bit FNV-1a style hash of a seed and keys, finished with a murmur3 avalanche. */
 export function hash(seed: number, ...keys: (string | number)[]): number {
@@ -35,16 +36,7 @@ export function unit(seed: number, ...keys: (string | number)[]): number {
 }
 
 /** A sequential generator (mulberry32): fast, for generating a whole price path. */
-export function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const stream = mulberry32;
 
 /** A standard normal draw from a uniform generator: one uniform through an inverse-CDF table. */
 export function normal(r: () => number): number {

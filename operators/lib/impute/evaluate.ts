@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Rec } from '../../../engine/api/index.ts';
 import type { Imputation, Imputer } from './imputer.ts';
 import type { MissingRates } from './missing.ts';
+import { mulberry32 } from '../random/mulberry32.ts';
 
 /**
  * Rows like fusion's output: raw prices, volume in shares (vol 手 × 100), turnover in yuan
@@ -67,17 +68,8 @@ export function loadTushareDaily(dir: string, opts: { symbols?: string[]; lastDa
   return out;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed injects the same gaps. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1) (mulberry32). */
+export const prng = mulberry32;
 
 export interface GapOptions {
   fields: string[];

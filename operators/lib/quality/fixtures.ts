@@ -9,18 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Rec } from '../../../engine/api/index.ts';
+import { mulberry32 } from '../random/mulberry32.ts';
 
-/** mulberry32: small, fast, reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1) (mulberry32). */
+export const rng = mulberry32;
 
 const PREFIXES = ['600', '601', '000', '002', '300', '688'];
 
