@@ -5,22 +5,35 @@
  * collect-shaped pipeline whose engine `kafka` sink publishes them, and pipelines/bronze.yaml whose
  * engine `kafka` source consumes them (wrap, validate, explode, normalise, dedupe; Delta sinks swapped
  * for a no-op), committing after the sink. Both cases are bench/bus.bench.ts's, reused as is
- * (`BENCH_SKIP_DELTA`): this bench only reports the overhead view. Needs `npm run services -- up kafka`.
+ * (`BENCH_SKIP_DELTA`): this bench only reports the overhead view. Uses the repo's Kafka (started and
+ * stopped again when it is not running).
  * Scale 1 = 3,000 events (60,000 rows); one interleaved pair per run, medians over runs.
  */
 import busBench, { type BusBenchRow } from './bus.bench.ts';
+import { benchKafka, type BenchKafka } from './lib/kafka.ts';
 import { defineBench } from './types.ts';
+
+let kafka: BenchKafka | undefined;
 
 export default defineBench({
   name: 'engine-overhead',
   description: 'Argus kafka sink → Kafka → kafka source (+ Bronze transforms) vs raw kafkajs produce/consume of the same events',
+  async setup({ log }) {
+    kafka = await benchKafka(log);
+  },
+  async teardown() {
+    await kafka?.release();
+  },
   async run({ scale, log }) {
     const events = Math.max(200, Math.round(3000 * scale));
     const before = process.env.BENCH_SKIP_DELTA;
     process.env.BENCH_SKIP_DELTA = '1';
     let rows: BusBenchRow[];
     try {
-      rows = await busBench.run({ events, repeats: 1 });
+      rows = await busBench.run({ events, repeats: 1, brokers: kafka!.brokers });
+    } catch (e) {
+      await kafka?.release(); // the runner skips teardown after a failed run
+      throw e;
     } finally {
       if (before === undefined) delete process.env.BENCH_SKIP_DELTA;
       else process.env.BENCH_SKIP_DELTA = before;
