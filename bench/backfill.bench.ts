@@ -26,16 +26,22 @@ const cases: { years: number; days: number; heapMiB?: number }[] = [];
 
 export default defineBench({
   name: 'backfill',
-  description: 'Gold backfill (pipelines/gold.yaml in the engine) of the full market: Gold rows/s, CPU, peak RSS; years scaled down',
+  description:
+    'Gold backfill (pipelines/gold.yaml in the engine) of the full market: Gold rows/s, CPU, peak RSS; years scaled down',
   async setup({ scale, workDir, log }) {
-    cases.push({ years: 5, days: Math.max(2, Math.round(5 * scale)) }, { years: 20, days: Math.max(8, Math.round(20 * scale)) });
+    cases.push(
+      { years: 5, days: Math.max(2, Math.round(5 * scale)) },
+      { years: 20, days: Math.max(8, Math.round(20 * scale)) },
+    );
     // V8 grows the heap towards its default limit before collecting hard, so peak RSS without a limit
     // says little about the live set: the same 20-year case again under a 1 GiB old space (a deployment
     // setting, NODE_OPTIONS=--max-old-space-size=1024) shows whether the run fits the 1.5 GB goal.
     cases.push({ ...cases[1], heapMiB: 1024 });
     market = bronzeMarket({ symbols: SYMBOLS, days: cases[1].days });
     await writeBronze(workDir, market);
-    log(`Bronze: ${SYMBOLS} symbols × ${market.length} days written; cases ${cases.map((c) => `${c.years}y→${c.days}d`).join(', ')}`);
+    log(
+      `Bronze: ${SYMBOLS} symbols × ${market.length} days written; cases ${cases.map((c) => `${c.years}y→${c.days}d`).join(', ')}`,
+    );
   },
   async run({ workDir, log }) {
     const out: BenchRow[] = [];
@@ -47,10 +53,13 @@ export default defineBench({
       const to = market[c.days - 1].trade_date;
       const r = await runGoldChild(workDir, from, to, c.heapMiB ? [`--max-old-space-size=${c.heapMiB}`] : []);
       if (r.failures) throw new Error(`backfill bench: the Gold pipeline failed: ${r.failure}`);
-      if (r.gold_rows !== SYMBOLS * c.days) throw new Error(`backfill bench: ${r.gold_rows} Gold rows for ${c.days} days × ${SYMBOLS} symbols`);
+      if (r.gold_rows !== SYMBOLS * c.days)
+        throw new Error(`backfill bench: ${r.gold_rows} Gold rows for ${c.days} days × ${SYMBOLS} symbols`);
       const rate = r.gold_rows / r.seconds;
       const fullRows = SYMBOLS * TRADING_DAYS_PER_YEAR * c.years;
-      log(`${c.years}y case (${c.days} days): ${r.gold_rows} rows in ${r.seconds.toFixed(1)} s, RSS ${r.peak_rss_mib} MiB`);
+      log(
+        `${c.years}y case (${c.days} days): ${r.gold_rows} rows in ${r.seconds.toFixed(1)} s, RSS ${r.peak_rss_mib} MiB`,
+      );
       out.push({
         metric: `${c.years} years (scaled to ${c.days} days × ${SYMBOLS})${c.heapMiB ? `, heap ≤ ${c.heapMiB} MiB` : ''}`,
         gold_rows: r.gold_rows,

@@ -17,7 +17,8 @@ let kafka: BenchKafka | undefined;
 
 export default defineBench({
   name: 'engine-overhead',
-  description: 'Argus kafka sink → Kafka → kafka source (+ Bronze transforms) vs raw kafkajs produce/consume of the same events',
+  description:
+    'Argus kafka sink → Kafka → kafka source (+ Bronze transforms) vs raw kafkajs produce/consume of the same events',
   async setup({ log }) {
     kafka = await benchKafka(log);
   },
@@ -41,7 +42,15 @@ export default defineBench({
     const [raw, argus] = rows;
     log(`raw ${raw.seconds} s, argus ${argus.seconds} s for ${events} events`);
     return [
-      { metric: 'raw kafkajs produce+consume', events, rows: raw.rows, seconds: raw.seconds, rows_per_s: raw.rows_per_s, 'argus/raw': 1, overhead_ms_per_1k_events: 0 },
+      {
+        metric: 'raw kafkajs produce+consume',
+        events,
+        rows: raw.rows,
+        seconds: raw.seconds,
+        rows_per_s: raw.rows_per_s,
+        'argus/raw': 1,
+        overhead_ms_per_1k_events: 0,
+      },
       {
         metric: 'argus kafka sink → kafka source (+ bronze transforms)',
         events,

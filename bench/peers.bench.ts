@@ -31,7 +31,8 @@ const SYMBOLS = 5400;
 export function python(): string {
   const home = process.env.ARGUS_HOME ? resolve(process.env.ARGUS_HOME) : join(here, '..', '.argus');
   const p = process.env.ARGUS_PYTHON ?? join(home, 'venv', 'bin', 'python');
-  if (!existsSync(p)) throw new Error(`peers bench: Python venv not found at ${p}; run \`npm run services -- install venv\``);
+  if (!existsSync(p))
+    throw new Error(`peers bench: Python venv not found at ${p}; run \`npm run services -- install venv\``);
   return p;
 }
 
@@ -48,28 +49,49 @@ let market: BronzeDay[] = [];
 
 export default defineBench({
   name: 'peers',
-  description: 'Gold logic (fuse + consistency + hfq + score): Argus operators vs vectorised pandas vs one DuckDB query; Gold rows/s',
+  description:
+    'Gold logic (fuse + consistency + hfq + score): Argus operators vs vectorised pandas vs one DuckDB query; Gold rows/s',
   async setup({ scale, workDir, log }) {
     const days = Math.max(1, Math.round(10 * scale));
     market = bronzeMarket({ symbols: SYMBOLS, days });
-    for (const t of ['qmt_hist_kline', 'tushare_daily', 'tushare_adj_factor', 'tushare_daily_basic'] as BronzeTable[])
+    for (const t of [
+      'qmt_hist_kline',
+      'tushare_daily',
+      'tushare_adj_factor',
+      'tushare_daily_basic',
+    ] as BronzeTable[])
       writeFileSync(join(workDir, `${t}.csv`), toCsv(market, t));
-    log(`Bronze: ${SYMBOLS} symbols × ${days} days, ${market.reduce((n, d) => n + Object.values(d.tables).reduce((m, r) => m + r.length, 0), 0)} rows`);
+    log(
+      `Bronze: ${SYMBOLS} symbols × ${days} days, ${market.reduce((n, d) => n + Object.values(d.tables).reduce((m, r) => m + r.length, 0), 0)} rows`,
+    );
   },
   async run({ workDir, log }) {
     const chain = await goldChain();
     const argus = await chain.run(market);
-    const { stdout } = await run(python(), [join(here, 'py', 'peers.py'), workDir, '1'], { maxBuffer: 1 << 20 });
+    const { stdout } = await run(python(), [join(here, 'py', 'peers.py'), workDir, '1'], {
+      maxBuffer: 1 << 20,
+    });
     const peer = JSON.parse(stdout) as PeerResult;
     const gold = argus.published + argus.quarantined;
-    log(`argus ${gold} rows (${argus.quarantined} quarantined, ${argus.errors} errors) in ${argus.seconds.toFixed(2)} s; pandas ${peer.pandas_s[0].toFixed(2)} s; duckdb ${peer.duckdb_s[0].toFixed(2)} s`);
+    log(
+      `argus ${gold} rows (${argus.quarantined} quarantined, ${argus.errors} errors) in ${argus.seconds.toFixed(2)} s; pandas ${peer.pandas_s[0].toFixed(2)} s; duckdb ${peer.duckdb_s[0].toFixed(2)} s`,
+    );
     // The three must agree on what they produced, or the comparison means nothing.
     if (peer.rows !== gold || peer.published !== argus.published || peer.duckdb_published !== argus.published)
-      throw new Error(`peers disagree: argus ${argus.published}/${gold} published, pandas ${peer.published}/${peer.rows}, duckdb ${peer.duckdb_published}`);
+      throw new Error(
+        `peers disagree: argus ${argus.published}/${gold} published, pandas ${peer.published}/${peer.rows}, duckdb ${peer.duckdb_published}`,
+      );
     const a = gold / argus.seconds;
     const p = peer.rows / peer.pandas_s[0];
     const d = peer.rows / peer.duckdb_s[0];
-    const row = (metric: string, v: number): BenchRow => ({ metric, rows: gold, rows_per_s: v, seconds: gold / v, 'argus/peer': a / v, goal: null });
+    const row = (metric: string, v: number): BenchRow => ({
+      metric,
+      rows: gold,
+      rows_per_s: v,
+      seconds: gold / v,
+      'argus/peer': a / v,
+      goal: null,
+    });
     return [
       { ...row('argus (fuse→gate→adjust→score)', a), goal: null },
       { ...row('pandas (vectorised)', p), goal: '≥ 1.0' },

@@ -33,7 +33,8 @@ spec:
 
 export default defineBench({
   name: 'reload',
-  description: 'hot reload under a continuous stream: YAML save → new graph running, swap time, records held during the swap',
+  description:
+    'hot reload under a continuous stream: YAML save → new graph running, swap time, records held during the swap',
   async run({ scale, log }) {
     const firstSeen = new Map<string, number>();
     const seq: number[] = [];
@@ -76,9 +77,11 @@ export default defineBench({
         writeFileSync(file, spec(tag));
         const result = await done;
         const tApplied = performance.now();
-        if (result.outcome !== 'applied') throw new Error(`reload ${k}: ${result.outcome}: ${JSON.stringify(result)}`);
+        if (result.outcome !== 'applied')
+          throw new Error(`reload ${k}: ${result.outcome}: ${JSON.stringify(result)}`);
         while (!firstSeen.has(tag)) {
-          if (performance.now() - t0 > 10_000) throw new Error(`reload ${k}: tag ${tag} never reached the sink`);
+          if (performance.now() - t0 > 10_000)
+            throw new Error(`reload ${k}: tag ${tag} never reached the sink`);
           await new Promise((r) => setTimeout(r, 1));
         }
         applied.push(tApplied - t0);
@@ -93,15 +96,46 @@ export default defineBench({
       await engine.stop();
     }
     for (let i = 0; i < seq.length; i++)
-      if (seq[i] !== i) throw new Error(`reload bench: record ${i} arrived as ${seq[i]} (lost, repeated or reordered)`);
+      if (seq[i] !== i)
+        throw new Error(`reload bench: record ${i} arrived as ${seq[i]} (lost, repeated or reordered)`);
     log(`${edits} saves, ${seq.length} records through, in order`);
     const m = median;
     return [
-      { metric: 'save → reload applied', median: m(applied), max: Math.max(...applied), unit: 'ms', 'over debounce': m(applied) - DEBOUNCE_MS },
-      { metric: 'save → new graph running (first new record at sink)', median: m(running), max: Math.max(...running), unit: 'ms', 'over debounce': m(running) - DEBOUNCE_MS },
-      { metric: 'swap (drain + replace changed nodes)', median: m(swap), max: Math.max(...swap), unit: 'ms', 'over debounce': null },
-      { metric: 'records held during the swap', median: m(held), max: Math.max(...held), unit: 'records', 'over debounce': null },
-      { metric: 'records through (all in order)', median: seq.length, max: seq.length, unit: 'records', 'over debounce': null },
+      {
+        metric: 'save → reload applied',
+        median: m(applied),
+        max: Math.max(...applied),
+        unit: 'ms',
+        'over debounce': m(applied) - DEBOUNCE_MS,
+      },
+      {
+        metric: 'save → new graph running (first new record at sink)',
+        median: m(running),
+        max: Math.max(...running),
+        unit: 'ms',
+        'over debounce': m(running) - DEBOUNCE_MS,
+      },
+      {
+        metric: 'swap (drain + replace changed nodes)',
+        median: m(swap),
+        max: Math.max(...swap),
+        unit: 'ms',
+        'over debounce': null,
+      },
+      {
+        metric: 'records held during the swap',
+        median: m(held),
+        max: Math.max(...held),
+        unit: 'records',
+        'over debounce': null,
+      },
+      {
+        metric: 'records through (all in order)',
+        median: seq.length,
+        max: seq.length,
+        unit: 'records',
+        'over debounce': null,
+      },
     ] satisfies BenchRow[];
   },
 });

@@ -27,7 +27,11 @@ export interface DailyRunResult {
 }
 
 /** Runs the daily job in a child process. */
-export async function runDailyChild(lake: string, symbols: number, brokers?: string[]): Promise<DailyRunResult> {
+export async function runDailyChild(
+  lake: string,
+  symbols: number,
+  brokers?: string[],
+): Promise<DailyRunResult> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', here, lake, String(symbols), ...(brokers ? [brokers.join(',')] : [])],

@@ -60,7 +60,9 @@ export async function goldChain(): Promise<{ run(days: readonly BronzeDay[]): Pr
     [qualityScore, { policy: 'default', score: 'default', timeliness: 'backfill' }],
   ];
   const ops = await Promise.all(
-    steps.map(async ([def, cfg], i) => nodeOperator(`n${i}-${def.type}`, (await def.create(cfg, ctx(def.type))) as Transform)),
+    steps.map(async ([def, cfg], i) =>
+      nodeOperator(`n${i}-${def.type}`, (await def.create(cfg, ctx(def.type))) as Transform),
+    ),
   );
   return {
     async run(days) {
@@ -73,7 +75,8 @@ export async function goldChain(): Promise<{ run(days: readonly BronzeDay[]): Pr
         settle(p.batch, 'delivered');
         return false;
       };
-      const step = (op: OperatorFunction<Batch, PortBatch>) => [op, filter(side), map((p: PortBatch) => p.batch)] as const;
+      const step = (op: OperatorFunction<Batch, PortBatch>) =>
+        [op, filter(side), map((p: PortBatch) => p.batch)] as const;
       let bronze = 0;
       async function* input(): AsyncGenerator<Batch> {
         for (const d of days)

@@ -30,7 +30,12 @@ export async function writeBronze(root: string, days: readonly BronzeDay[]): Pro
   // Every Bronze table the Gold pipeline reads must exist (empty is fine: no dividends, no ratings).
   for (const f of readdirSync(join(repo, 'schemas/bronze')).filter((x) => x.endsWith('.yaml')))
     await lake.ensure(parse(readFileSync(join(repo, 'schemas/bronze', f), 'utf8')));
-  for (const name of ['qmt_hist_kline', 'tushare_daily', 'tushare_adj_factor', 'tushare_daily_basic'] as BronzeTable[]) {
+  for (const name of [
+    'qmt_hist_kline',
+    'tushare_daily',
+    'tushare_adj_factor',
+    'tushare_daily_basic',
+  ] as BronzeTable[]) {
     const doc = parse(readFileSync(join(repo, 'schemas/bronze', `${name}.yaml`), 'utf8'));
     const cols = (doc.spec.columns as { name: string }[]).map((c) => c.name);
     const table = await lake.ensure(doc);
@@ -57,12 +62,21 @@ export interface GoldRunResult {
 }
 
 /** Runs the Gold pipeline over [from, to] in a child process (`nodeArgs`, e.g. a heap limit, go to node). */
-export async function runGoldChild(root: string, from: string, to: string, nodeArgs: string[] = []): Promise<GoldRunResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, '--import', 'tsx', here, root, from, to], {
-    cwd: repo,
-    maxBuffer: 1 << 20,
-    env: { ...process.env, ARGUS_FROM: from, ARGUS_TO: to },
-  });
+export async function runGoldChild(
+  root: string,
+  from: string,
+  to: string,
+  nodeArgs: string[] = [],
+): Promise<GoldRunResult> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', here, root, from, to],
+    {
+      cwd: repo,
+      maxBuffer: 1 << 20,
+      env: { ...process.env, ARGUS_FROM: from, ARGUS_TO: to },
+    },
+  );
   const line = stdout.trim().split('\n').at(-1)!;
   return JSON.parse(line) as GoldRunResult;
 }
@@ -101,7 +115,9 @@ async function child(root: string): Promise<void> {
     cpu_s: (cpu.user + cpu.system) / 1e6,
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     failures: engine.failures.length,
-    failure: engine.failures.length ? String((engine.failures[0] as Error)?.stack ?? engine.failures[0]).slice(0, 800) : undefined,
+    failure: engine.failures.length
+      ? String((engine.failures[0] as Error)?.stack ?? engine.failures[0]).slice(0, 800)
+      : undefined,
   };
   console.log(JSON.stringify(out));
 }

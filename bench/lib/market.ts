@@ -62,7 +62,9 @@ export function bronzeMarket(o: MarketOptions): BronzeDay[] {
   const start = o.start ?? 200;
   const series = real();
   if (o.days > availableDays(start))
-    throw new Error(`bronzeMarket: ${o.days} days requested, the real data has ${availableDays(start)} from day ${start}`);
+    throw new Error(
+      `bronzeMarket: ${o.days} days requested, the real data has ${availableDays(start)} from day ${start}`,
+    );
   const rand = rng(o.seed ?? 42);
   const factorMissingYesterday = new Uint8Array(o.symbols);
   const out: BronzeDay[] = [];
@@ -98,7 +100,8 @@ export function bronzeMarket(o: MarketOptions): BronzeDay[] {
       }
       const t: Rec = { ...bar, source: 'tushare', dataset: 'daily' };
       const v = rand();
-      if (v < 0.005) t.close = r2(r.close * (1 + v * 1.6)); // 0–0.8 % off
+      if (v < 0.005)
+        t.close = r2(r.close * (1 + v * 1.6)); // 0–0.8 % off
       else if (v < 0.007) t.volume = Math.round(r.volume * 1.05);
       tables.tushare_daily.push(t);
       // Factor steps every ~250 days per symbol so hfq has real work; never missing two days running.
@@ -106,7 +109,14 @@ export function bronzeMarket(o: MarketOptions): BronzeDay[] {
       const missing = !factorMissingYesterday[i] && d > 0 && rand() < 0.01;
       factorMissingYesterday[i] = missing ? 1 : 0;
       if (!missing)
-        tables.tushare_adj_factor.push({ symbol, trade_date, adj_factor: factor, source: 'tushare', dataset: 'adj_factor', fetched_at });
+        tables.tushare_adj_factor.push({
+          symbol,
+          trade_date,
+          adj_factor: factor,
+          source: 'tushare',
+          dataset: 'adj_factor',
+          fetched_at,
+        });
       tables.tushare_daily_basic.push({
         symbol,
         trade_date,

@@ -49,7 +49,8 @@ export function sourceValue(rec: Rec, column: string): unknown {
     if (!box || typeof box !== 'object') continue;
     for (const s of l.names) {
       const side = (box as Record<string, unknown>)[s];
-      if (side && typeof side === 'object' && (side as Rec)[l.base] !== undefined) return (side as Rec)[l.base];
+      if (side && typeof side === 'object' && (side as Rec)[l.base] !== undefined)
+        return (side as Rec)[l.base];
     }
   }
   return undefined;
