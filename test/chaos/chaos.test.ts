@@ -26,6 +26,8 @@ describe('chaos suite (real Kafka, Redis, simulator, delta-rs)', () => {
       redisUrl: svc.redis.url,
       python: svc.python,
       log: () => {},
+      // Shorter durations: a rate-limit error waits 2 s instead of the collector's real minute.
+      spec: { rateLimitWaitMs: 2000 },
     });
     const clean = rows.find((r) => r.experiment === 'clean')!;
     expect(clean.note).toMatch(/^\d+ Gold rows/);

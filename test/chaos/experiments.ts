@@ -8,6 +8,7 @@
  * `test/quota/multi-process.test.ts`; it is not repeated here.
  */
 import { Redis } from 'ioredis';
+import { createBus } from '../../engine/backends/bus/index.ts';
 import { restart } from '../helpers/services.ts';
 import { until, type RunContext, type RunOptions } from './run.ts';
 
@@ -67,11 +68,10 @@ export const experiments: Experiment[] = [
   {
     name: 'quota-exhaustion',
     label: 'quota-exhausted',
-    goal: 'the shared Tushare quota is set to its daily limits after the first Tushare call → Tushare stops, fusion on miniQMT, Gold complete',
+    goal: 'the shared Tushare quota of every endpoint is at its daily limit when collect starts (a full-market day makes ~7 Tushare calls, all issued at once, so "mid-run" = before they are made) → Tushare refused, fusion on miniQMT, Gold complete',
     spec: { localBudgetCalls: 1 },
     lineageMayDiffer: true,
-    async during({ sim, env, specs }) {
-      await until(() => sim.stats.tushare.requests >= 1, 'the first Tushare request');
+    async during({ env, specs }) {
       const redis = new Redis(env.redisUrl, { lazyConnect: true });
       try {
         await redis.connect();
@@ -95,9 +95,22 @@ export const experiments: Experiment[] = [
   {
     name: 'kafka-broker-restart',
     label: 'kafka-restart',
-    goal: 'the broker is SIGKILLed while collect publishes and Bronze consumes, back after 1 s → no raw event lost or applied twice',
-    async during({ sim }) {
-      await until(() => sim.stats.qmt.requests >= 1 || sim.stats.tushare.requests >= 2, 'collect to start');
+    goal: 'the broker is SIGKILLed once Bronze has committed its first raw events while collect still publishes, back after 1 s → no raw event lost or applied twice',
+    // Tushare answers slowly at first, so raw events are still being published when the broker dies.
+    faults: [{ kind: 'latency', target: 'tushare', ms: 3000, count: 6 }],
+    async during({ env, specs }) {
+      // Mid-stream: once collect has published its first raw events (not while the engine connects).
+      const bus = createBus({ type: 'kafka', brokers: env.brokers, clientId: 'argus-chaos-watch' });
+      try {
+        // Bronze's consumer has committed its first raw events: both the producer and the
+        // consumer group are running (a broker dying while they connect is a different failure).
+        await until(async () => {
+          const done = await bus.committed(specs.names.group, specs.names.topic).catch(() => new Map<number, string>());
+          return [...done.values()].some((o) => Number(o) > 0);
+        }, 'Bronze to commit its first raw events', 120_000, 50);
+      } finally {
+        await bus.close();
+      }
       const at = Date.now();
       await restart('kafka', { hard: true, pauseMs: 1000 });
       return { faultAt: at, backAt: Date.now() };

@@ -1,7 +1,8 @@
 /**
  * "Engine SIGKILL during the Gold commit, then rerun": the clean run's Bronze tables are copied to
  * a fresh lake, the Gold stage runs as a child process (gold-child.ts), and the moment the first Gold
- * data file appears (the commit is being written) it is SIGKILLed after a random 0–25 ms. The stage
+ * data file appears (the commit is being written) it is SIGKILLed after a random 0–2 ms (the
+ * window between the data files and the _delta_log entry is a few ms for a 200-symbol day). The stage
  * is then rerun to completion; suite.ts compares the result with the clean Gold.
  */
 import { spawn } from 'node:child_process';
@@ -52,13 +53,14 @@ export async function goldKillRerun(cleanLake: string, date: string, rand = Math
   let committedAtKill = false;
   while (!exited) {
     if (files(gold).some((f) => f.endsWith('.parquet'))) {
-      await new Promise((r) => setTimeout(r, Math.floor(rand() * 25)));
+      const delay = Math.floor(rand() * 3);
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       committedAtKill = files(join(gold, '_delta_log')).some((f) => f.endsWith('.json'));
       killAt = Date.now();
       first.proc.kill('SIGKILL');
       break;
     }
-    await new Promise((r) => setTimeout(r, 3));
+    await new Promise((r) => setTimeout(r, 1));
   }
   const r1 = await first.done;
   const killed = r1.signal === 'SIGKILL';

@@ -27,6 +27,10 @@ export interface ChaosEnv {
   /** The venv python with `deltalake`. */
   python: string;
   log: (line: string) => void;
+  /** Spec options of every run (e.g. the shorter rate-limit wait of the vitest suite). */
+  spec?: SpecOptions;
+  /** A run that takes longer fails (default 300 s). */
+  runTimeoutMs?: number;
 }
 
 export interface RunContext {
@@ -78,7 +82,7 @@ export async function seedEmptyBronze(from: string, to: string): Promise<void> {
 }
 
 export async function dailyRun(env: ChaosEnv, o: RunOptions): Promise<DailyRun> {
-  const specs = writeRunSpecs(o.label, o.spec);
+  const specs = writeRunSpecs(o.label, { ...env.spec, ...o.spec });
   const lake = mkdtempSync(join(tmpdir(), `argus-chaos-lake-${o.label}-`));
   if (o.seedFrom) await seedEmptyBronze(o.seedFrom, lake);
   const obs = new Observer();
@@ -88,7 +92,13 @@ export async function dailyRun(env: ChaosEnv, o: RunOptions): Promise<DailyRun> 
   let result: DailyResult | undefined;
   let error: Error | undefined;
   try {
-    result = await runDaily({
+    // A job that hangs (e.g. a producer waiting for a broker that never returns) is a failed
+    // experiment, reported as such, not a suite that never ends.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the daily job did not finish within ${env.runTimeoutMs ?? 300_000} ms`)), env.runTimeoutMs ?? 300_000);
+    });
+    result = await Promise.race([limit, runDaily({
       date: env.date,
       sim: { symbols: env.symbols, seed: env.seed, faults: o.faults },
       root: ROOT,
@@ -102,7 +112,7 @@ export async function dailyRun(env: ChaosEnv, o: RunOptions): Promise<DailyRun> 
         // A fault hook that throws is reported as the run's error, not as an unhandled rejection.
         hook = o.during?.({ env, sim, obs, specs, simAt }).catch((err: Error) => ({ hookError: err.message }));
       },
-    });
+    })]).finally(() => clearTimeout(timer));
   } catch (err) {
     error = err as Error;
   }

@@ -35,6 +35,11 @@ export interface SpecOptions {
   localBudgetCalls?: number;
   /** QMT collector timeout and retries: how fast a dead agent is noticed. */
   qmtTimeoutMs?: number;
+  /**
+   * The Tushare collectors' wait after a per-minute rate-limit error (default: the collector's
+   * 60 s). The vitest suite shortens it; `npm run chaos` keeps the real wait.
+   */
+  rateLimitWaitMs?: number;
   /** Tushare points of the quota policy (default 5000, the simulator token's tier). */
   points?: number;
 }
@@ -82,6 +87,7 @@ export function resilientCollect(text: string, o: SpecOptions = {}): string {
   // The plain tushare node: its datasets also go through the shared quota.
   out = out.replace(/(    - id: tushare\n      type: tushare\n      config:\n)/, `$1        quota: quota\n`);
   if (!out.includes('        quota: quota\n')) throw new Error('pipelines/collect.yaml: could not route the tushare node through the quota');
+  if (o.rateLimitWaitMs !== undefined) out = out.replace(/^( +)quota: quota\n/gm, `$1quota: quota\n$1rate_limit_wait_ms: ${o.rateLimitWaitMs}\n`);
   return out;
 }
 
