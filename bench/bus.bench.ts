@@ -6,7 +6,7 @@
  *    a no-op log sink): wrap + validate + explode + normalise + dedupe, commits after the sink;
  * 3. the same with the Delta writes (the real bronze.yaml).
  * Rows: events/s, rows/s and the ratio to raw kafkajs (goal ≥ 0.7 without Delta).
- * Events are real Tushare daily bars (/work/shared/data/tushare-daily), `rows_per_event` per event.
+ * Events are real Tushare daily bars (sim/data/tushare-daily), `rows_per_event` per event.
  *
  * Standalone: `node --import tsx bench/bus.bench.ts [events] [repeats]` (needs `npm run services -- up kafka`).
  */
@@ -23,6 +23,7 @@ import { Engine } from '../engine/runtime/engine.ts';
 import { services } from '../test/helpers/services.ts';
 import { bronzeRegistry, ROOT, specFiles } from '../test/bronze/harness.ts';
 import type { Bench, BenchOptions, BenchRow } from './types.ts';
+import { REAL_DATA_DIR } from '../operators/lib/hfq/real-data.ts';
 
 export interface BusBenchOptions {
   events?: number;
@@ -42,7 +43,7 @@ export interface BusBenchRow extends BenchRow {
   ratio: number;
 }
 
-const DATA = '/work/shared/data/tushare-daily';
+const DATA = REAL_DATA_DIR;
 
 /**
  * Collector responses shaped like a daily collection: each response holds one trade date's bars

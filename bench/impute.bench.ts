@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- impute [--runs 3] [--scale 1]`: imputation accuracy and cost on real data.
  * Gaps of 1–3 days are injected (seeded) into the key fields of the recorded Tushare bars of ten
- * A-shares (/work/shared/data/tushare-daily); the same gappy days are replayed through the imputer
+ * A-shares (sim/data/tushare-daily); the same gappy days are replayed through the imputer
  * with Prophet (the real Python worker), with the native fallback models, and with forward fill
  * alone, and each is scored against the held-out truth. Reported: missing rate before/after, MAPE
  * per field group with ratios against forward fill (the peer), interval coverage, time per series.
@@ -27,9 +27,10 @@ import { resolvePolicy, type ImputePolicySpec } from '../operators/lib/impute/po
 import { ProphetForecaster } from '../operators/transforms/impute/forecaster.ts';
 import { ProphetWorker } from '../operators/transforms/impute/worker-client.ts';
 import { defineBench, type BenchRow } from './types.ts';
+import { REAL_DATA_DIR } from '../operators/lib/hfq/real-data.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = '/work/shared/data/tushare-daily';
+const DATA = REAL_DATA_DIR;
 const PRICES = ['open', 'high', 'low', 'close'];
 const SIZES = ['volume', 'turnover'];
 

@@ -1,6 +1,6 @@
 /**
  * A deterministic synthetic full market of Bronze rows for the benchmarks: `symbols` × `days`
- * trading days built from the real recorded Tushare bars (/work/shared/data/tushare-daily, symbol i
+ * trading days built from the real recorded Tushare bars (sim/data/tushare-daily, symbol i
  * replays real series i mod 10 from day `start`). Both sources are present with realistic defects
  * (seeded, so every run and every peer sees the same rows):
  * - ~0.5 % of QMT bars missing (Tushare wins), ~0.2 % of QMT bars with broken K-line logic

@@ -7,10 +7,11 @@ import { MemoryStore, QuotaManager, QuotaExhaustedError } from '../../engine/bac
 import type { Emission, Source } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import failover from './failover.ts';
+import { REAL_DATA_DIR } from '../lib/hfq/real-data.ts';
 
 // Real recorded Tushare bars stand in for both sources; the "miniQMT" file disappears during an
 // outage, which makes the real `file` source fail the way a dead agent makes a collector fail.
-const REAL = '/work/shared/data/tushare-daily';
+const REAL = REAL_DATA_DIR;
 
 function setup(health = new HealthRegistry(), backends: Record<string, unknown> = {}) {
   const ctx = testContext({ backends: { health, ...backends } });

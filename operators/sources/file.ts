@@ -30,7 +30,7 @@ export default defineOperator<Config>({
       infer_types: { type: 'boolean', default: true, description: 'CSV: numbers become numbers, empty cells null.' },
     },
   },
-  examples: [{ title: 'Real Tushare daily bars', config: { path: '../shared/data/tushare-daily/600519.SH.csv' } }],
+  examples: [{ title: 'Real Tushare daily bars', config: { path: 'sim/data/tushare-daily/600519.SH.csv' } }],
   create(config, ctx) {
     const path = resolve(ctx.paths.root, config.path);
     const csv = (config.format ?? (path.endsWith('.csv') ? 'csv' : 'jsonl')) === 'csv';

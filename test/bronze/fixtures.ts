@@ -1,6 +1,6 @@
 /**
  * Raw events for the Bronze scenarios, built from the real recorded Tushare daily bars
- * (/work/shared/data/tushare-daily): Tushare daily and QMT hist_kline views of the same bars in
+ * (sim/data/tushare-daily): Tushare daily and QMT hist_kline views of the same bars in
  * several symbol spellings, a whole-market trade calendar, re-fetches (newer ones must win, a late
  * stale one must lose), exact duplicates, and one of every malformed class. `expected` is computed
  * independently of the normalisation code (decimal shifts on the CSV text).
@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ulid } from 'ulid';
 import type { BusRecord } from '../../engine/backends/bus/types.ts';
+import { REAL_DATA_DIR } from '../../operators/lib/hfq/real-data.ts';
 
-const DATA = '/work/shared/data/tushare-daily';
+const DATA = REAL_DATA_DIR;
 export const SYMBOLS = ['600519.SH', '000001.SZ', '300750.SZ', '601318.SH', '000858.SZ', '600036.SH'].filter(
   (s) => {
     try {

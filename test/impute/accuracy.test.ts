@@ -1,6 +1,6 @@
 /**
  * Proof on real data (issue 9): gaps injected into known values of the recorded Tushare bars
- * (/work/shared/data/tushare-daily, ten large A-shares) are filled by the `impute` operator with the
+ * (sim/data/tushare-daily, ten large A-shares) are filled by the `impute` operator with the
  * real Prophet worker, by the native fallback models, and by forward fill alone; each is scored
  * against the held-out truth (MAPE), and the missing rate is measured before and after.
  *
@@ -22,6 +22,7 @@ import {
 import type { ImputePolicySpec } from '../../operators/lib/impute/policy.ts';
 import impute from '../../operators/transforms/impute.ts';
 import { services } from '../helpers/services.ts';
+import { REAL_DATA_DIR } from '../../operators/lib/hfq/real-data.ts';
 
 const KEY = ['open', 'high', 'low', 'close', 'volume', 'turnover'];
 const PRICES = ['open', 'high', 'low', 'close'];
@@ -41,7 +42,7 @@ const ffillOnly: SpecDoc<ImputePolicySpec> = {
   spec: { ...keyOnly.spec, fields: keyOnly.spec.fields.map((f) => ({ ...f, methods: ['ffill' as const] })) },
 };
 
-const rows = loadTushareDaily('/work/shared/data/tushare-daily', { lastDays: 100 });
+const rows = loadTushareDaily(REAL_DATA_DIR, { lastDays: 100 });
 const dates = [...new Set(rows.map((r) => r.trade_date as string))].sort();
 // 70 warm-up days (the history Prophet needs), gaps of 1–2 days over the last 30 days.
 const { rows: gappy, truth } = injectGaps(rows, {
@@ -130,7 +131,7 @@ describe('imputation on real data against held-out truth', () => {
 
   it('a P1 alert fires when key fields cannot be filled (no history), and the rows say why', async () => {
     // The first days of the data with 3 % of the closes missing: nothing earlier to learn from.
-    const early = loadTushareDaily('/work/shared/data/tushare-daily', { lastDays: 1212 }).filter(
+    const early = loadTushareDaily(REAL_DATA_DIR, { lastDays: 1212 }).filter(
       (r) => (r.trade_date as string) < '2020-01-10',
     );
     const { rows: cold } = injectGaps(early, { fields: ['close'], rate: 0.5, seed: 1, maxRun: 1 });

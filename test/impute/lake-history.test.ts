@@ -15,6 +15,7 @@ import { runTransform } from '../../engine/testing/drivers.ts';
 import { loadTushareDaily } from '../../operators/lib/impute/evaluate.ts';
 import type { ImputePolicySpec } from '../../operators/lib/impute/policy.ts';
 import impute from '../../operators/transforms/impute.ts';
+import { REAL_DATA_DIR } from '../../operators/lib/hfq/real-data.ts';
 
 const policyFile = new URL('../../policies/impute.yaml', import.meta.url);
 const doc = parse(readFileSync(policyFile, 'utf8')) as SpecDoc<ImputePolicySpec>;
@@ -29,7 +30,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('impute history from a Delta table', () => {
   it('seeds from Gold (hfq → raw, imputed values skipped) and forecasts the very first batch', async () => {
     const lake = createLake(join(root, 'lake'));
-    const bars = loadTushareDaily('/work/shared/data/tushare-daily', {
+    const bars = loadTushareDaily(REAL_DATA_DIR, {
       symbols: ['000001.SZ', '600519.SH'],
       lastDays: 61,
     });
@@ -100,7 +101,7 @@ describe('impute history from a Delta table', () => {
 
   it('starts empty when the table does not exist yet, without failing the batch', async () => {
     const lake = createLake(join(root, 'empty-lake'));
-    const bars = loadTushareDaily('/work/shared/data/tushare-daily', { symbols: ['000001.SZ'], lastDays: 1 });
+    const bars = loadTushareDaily(REAL_DATA_DIR, { symbols: ['000001.SZ'], lastDays: 1 });
     const out = await runTransform(
       impute,
       { forecaster: 'native', history: { table: 'gold/a_share_daily' } },

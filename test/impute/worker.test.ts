@@ -13,6 +13,7 @@ import { Imputer } from '../../operators/lib/impute/imputer.ts';
 import { resolvePolicy, type ImputePolicySpec } from '../../operators/lib/impute/policy.ts';
 import type { Rec } from '../../engine/api/index.ts';
 import { services } from '../helpers/services.ts';
+import { REAL_DATA_DIR } from '../../operators/lib/hfq/real-data.ts';
 
 const logger = pino({ level: process.env.ARGUS_LOG_LEVEL ?? 'silent' });
 const workers: ProphetWorker[] = [];
@@ -29,7 +30,7 @@ afterEach(async () => {
 function series(n: number): WireSeries[] {
   const symbols = ['000001.SZ', '600519.SH', '000858.SZ', '601318.SH', '600036.SH', '000333.SZ'].slice(0, n);
   return symbols.map((s) => {
-    const rows = loadTushareDaily('/work/shared/data/tushare-daily', { symbols: [s], lastDays: 62 });
+    const rows = loadTushareDaily(REAL_DATA_DIR, { symbols: [s], lastDays: 62 });
     const obs = rows.slice(0, 60);
     return {
       id: s,
@@ -153,7 +154,7 @@ describe('Prophet worker', () => {
       if (killed === p.pid) process.kill(p.pid, 'SIGKILL');
     });
     const imputer = new Imputer(resolvePolicy(spec), new ProphetForecaster(w, { logger, batchSize: 8 }));
-    const bars = loadTushareDaily('/work/shared/data/tushare-daily', {
+    const bars = loadTushareDaily(REAL_DATA_DIR, {
       symbols: ['000001.SZ', '600519.SH', '000858.SZ'],
       lastDays: 61,
     });

@@ -1,5 +1,5 @@
 /**
- * hfq on real data: Tushare `daily` for ten A-shares 2020–2024 (read-only, /work/shared/data).
+ * hfq on real data: Tushare `daily` for ten A-shares 2020–2024 (the copy in sim/data).
  * - Derived factors step exactly at the real ex-dates and reproduce a known real Tushare adj_factor.
  * - Adjusted prices round to the cent exactly as pro_bar does: Python itself is the oracle, running
  *   pro_bar's own formula `float('%.2f' % (price * adj_factor))` on the same doubles.

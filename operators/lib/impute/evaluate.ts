@@ -5,7 +5,7 @@
  * the filled values against the truth (MAPE per field and model).
  *
  * @example
- * const rows = loadTushareDaily('/work/shared/data/tushare-daily', { lastDays: 160 });
+ * const rows = loadTushareDaily(REAL_DATA_DIR, { lastDays: 160 });
  * const { rows: gappy, truth } = injectGaps(rows, { fields: ['close'], rate: 0.02, seed: 7, after: '2024-08-01' });
  * const score = await replay(new Imputer(policy, forecaster), gappy, truth);
  * score.byField.close.mape;

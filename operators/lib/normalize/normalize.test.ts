@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileRules, scaled, toIsoDate, toNumber, toSymbol } from './index.ts';
+import { REAL_DATA_DIR } from '../hfq/real-data.ts';
 
 describe('toSymbol', () => {
   it.each([
@@ -56,7 +57,7 @@ describe('values', () => {
     expect(() => toNumber(Infinity)).toThrow(/finite/);
   });
   it('scales without binary noise on the real Tushare file', () => {
-    const lines = readFileSync('/work/shared/data/tushare-daily/600519.SH.csv', 'utf8')
+    const lines = readFileSync(`${REAL_DATA_DIR}/600519.SH.csv`, 'utf8')
       .trim()
       .split('\n')
       .slice(1, 400);

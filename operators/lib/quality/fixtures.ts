@@ -1,7 +1,7 @@
 /**
  * Deterministic market days for tests of the quality operators: fused rows (one per symbol) with
  * both sources' raw values and every Gold field, a chosen volatility index, and helpers to perturb
- * a share of the rows. Also loads the real recorded Tushare bars of `/work/shared/data`.
+ * a share of the rows. Also loads the real recorded Tushare bars of `sim/data` (the real recorded Tushare bars).
  *
  * @example
  * const day = marketDay({ symbols: 200, date: '2024-12-31', volatility: 0.02, seed: 7 });
@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Rec } from '../../../engine/api/index.ts';
 import { mulberry32 } from '../random/mulberry32.ts';
+import { REAL_DATA_DIR } from '../hfq/real-data.ts';
 
 /** Seeded uniform numbers in [0, 1) (mulberry32). */
 export const rng = mulberry32;
@@ -87,7 +88,7 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-export const REAL_DATA_DIR = '/work/shared/data/tushare-daily';
+export { REAL_DATA_DIR };
 export const REAL_SYMBOLS = [
   '000001.SZ',
   '000333.SZ',

@@ -8,10 +8,11 @@ import { testContext } from '../../../engine/testing/context.ts';
 import { runTransform } from '../../../engine/testing/drivers.ts';
 import { loadTushareDaily } from '../../lib/impute/evaluate.ts';
 import impute from '../impute.ts';
+import { REAL_DATA_DIR } from '../../lib/hfq/real-data.ts';
 
 const policyFile = new URL('../../../policies/impute.yaml', import.meta.url);
 const policy = { ...(parse(readFileSync(policyFile, 'utf8')) as SpecDoc), file: policyFile.pathname };
-const DATA = '/work/shared/data/tushare-daily';
+const DATA = REAL_DATA_DIR;
 
 /** Real bars of three symbols, one batch per trading day. */
 function days(n: number): Rec[][] {
