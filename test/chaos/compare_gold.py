@@ -19,6 +19,9 @@ KEY = ["symbol", "trade_date"]
 # miniQMT reports volume in whole lots (x100 shares), Tushare to the share: a row served by the other
 # source may differ by less than one lot. Counted apart ("precision"), never hidden.
 PRECISION = {"volume": 100}
+# A row served by the other source (its lineage differs) may carry that source's number: relative
+# tolerance per column, as in the cross-source consistency check.
+SOURCE_TOLERANCE = {"volume": 0.01, "turnover": 0.01, "open": 0.005, "high": 0.005, "low": 0.005, "close": 0.005}
 
 
 def load(path, day):
@@ -55,7 +58,7 @@ def main():
     lost = sorted(k[0] for k in ck if k not in fk)
     extra = sorted(k[0] for k in fk if k not in ck)
     cols = sorted(set().union(*(r.keys() for r in clean)) - VOLATILE) if clean else []
-    value_diff, lineage_diff, precision_diff = {}, {}, {}
+    value_diff, lineage_diff, precision_diff, source_diff = {}, {}, {}, {}
     for k, c in ck.items():
         f = fk.get(k)
         if f is None:
@@ -66,6 +69,18 @@ def main():
                 a, b = norm(c.get(col)), norm(f.get(col))
                 if col in PRECISION and isinstance(a, float) and isinstance(b, float) and abs(a - b) < PRECISION[col]:
                     bucket = precision_diff
+                elif (
+                    bucket is value_diff
+                    and col in SOURCE_TOLERANCE
+                    and c.get(col + "_source", c.get("volume_source" if col in ("volume", "turnover") else "close_source"))
+                    != f.get(col + "_source", f.get("volume_source" if col in ("volume", "turnover") else "close_source"))
+                    and isinstance(a, float)
+                    and isinstance(b, float)
+                    and abs(a - b) <= SOURCE_TOLERANCE[col] * max(abs(a), abs(b))
+                ):
+                    # The other source's own number (its lineage says so), within the cross-source
+                    # tolerance; anything further apart is a value difference.
+                    bucket = source_diff
                 bucket[col] = bucket.get(col, 0) + 1
     out = {
         "clean_rows": len(clean),
@@ -79,8 +94,9 @@ def main():
         "value_diff": value_diff,
         "lineage_diff": lineage_diff,
         "precision_diff": precision_diff,
+        "source_diff": source_diff,
     }
-    out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff
+    out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff and not source_diff
     out["values_equal"] = not lost and not extra and dup == 0 and not value_diff
     print(json.dumps(out))
 

@@ -53,7 +53,7 @@ export async function goldKillRerun(cleanLake: string, date: string, rand = Math
   let committedAtKill = false;
   while (!exited) {
     if (files(gold).some((f) => f.endsWith('.parquet'))) {
-      const delay = Math.floor(rand() * 3);
+      const delay = rand() < 0.5 ? 0 : Math.floor(rand() * 3);
       if (delay) await new Promise((r) => setTimeout(r, delay));
       committedAtKill = files(join(gold, '_delta_log')).some((f) => f.endsWith('.json'));
       killAt = Date.now();

@@ -131,6 +131,8 @@ export interface GoldDiff {
   lineage_diff: Record<string, number>;
   /** Differences within the other source's precision (volume < 1 lot). */
   precision_diff: Record<string, number>;
+  /** Rows served by the other source (lineage differs) whose number is that source's, within tolerance. */
+  source_diff: Record<string, number>;
   equal: boolean;
   values_equal: boolean;
 }

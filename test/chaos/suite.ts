@@ -37,7 +37,7 @@ function verdict(d: GoldDiff, lineageMayDiffer: boolean): { goldEqual: string; o
   if (d.equal) return { goldEqual: 'yes', ok: true };
   const list = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k}:${n}`).join(' ');
   if (d.values_equal) {
-    const parts = [list(d.lineage_diff) && `lineage ${list(d.lineage_diff)}`, list(d.precision_diff) && `<1 lot ${list(d.precision_diff)}`].filter(Boolean);
+    const parts = [list(d.lineage_diff) && `lineage ${list(d.lineage_diff)}`, list(d.precision_diff) && `<1 lot ${list(d.precision_diff)}`, list(d.source_diff) && `other source ${list(d.source_diff)}`].filter(Boolean);
     return { goldEqual: `values yes; ${parts.join('; ')}`, ok: lineageMayDiffer };
   }
   return { goldEqual: `no (${Object.entries(d.value_diff).map(([k, n]) => `${k}:${n}`).join(' ') || `lost ${d.lost}, extra ${d.extra}, dup ${d.duplicated}`})`, ok: false };
