@@ -28,7 +28,11 @@ export interface Experiment extends RunOptions {
   lineageMayDiffer?: boolean;
   /** Upper bounds checked by the vitest suite. */
   limits?: { detectionMs?: number; recoveryMs?: number };
-  measure(c: { obs: RunContext['obs']; simAt: number; hook?: Record<string, number | string | undefined> }): Measured;
+  measure(c: {
+    obs: RunContext['obs'];
+    simAt: number;
+    hook?: Record<string, number | string | undefined>;
+  }): Measured;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -48,7 +52,9 @@ export const experiments: Experiment[] = [
       return {
         detectionMs: down ? down.at - simAt : undefined,
         recoveryMs: served ? served - simAt : undefined,
-        note: down ? `miniQMT unavailable (${down.reason}); first Tushare data = recovery` : 'miniQMT never marked unavailable',
+        note: down
+          ? `miniQMT unavailable (${down.reason}); first Tushare data = recovery`
+          : 'miniQMT never marked unavailable',
       };
     },
   },
@@ -62,7 +68,11 @@ export const experiments: Experiment[] = [
     ],
     measure({ obs, simAt }) {
       const qmtBad = obs.transition('miniQMT', 'unavailable', simAt);
-      return { note: qmtBad ? 'miniQMT was marked unavailable (unexpected)' : 'market data served by miniQMT throughout; Tushare errors retried by the collector (no health signal)' };
+      return {
+        note: qmtBad
+          ? 'miniQMT was marked unavailable (unexpected)'
+          : 'market data served by miniQMT throughout; Tushare errors retried by the collector (no health signal)',
+      };
     },
   },
   {
@@ -77,7 +87,8 @@ export const experiments: Experiment[] = [
         await redis.connect();
         const limits = { daily: 20000, adj_factor: 20000, daily_basic: 10000, dividend: 5000 };
         const at = Date.now();
-        for (const [ep, limit] of Object.entries(limits)) await redis.set(`${specs.quotaPrefix}:usage:${ep}`, String(limit), 'PX', 3_600_000);
+        for (const [ep, limit] of Object.entries(limits))
+          await redis.set(`${specs.quotaPrefix}:usage:${ep}`, String(limit), 'PX', 3_600_000);
         return { faultAt: at };
       } finally {
         redis.disconnect();
@@ -88,7 +99,9 @@ export const experiments: Experiment[] = [
       const ex = at !== undefined ? obs.quotaEvent('exhausted', at) : undefined;
       return {
         detectionMs: ex && at !== undefined ? ex.at - at : undefined,
-        note: ex ? `exhausted on ${ex.endpoint}` : `no exhausted event${hook?.hookError ? ` (${String(hook.hookError)})` : ''}`,
+        note: ex
+          ? `exhausted on ${ex.endpoint}`
+          : `no exhausted event${hook?.hookError ? ` (${String(hook.hookError)})` : ''}`,
       };
     },
   },
@@ -104,10 +117,17 @@ export const experiments: Experiment[] = [
       try {
         // Bronze's consumer has committed its first raw events: both the producer and the
         // consumer group are running (a broker dying while they connect is a different failure).
-        await until(async () => {
-          const done = await bus.committed(specs.names.group, specs.names.topic).catch(() => new Map<number, string>());
-          return [...done.values()].some((o) => Number(o) > 0);
-        }, 'Bronze to commit its first raw events', 120_000, 50);
+        await until(
+          async () => {
+            const done = await bus
+              .committed(specs.names.group, specs.names.topic)
+              .catch(() => new Map<number, string>());
+            return [...done.values()].some((o) => Number(o) > 0);
+          },
+          'Bronze to commit its first raw events',
+          120_000,
+          50,
+        );
       } finally {
         await bus.close();
       }
@@ -120,7 +140,9 @@ export const experiments: Experiment[] = [
       const back = num(hook?.backAt);
       return {
         recoveryMs: at !== undefined && back !== undefined ? back - at : undefined,
-        note: hook?.hookError ? `restart failed: ${String(hook.hookError)}` : 'recovery = broker serving again; the engine has no broker health signal',
+        note: hook?.hookError
+          ? `restart failed: ${String(hook.hookError)}`
+          : 'recovery = broker serving again; the engine has no broker health signal',
       };
     },
   },
@@ -138,8 +160,11 @@ export const experiments: Experiment[] = [
     measure({ obs, hook }) {
       const at = num(hook?.faultAt);
       const back = num(hook?.backAt);
-      if (at === undefined) return { note: `no restart${hook?.hookError ? `: ${String(hook.hookError)}` : ''}` };
-      const seen = obs.quota.find((e) => e.at >= at && ['degraded', 'state_lost', 'exhausted'].includes(e.type));
+      if (at === undefined)
+        return { note: `no restart${hook?.hookError ? `: ${String(hook.hookError)}` : ''}` };
+      const seen = obs.quota.find(
+        (e) => e.at >= at && ['degraded', 'state_lost', 'exhausted'].includes(e.type),
+      );
       const resync = obs.quotaEvent('resynced', at);
       return {
         detectionMs: seen ? seen.at - at : undefined,

@@ -28,11 +28,21 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' });
 }
 
-function child(lake: string, date: string): { proc: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/chaos/gold-child.ts'), lake, date], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function child(
+  lake: string,
+  date: string,
+): {
+  proc: ReturnType<typeof spawn>;
+  done: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+} {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/chaos/gold-child.ts'), lake, date],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   proc.stdout!.resume();
@@ -64,7 +74,15 @@ export async function goldKillRerun(cleanLake: string, date: string, rand = Math
   }
   const r1 = await first.done;
   const killed = r1.signal === 'SIGKILL';
-  if (!killed && r1.code !== 0) return { lake, killed, committedAtKill, recoveryMs: 0, rerunMs: 0, error: `gold child failed before the kill: ${r1.stderr.trim().split('\n').at(-1)}` };
+  if (!killed && r1.code !== 0)
+    return {
+      lake,
+      killed,
+      committedAtKill,
+      recoveryMs: 0,
+      rerunMs: 0,
+      error: `gold child failed before the kill: ${r1.stderr.trim().split('\n').at(-1)}`,
+    };
   const t0 = Date.now();
   const second = child(lake, date);
   const r2 = await second.done;
@@ -75,6 +93,9 @@ export async function goldKillRerun(cleanLake: string, date: string, rand = Math
     committedAtKill,
     recoveryMs: end - (killAt || t0),
     rerunMs: end - t0,
-    error: r2.code === 0 ? undefined : `gold rerun failed (exit ${r2.code}): ${r2.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    error:
+      r2.code === 0
+        ? undefined
+        : `gold rerun failed (exit ${r2.code}): ${r2.stderr.trim().split('\n').slice(-3).join(' | ')}`,
   };
 }

@@ -21,11 +21,18 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write(`usage: npm run chaos -- [--symbols N (default 5000, a full market)] [--date YYYY-MM-DD] [--seed N] [--only a,b] [--json file]\nexperiments: ${EXPERIMENT_NAMES.join(', ')}\n`);
+  process.stdout.write(
+    `usage: npm run chaos -- [--symbols N (default 5000, a full market)] [--date YYYY-MM-DD] [--seed N] [--only a,b] [--json file]\nexperiments: ${EXPERIMENT_NAMES.join(', ')}\n`,
+  );
   process.exit(0);
 }
-const only = values.only?.split(',').map((x) => x.trim()).filter(Boolean);
-for (const n of only ?? []) if (!EXPERIMENT_NAMES.includes(n)) throw new Error(`--only: unknown experiment "${n}" (known: ${EXPERIMENT_NAMES.join(', ')})`);
+const only = values.only
+  ?.split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
+for (const n of only ?? [])
+  if (!EXPERIMENT_NAMES.includes(n))
+    throw new Error(`--only: unknown experiment "${n}" (known: ${EXPERIMENT_NAMES.join(', ')})`);
 
 const log = (l: string) => process.stderr.write(`${l}\n`);
 await acquireServices(['kafka', 'redis', 'venv'], (m) => log(`[services] ${m}`));
@@ -36,7 +43,15 @@ let code = 0;
 try {
   const svc = services();
   const rows = await runSuite(
-    { date: values.date!, symbols: Number(values.symbols), seed: Number(values.seed), brokers: svc.kafka.brokers, redisUrl: svc.redis.url, python: svc.python, log },
+    {
+      date: values.date!,
+      symbols: Number(values.symbols),
+      seed: Number(values.seed),
+      brokers: svc.kafka.brokers,
+      redisUrl: svc.redis.url,
+      python: svc.python,
+      log,
+    },
     only,
   );
   process.stdout.write(`\nchaos suite: ${values.symbols} symbols, ${values.date}\n\n${formatTable(rows)}\n`);

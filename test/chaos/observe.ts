@@ -10,7 +10,12 @@
  * obs.firstOk('Tushare', 'call'); // epoch ms of the first Tushare data served by the failover
  */
 import { backendsFromEnv } from '../../engine/backends/from-env.ts';
-import { healthBackendFactory, type HealthRegistry, type Observation, type Transition } from '../../engine/backends/health/index.ts';
+import {
+  healthBackendFactory,
+  type HealthRegistry,
+  type Observation,
+  type Transition,
+} from '../../engine/backends/health/index.ts';
 import { quotaBackendFactory } from '../../engine/backends/quota/index.ts';
 import type { QuotaEvent } from '../../engine/backends/quota/types.ts';
 import type { BackendFactory } from '../../engine/runtime/env.ts';
@@ -65,7 +70,9 @@ export class Observer {
 
   /** First successful observation of `source` at or after `since` (epoch ms). */
   firstOk(source: string, via?: 'call' | 'health', since = 0): number | undefined {
-    return this.observations.find((s) => s.source === source && s.obs.ok && s.at >= since && (!via || s.obs.via === via))?.at;
+    return this.observations.find(
+      (s) => s.source === source && s.obs.ok && s.at >= since && (!via || s.obs.via === via),
+    )?.at;
   }
 
   firstFailure(source: string, since = 0): number | undefined {

@@ -77,7 +77,10 @@ export async function seedEmptyBronze(from: string, to: string): Promise<void> {
     const src = createLake(from).table(`bronze/${name}`);
     if (!(await src.exists())) continue;
     const s = await (src as DeltaTable).schema();
-    await DeltaTable.create(join(to, 'bronze', name), s.fields, { partitionBy: s.partitionColumns, properties: s.configuration });
+    await DeltaTable.create(join(to, 'bronze', name), s.fields, {
+      partitionBy: s.partitionColumns,
+      properties: s.configuration,
+    });
   }
 }
 
@@ -96,23 +99,36 @@ export async function dailyRun(env: ChaosEnv, o: RunOptions): Promise<DailyRun> 
     // experiment, reported as such, not a suite that never ends.
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the daily job did not finish within ${env.runTimeoutMs ?? 300_000} ms`)), env.runTimeoutMs ?? 300_000);
+      timer = setTimeout(
+        () => reject(new Error(`the daily job did not finish within ${env.runTimeoutMs ?? 300_000} ms`)),
+        env.runTimeoutMs ?? 300_000,
+      );
     });
-    result = await Promise.race([limit, runDaily({
-      date: env.date,
-      sim: { symbols: env.symbols, seed: env.seed, faults: o.faults },
-      root: ROOT,
-      env: { ARGUS_BUS: 'kafka', ARGUS_KAFKA_BROKERS: env.brokers.join(','), ARGUS_LAKE: lake, ARGUS_REDIS_URL: env.redisUrl },
-      specs: { collect: specs.collect },
-      backends: obs.backends(env.redisUrl),
-      log: (l) => env.log(`  [${o.label}] ${l}`),
-      drainTimeoutMs: 120_000,
-      onSimulator: (sim) => {
-        simAt = Date.now();
-        // A fault hook that throws is reported as the run's error, not as an unhandled rejection.
-        hook = o.during?.({ env, sim, obs, specs, simAt }).catch((err: Error) => ({ hookError: err.message }));
-      },
-    })]).finally(() => clearTimeout(timer));
+    result = await Promise.race([
+      limit,
+      runDaily({
+        date: env.date,
+        sim: { symbols: env.symbols, seed: env.seed, faults: o.faults },
+        root: ROOT,
+        env: {
+          ARGUS_BUS: 'kafka',
+          ARGUS_KAFKA_BROKERS: env.brokers.join(','),
+          ARGUS_LAKE: lake,
+          ARGUS_REDIS_URL: env.redisUrl,
+        },
+        specs: { collect: specs.collect },
+        backends: obs.backends(env.redisUrl),
+        log: (l) => env.log(`  [${o.label}] ${l}`),
+        drainTimeoutMs: 120_000,
+        onSimulator: (sim) => {
+          simAt = Date.now();
+          // A fault hook that throws is reported as the run's error, not as an unhandled rejection.
+          hook = o
+            .during?.({ env, sim, obs, specs, simAt })
+            .catch((err: Error) => ({ hookError: err.message }));
+        },
+      }),
+    ]).finally(() => clearTimeout(timer));
   } catch (err) {
     error = err as Error;
   }
@@ -138,20 +154,34 @@ export interface GoldDiff {
 }
 
 /** Compares the day's Gold of two lakes with delta-rs (test/chaos/compare_gold.py). */
-export async function compareGold(python: string, cleanLake: string, lake: string, date: string): Promise<GoldDiff> {
+export async function compareGold(
+  python: string,
+  cleanLake: string,
+  lake: string,
+  date: string,
+): Promise<GoldDiff> {
   const script = join(ROOT, 'test/chaos/compare_gold.py');
   const table = (l: string) => join(l, 'gold/a_share_daily');
   try {
-    const { stdout } = await run(python, [script, table(cleanLake), table(lake), date], { maxBuffer: 16 << 20 });
+    const { stdout } = await run(python, [script, table(cleanLake), table(lake), date], {
+      maxBuffer: 16 << 20,
+    });
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as GoldDiff;
   } catch (err) {
     const e = err as Error & { stderr?: string };
-    throw new Error(`delta-rs comparison of ${table(lake)} with ${table(cleanLake)} failed: ${e.stderr?.trim().split('\n').at(-1) ?? e.message}`);
+    throw new Error(
+      `delta-rs comparison of ${table(lake)} with ${table(cleanLake)} failed: ${e.stderr?.trim().split('\n').at(-1) ?? e.message}`,
+    );
   }
 }
 
 /** Waits until `cond()` holds (polling every `ms`), or throws after `timeoutMs`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000, ms = 10): Promise<number> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 120_000,
+  ms = 10,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -82,12 +82,18 @@ function failoverNode(o: SpecOptions): string {
 export function resilientCollect(text: string, o: SpecOptions = {}): string {
   const start = text.indexOf('    - id: qmt\n');
   const end = text.indexOf('    - id: tushare\n');
-  if (start < 0 || end < start) throw new Error('pipelines/collect.yaml: expected a `qmt` node followed by a `tushare` node');
+  if (start < 0 || end < start)
+    throw new Error('pipelines/collect.yaml: expected a `qmt` node followed by a `tushare` node');
   let out = text.slice(0, start) + failoverNode(o) + text.slice(end);
   // The plain tushare node: its datasets also go through the shared quota.
   out = out.replace(/(    - id: tushare\n      type: tushare\n      config:\n)/, `$1        quota: quota\n`);
-  if (!out.includes('        quota: quota\n')) throw new Error('pipelines/collect.yaml: could not route the tushare node through the quota');
-  if (o.rateLimitWaitMs !== undefined) out = out.replace(/^( +)quota: quota\n/gm, `$1quota: quota\n$1rate_limit_wait_ms: ${o.rateLimitWaitMs}\n`);
+  if (!out.includes('        quota: quota\n'))
+    throw new Error('pipelines/collect.yaml: could not route the tushare node through the quota');
+  if (o.rateLimitWaitMs !== undefined)
+    out = out.replace(
+      /^( +)quota: quota\n/gm,
+      `$1quota: quota\n$1rate_limit_wait_ms: ${o.rateLimitWaitMs}\n`,
+    );
   return out;
 }
 
@@ -100,14 +106,18 @@ export function writeRunSpecs(label: string, o: SpecOptions = {}): RunSpecs {
   writeFileSync(collect, resilientCollect(readFileSync(collect, 'utf8'), o));
 
   const quotaPrefix = `chaos:${id}:quota`;
-  let quotas = readFileSync(join(ROOT, 'policies/quotas.yaml'), 'utf8').replace(/key_prefix:\s*'[^']*'/, `key_prefix: '${quotaPrefix}'`);
+  let quotas = readFileSync(join(ROOT, 'policies/quotas.yaml'), 'utf8').replace(
+    /key_prefix:\s*'[^']*'/,
+    `key_prefix: '${quotaPrefix}'`,
+  );
   if (!quotas.includes(quotaPrefix)) throw new Error('policies/quotas.yaml: no key_prefix to rename');
-  // The simulator's token has 5000 points (500 calls/min per endpoint); the repository policy
-  // assumes a 2000-point account, whose 200/min would make the per-symbol endpoints (dividend,
-  // report_rc) of even a 200-symbol market take minutes.
+  // The simulator's token has 5000 points (500 calls/min per endpoint): the policy says so too.
   quotas = quotas.replace(/^(\s*)points:\s*\d+/m, `$1points: ${o.points ?? 5000}`);
   if (o.localBudgetCalls !== undefined)
-    quotas = quotas.replace(/local_budget:\s*\{[^}]*\}/, `local_budget: { fraction: 0.05, max_calls: ${o.localBudgetCalls}, rate_fraction: 0.5 }`);
+    quotas = quotas.replace(
+      /local_budget:\s*\{[^}]*\}/,
+      `local_budget: { fraction: 0.05, max_calls: ${o.localBudgetCalls}, rate_fraction: 0.5 }`,
+    );
   const policies = readdirSync(join(ROOT, 'policies'))
     .filter((f) => f.endsWith('.yaml') && f !== 'quotas.yaml')
     .map((f) => join(ROOT, 'policies', f));

@@ -35,12 +35,26 @@ export const EXPERIMENT_NAMES = ['clean', ...experiments.map((e) => e.name), 'go
 
 function verdict(d: GoldDiff, lineageMayDiffer: boolean): { goldEqual: string; ok: boolean } {
   if (d.equal) return { goldEqual: 'yes', ok: true };
-  const list = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k}:${n}`).join(' ');
+  const list = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([k, n]) => `${k}:${n}`)
+      .join(' ');
   if (d.values_equal) {
-    const parts = [list(d.lineage_diff) && `lineage ${list(d.lineage_diff)}`, list(d.precision_diff) && `<1 lot ${list(d.precision_diff)}`, list(d.source_diff) && `other source ${list(d.source_diff)}`].filter(Boolean);
+    const parts = [
+      list(d.lineage_diff) && `lineage ${list(d.lineage_diff)}`,
+      list(d.precision_diff) && `<1 lot ${list(d.precision_diff)}`,
+      list(d.source_diff) && `other source ${list(d.source_diff)}`,
+    ].filter(Boolean);
     return { goldEqual: `values yes; ${parts.join('; ')}`, ok: lineageMayDiffer };
   }
-  return { goldEqual: `no (${Object.entries(d.value_diff).map(([k, n]) => `${k}:${n}`).join(' ') || `lost ${d.lost}, extra ${d.extra}, dup ${d.duplicated}`})`, ok: false };
+  return {
+    goldEqual: `no (${
+      Object.entries(d.value_diff)
+        .map(([k, n]) => `${k}:${n}`)
+        .join(' ') || `lost ${d.lost}, extra ${d.extra}, dup ${d.duplicated}`
+    })`,
+    ok: false,
+  };
 }
 
 export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow[]> {
@@ -83,9 +97,17 @@ export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow
     } else {
       const d = await compareGold(env.python, clean.lake, r.lake, env.date);
       const v = verdict(d, e.lineageMayDiffer ?? false);
-      Object.assign(row, { diff: d, rowsLost: d.lost, rowsDuplicated: d.duplicated, goldEqual: v.goldEqual, ok: v.ok, closeSource: r.result!.summary.closeSource });
+      Object.assign(row, {
+        diff: d,
+        rowsLost: d.lost,
+        rowsDuplicated: d.duplicated,
+        goldEqual: v.goldEqual,
+        ok: v.ok,
+        closeSource: r.result!.summary.closeSource,
+      });
       const within = (v?: number, max?: number) => max === undefined || (v !== undefined && v <= max);
-      if (!within(m.detectionMs, e.limits?.detectionMs) || !within(m.recoveryMs, e.limits?.recoveryMs)) row.ok = false;
+      if (!within(m.detectionMs, e.limits?.detectionMs) || !within(m.recoveryMs, e.limits?.recoveryMs))
+        row.ok = false;
     }
     rows.push(row);
   }
@@ -100,13 +122,21 @@ export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow
       wallMs: k.rerunMs,
       goldEqual: '-',
       ok: false,
-      note: k.killed ? `killed ${k.committedAtKill ? 'after' : 'before'} the Gold commit landed; recovery = kill → rerun committed` : 'the child finished before the kill (no kill)',
+      note: k.killed
+        ? `killed ${k.committedAtKill ? 'after' : 'before'} the Gold commit landed; recovery = kill → rerun committed`
+        : 'the child finished before the kill (no kill)',
     };
     if (k.error) row.error = k.error;
     else {
       const d = await compareGold(env.python, clean.lake, k.lake, env.date);
       const v = verdict(d, false);
-      Object.assign(row, { diff: d, rowsLost: d.lost, rowsDuplicated: d.duplicated, goldEqual: v.goldEqual, ok: v.ok && k.killed });
+      Object.assign(row, {
+        diff: d,
+        rowsLost: d.lost,
+        rowsDuplicated: d.duplicated,
+        goldEqual: v.goldEqual,
+        ok: v.ok && k.killed,
+      });
     }
     rows.push(row);
   }
@@ -117,7 +147,16 @@ const s = (ms?: number) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} 
 
 /** The measured table, as printed by `npm run chaos`. */
 export function formatTable(rows: ChaosRow[]): string {
-  const head = ['experiment', 'detection', 'recovery', 'extra wall', 'rows lost', 'rows dup', 'Gold = clean?', 'ok'];
+  const head = [
+    'experiment',
+    'detection',
+    'recovery',
+    'extra wall',
+    'rows lost',
+    'rows dup',
+    'Gold = clean?',
+    'ok',
+  ];
   const body = rows.map((r) => [
     r.experiment,
     s(r.detectionMs),
@@ -130,6 +169,11 @@ export function formatTable(rows: ChaosRow[]): string {
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join(' | ');
-  const notes = rows.map((r) => `- ${r.experiment}: ${r.note}${r.error ? `\n    error: ${r.error.split('\n')[0]}` : ''}${r.closeSource ? `\n    close_source: ${JSON.stringify(r.closeSource)}` : ''}`);
-  return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line), '', ...notes].join('\n');
+  const notes = rows.map(
+    (r) =>
+      `- ${r.experiment}: ${r.note}${r.error ? `\n    error: ${r.error.split('\n')[0]}` : ''}${r.closeSource ? `\n    close_source: ${JSON.stringify(r.closeSource)}` : ''}`,
+  );
+  return [line(head), width.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line), '', ...notes].join(
+    '\n',
+  );
 }
