@@ -53,7 +53,7 @@ describe('chaos suite (real Kafka, Redis, simulator, delta-rs)', () => {
       expect(
         Object.keys(rows.find((r) => r.experiment === 'tushare-5xx-storm')?.closeSource ?? {}),
       ).toContain('miniQMT');
-      expect(rows.find((r) => r.experiment === 'gold-sigkill-rerun')?.note).toMatch(/^killed/);
+      expect(rows.find((r) => r.experiment === 'gold-sigkill-rerun')?.note).toMatch(/^SIGKILL landed/);
     },
   );
 });

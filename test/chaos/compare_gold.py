@@ -58,7 +58,7 @@ def main():
     lost = sorted(k[0] for k in ck if k not in fk)
     extra = sorted(k[0] for k in fk if k not in ck)
     cols = sorted(set().union(*(r.keys() for r in clean)) - VOLATILE) if clean else []
-    value_diff, lineage_diff, precision_diff, source_diff = {}, {}, {}, {}
+    value_diff, lineage_diff, precision_diff, source_diff, flagged_diff = {}, {}, {}, {}, {}
     for k, c in ck.items():
         f = fk.get(k)
         if f is None:
@@ -81,6 +81,10 @@ def main():
                     # The other source's own number (its lineage says so), within the cross-source
                     # tolerance; anything further apart is a value difference.
                     bucket = source_diff
+                elif bucket is value_diff and c.get("close_source") != f.get("close_source") and norm(c.get("data_quality_score")) is not None and norm(c.get("data_quality_score")) < 100:
+                    # Served by the other source, and the clean run had itself flagged this row's
+                    # sources as disagreeing (its quality score is below 100): shown apart.
+                    bucket = flagged_diff
                 bucket[col] = bucket.get(col, 0) + 1
     out = {
         "clean_rows": len(clean),
@@ -95,8 +99,9 @@ def main():
         "lineage_diff": lineage_diff,
         "precision_diff": precision_diff,
         "source_diff": source_diff,
+        "flagged_diff": flagged_diff,
     }
-    out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff and not source_diff
+    out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff and not source_diff and not flagged_diff
     out["values_equal"] = not lost and not extra and dup == 0 and not value_diff
     print(json.dumps(out))
 

@@ -1,12 +1,15 @@
 /**
  * "Engine SIGKILL during the Gold commit, then rerun": the clean run's Bronze tables are copied to
- * a fresh lake, the Gold stage runs as a child process (gold-child.ts), and the moment the first Gold
- * data file appears (the commit is being written) it is SIGKILLed after a random 0–2 ms (the
- * window between the data files and the _delta_log entry is a few ms for a 200-symbol day). The stage
- * is then rerun to completion; suite.ts compares the result with the clean Gold.
+ * a fresh lake, and the Gold stage runs there as a child process (gold-child.ts).
+ *
+ * Each attempt SIGKILLs a fresh child the moment its first Gold data file appears; the commit
+ * entry (a `_delta_log` JSON with `add` actions) follows within a few ms, so whether the kill
+ * lands before or after it is up to the scheduler (random). Up to 6 attempts are made, until one
+ * leaves a data file without its commit; the stage is then rerun to completion and suite.ts
+ * compares the result with the clean Gold.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../bronze/harness.ts';
@@ -15,8 +18,9 @@ export interface GoldKill {
   lake: string;
   /** The child died by our SIGKILL (false: it finished first). */
   killed: boolean;
-  /** A Gold commit (a _delta_log entry) existed when the kill landed. */
-  committedAtKill: boolean;
+  /** Where the kill landed: no Gold file yet, data files but no commit, or after the commit. */
+  landed: 'before data' | 'data written, not committed' | 'after commit' | 'not killed';
+  attempts: number;
   /** Kill → rerun committed the day. */
   recoveryMs: number;
   rerunMs: number;
@@ -28,13 +32,13 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' });
 }
 
-function child(
-  lake: string,
-  date: string,
-): {
+interface Child {
   proc: ReturnType<typeof spawn>;
+  started: Promise<number>;
   done: Promise<{ code: number | null; signal: string | null; stderr: string }>;
-} {
+}
+
+function child(lake: string, date: string): Child {
   const proc = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'test/chaos/gold-child.ts'), lake, date],
@@ -45,52 +49,81 @@ function child(
   );
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  proc.stdout!.resume();
+  const started = new Promise<number>((resolve) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('gold-start')) resolve(Date.now());
+    });
+  });
   const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal, stderr })),
   );
-  return { proc, done };
+  return { proc, started, done };
 }
 
-export async function goldKillRerun(cleanLake: string, date: string, rand = Math.random): Promise<GoldKill> {
+function freshLake(cleanLake: string): string {
   const lake = mkdtempSync(join(tmpdir(), 'argus-chaos-lake-gold-kill-'));
   cpSync(join(cleanLake, 'bronze'), join(lake, 'bronze'), { recursive: true });
-  const gold = join(lake, 'gold/a_share_daily');
-  const first = child(lake, date);
-  let exited = false;
-  void first.done.then(() => (exited = true));
+  return lake;
+}
+
+/** A log entry that adds data files (version 0 may only create the table). */
+const committed = (gold: string) =>
+  files(join(gold, '_delta_log'))
+    .filter((f) => f.endsWith('.json'))
+    .some((f) => readFileSync(join(gold, '_delta_log', f), 'utf8').includes('"add"'));
+
+export async function goldKillRerun(cleanLake: string, date: string): Promise<GoldKill> {
+  let lake = '';
+  let landed: GoldKill['landed'] = 'not killed';
   let killAt = 0;
-  let committedAtKill = false;
-  while (!exited) {
-    if (files(gold).some((f) => f.endsWith('.parquet'))) {
-      const delay = rand() < 0.5 ? 0 : Math.floor(rand() * 3);
-      if (delay) await new Promise((r) => setTimeout(r, delay));
-      committedAtKill = files(join(gold, '_delta_log')).some((f) => f.endsWith('.json'));
-      killAt = Date.now();
-      first.proc.kill('SIGKILL');
-      break;
+  let attempts = 0;
+  for (; attempts < 6 && landed !== 'data written, not committed';) {
+    attempts++;
+    lake = freshLake(cleanLake);
+    const gold = join(lake, 'gold/a_share_daily');
+    const c = child(lake, date);
+    let exited = false;
+    void c.done.then(() => (exited = true));
+    // Kill the moment the first Gold data file appears: the window until the commit entry is a
+    // few ms, so the poll is tight (1 ms).
+    while (!exited) {
+      if (files(gold).some((f) => f.endsWith('.parquet'))) {
+        killAt = Date.now();
+        c.proc.kill('SIGKILL');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 1));
     }
-    await new Promise((r) => setTimeout(r, 1));
+    await c.done;
+    // Judged on what the kill left on disk.
+    landed = committed(gold)
+      ? 'after commit'
+      : files(gold).some((f) => f.endsWith('.parquet'))
+        ? 'data written, not committed'
+        : 'before data';
+    const r = await c.done;
+    if (r.signal !== 'SIGKILL') {
+      landed = 'not killed';
+      if (r.code !== 0)
+        return {
+          lake,
+          killed: false,
+          landed,
+          attempts,
+          recoveryMs: 0,
+          rerunMs: 0,
+          error: `gold child failed: ${r.stderr.trim().split('\n').at(-1)}`,
+        };
+    }
   }
-  const r1 = await first.done;
-  const killed = r1.signal === 'SIGKILL';
-  if (!killed && r1.code !== 0)
-    return {
-      lake,
-      killed,
-      committedAtKill,
-      recoveryMs: 0,
-      rerunMs: 0,
-      error: `gold child failed before the kill: ${r1.stderr.trim().split('\n').at(-1)}`,
-    };
   const t0 = Date.now();
-  const second = child(lake, date);
-  const r2 = await second.done;
+  const r2 = await child(lake, date).done;
   const end = Date.now();
   return {
     lake,
-    killed,
-    committedAtKill,
+    killed: landed !== 'not killed',
+    landed,
+    attempts,
     recoveryMs: end - (killAt || t0),
     rerunMs: end - t0,
     error:

@@ -149,6 +149,8 @@ export interface GoldDiff {
   precision_diff: Record<string, number>;
   /** Rows served by the other source (lineage differs) whose number is that source's, within tolerance. */
   source_diff: Record<string, number>;
+  /** Rows served by the other source that the clean run had flagged (quality < 100) as disagreeing. */
+  flagged_diff: Record<string, number>;
   equal: boolean;
   values_equal: boolean;
 }

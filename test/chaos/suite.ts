@@ -44,6 +44,7 @@ function verdict(d: GoldDiff, lineageMayDiffer: boolean): { goldEqual: string; o
       list(d.lineage_diff) && `lineage ${list(d.lineage_diff)}`,
       list(d.precision_diff) && `<1 lot ${list(d.precision_diff)}`,
       list(d.source_diff) && `other source ${list(d.source_diff)}`,
+      list(d.flagged_diff) && `flagged in clean ${list(d.flagged_diff)}`,
     ].filter(Boolean);
     return { goldEqual: `values yes; ${parts.join('; ')}`, ok: lineageMayDiffer };
   }
@@ -123,8 +124,8 @@ export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow
       goldEqual: '-',
       ok: false,
       note: k.killed
-        ? `killed ${k.committedAtKill ? 'after' : 'before'} the Gold commit landed; recovery = kill → rerun committed`
-        : 'the child finished before the kill (no kill)',
+        ? `SIGKILL landed: ${k.landed} (attempt ${k.attempts}); recovery = kill → rerun committed`
+        : `never killed in ${k.attempts} attempts (the child finished first)`,
     };
     if (k.error) row.error = k.error;
     else {
