@@ -51,7 +51,10 @@ async function main(): Promise<void> {
         registerServeCommand,
         registerSimCommand,
       ].map((register) => (p: Command, setup: CliSetup) => void register(p, setup)),
-      (p: Command) => void registerServicesCommands(p.command('services').description('Install, start and stop the real services on loopback')),
+      (p: Command) =>
+        void registerServicesCommands(
+          p.command('services').description('Install, start and stop the real services on loopback'),
+        ),
     ],
   });
   await program.parseAsync(process.argv);
@@ -59,7 +62,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && /argus(\.ts|\.mjs)?$/.test(process.argv[1])) {
   main().catch((err) => {
-    console.error(err instanceof SpecErrors ? err.errors.map(formatError).join('\n') : `argus: ${(err as Error).message}`);
+    console.error(
+      err instanceof SpecErrors ? err.errors.map(formatError).join('\n') : `argus: ${(err as Error).message}`,
+    );
     process.exitCode = 1;
   });
 }

@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['engine/**/*.test.ts', 'operators/**/*.test.ts', 'sim/**/*.test.ts', 'infra/**/*.test.ts'],
+          include: [
+            'engine/**/*.test.ts',
+            'operators/**/*.test.ts',
+            'sim/**/*.test.ts',
+            'infra/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           // The backpressure test measures the live heap, after collections it triggers itself.
           execArgv: ['--expose-gc'],

@@ -17,6 +17,7 @@ import fileSink from './sinks/file.ts';
 
 export function genericRegistry(): Registry {
   const r = new Registry([pipelineKind, pipelineTestKind]);
-  for (const def of [generate, fileSource, map, filter, switchOp, dedupe, stdout, log, fileSink]) r.operators.register(def as never);
+  for (const def of [generate, fileSource, map, filter, switchOp, dedupe, stdout, log, fileSink])
+    r.operators.register(def as never);
   return r;
 }

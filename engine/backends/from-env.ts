@@ -20,7 +20,11 @@ export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
   return {
     bus: () =>
       env.ARGUS_BUS === 'kafka'
-        ? createBus({ type: 'kafka', brokers: required(env, 'ARGUS_KAFKA_BROKERS', 'ARGUS_BUS=kafka'), clientId: env.ARGUS_KAFKA_CLIENT_ID ?? 'argus' })
+        ? createBus({
+            type: 'kafka',
+            brokers: required(env, 'ARGUS_KAFKA_BROKERS', 'ARGUS_BUS=kafka'),
+            clientId: env.ARGUS_KAFKA_CLIENT_ID ?? 'argus',
+          })
         : createBus({ type: 'memory' }),
     lake: (e) => createLake(env.ARGUS_LAKE ?? e.lakeRoot),
     secrets: () => createSecretsBackend(secretsConfig(env)),
@@ -32,7 +36,9 @@ export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<st
 
 export function secretsConfig(env: NodeJS.ProcessEnv): SecretsConfig {
   if (env.ARGUS_SECRETS !== 'vault') return { type: 'env', env };
-  const auth = env.ARGUS_VAULT_ROLE_ID ? { method: 'approle' as const, roleId: env.ARGUS_VAULT_ROLE_ID } : { method: 'token' as const };
+  const auth = env.ARGUS_VAULT_ROLE_ID
+    ? { method: 'approle' as const, roleId: env.ARGUS_VAULT_ROLE_ID }
+    : { method: 'token' as const };
   return { type: 'vault', addr: env.VAULT_ADDR ?? env.BAO_ADDR, auth };
 }
 

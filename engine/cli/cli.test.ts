@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const argus = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(root, 'bin/argus.mjs'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ARGUS_LOG_LEVEL: 'warn' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin/argus.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ARGUS_LOG_LEVEL: 'warn' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -29,7 +33,11 @@ describe('argus CLI', () => {
     expect(j.code).toBe(1);
     const report = JSON.parse(j.out);
     expect(report.ok).toBe(false);
-    expect(report.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/spec/nodes/0/config/batch_sise', '/spec/nodes/2/type', '/spec/nodes/3/inputs']);
+    expect(report.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      '/spec/nodes/0/config/batch_sise',
+      '/spec/nodes/2/type',
+      '/spec/nodes/3/inputs',
+    ]);
   });
 
   it('draws a graph as mermaid and dot', () => {
@@ -44,7 +52,12 @@ describe('argus CLI', () => {
   it('runs the quickstart and PipelineTest specs; a failing expectation exits 1', () => {
     const run = argus('run', 'examples/quickstart.yaml');
     expect(run.code).toBe(0);
-    expect(run.out.trim().split('\n').map((l) => JSON.parse(l).i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(
+      run.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).i),
+    ).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(argus('test', 'examples/quickstart.test.yaml').out).toContain('1 passed, 0 failed');
     const dir = mkdtempSync(join(tmpdir(), 'argus-cli-'));
     writeFileSync(
@@ -70,7 +83,10 @@ describe('argus run signals', () => {
       `apiVersion: argus/v1\nkind: Pipeline\nmetadata: {name: s, version: 1}\nspec:\n  nodes:\n    - {id: n, type: generate, config: {batch_size: 50, interval_ms: 1}}\n    - {id: out, type: file, inputs: [n], config: {path: out.jsonl}}\n`,
     );
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [join(root, 'bin/argus.mjs'), 'run', 'p.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/argus.mjs'), 'run', 'p.yaml'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     child.stderr.on('data', (d) => (log += d));
     await new Promise<void>((res) => {
@@ -86,7 +102,10 @@ describe('argus run signals', () => {
     expect(code).toBe(0);
     expect(log).toContain('stopping: draining in-flight batches');
     const { readFileSync } = await import('node:fs');
-    const seq = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).i);
+    const seq = readFileSync(join(dir, 'out.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).i);
     expect(seq.length).toBeGreaterThan(0);
     expect(seq).toEqual(Array.from({ length: seq.length }, (_, i) => i));
   });

@@ -9,7 +9,8 @@ export function specPaths(given: string[], root = process.cwd()): string[] {
   const all = given.map((p) => resolve(root, p));
   for (const dir of ['policies', 'schemas']) {
     const p = resolve(root, dir);
-    if (existsSync(p) && !all.some((a) => p === a || p.startsWith(a + '/') || a.startsWith(p + '/'))) all.push(p);
+    if (existsSync(p) && !all.some((a) => p === a || p.startsWith(a + '/') || a.startsWith(p + '/')))
+      all.push(p);
   }
   return all;
 }

@@ -45,5 +45,7 @@ export async function compilePipelines(
 
 /** Closes instances created by a compile that will not run (errors elsewhere, rollback). */
 export async function discard(pipelines: CompiledPipeline[]): Promise<void> {
-  for (const p of pipelines) for (const b of p.fresh.values()) await (b.instance as { close?: () => Promise<void> }).close?.().catch(() => {});
+  for (const p of pipelines)
+    for (const b of p.fresh.values())
+      await (b.instance as { close?: () => Promise<void> }).close?.().catch(() => {});
 }

@@ -41,7 +41,13 @@ export function fingerprint(planned: PlannedNode, deps: string[], docs: SpecDoc[
   return canonical({ spec, depDocs });
 }
 
-export function makeContext(plan: Plan, node: PlannedNode, env: EngineEnv, deps: Set<string>, signal: AbortSignal): Context {
+export function makeContext(
+  plan: Plan,
+  node: PlannedNode,
+  env: EngineEnv,
+  deps: Set<string>,
+  signal: AbortSignal,
+): Context {
   return {
     pipeline: plan.name,
     node: node.id,
@@ -50,7 +56,12 @@ export function makeContext(plan: Plan, node: PlannedNode, env: EngineEnv, deps:
     spec<S>(kind: string, name: string) {
       deps.add(`${kind}/${name}`);
       const doc = findSpec(env.docs, kind, name);
-      if (!doc) throw new ConfigError('', `no ${kind} named "${name}" is loaded`, 'add the document to the paths given to argus');
+      if (!doc)
+        throw new ConfigError(
+          '',
+          `no ${kind} named "${name}" is loaded`,
+          'add the document to the paths given to argus',
+        );
       return doc as SpecDoc<S>;
     },
     specs<S>(kind: string) {
@@ -60,7 +71,12 @@ export function makeContext(plan: Plan, node: PlannedNode, env: EngineEnv, deps:
     },
     secret(ref: string) {
       const s = Secret.parse(ref, env.secrets);
-      if (!s) throw new ConfigError('', `not a secret reference: "${ref.slice(0, 40)}"`, 'write ${secret:<path>#<key>}');
+      if (!s)
+        throw new ConfigError(
+          '',
+          `not a secret reference: "${ref.slice(0, 40)}"`,
+          'write ${secret:<path>#<key>}',
+        );
       return s;
     },
     backend: <T>(role: string) => env.backends.get<T>(role),
@@ -69,7 +85,11 @@ export function makeContext(plan: Plan, node: PlannedNode, env: EngineEnv, deps:
   };
 }
 
-export async function instantiate(plan: Plan, node: PlannedNode, env: EngineEnv): Promise<BuiltNode | SpecError[]> {
+export async function instantiate(
+  plan: Plan,
+  node: PlannedNode,
+  env: EngineEnv,
+): Promise<BuiltNode | SpecError[]> {
   const base = `/spec/nodes/${node.index}/config`;
   const problems: Problem[] = [];
   const config = resolveEnvRefs(node.spec.config ?? {}, process.env, base, problems, env.validateOnly);
@@ -81,7 +101,13 @@ export async function instantiate(plan: Plan, node: PlannedNode, env: EngineEnv)
   try {
     const instance = await node.def.create(config, makeContext(plan, node, env, deps, abort.signal));
     const depList = [...deps].sort();
-    return { planned: node, instance, deps: depList, fingerprint: fingerprint(node, depList, env.docs), abort };
+    return {
+      planned: node,
+      instance,
+      deps: depList,
+      fingerprint: fingerprint(node, depList, env.docs),
+      abort,
+    };
   } catch (err) {
     const pointer = err instanceof ConfigError ? base + err.pointer : base;
     const hint = err instanceof ConfigError ? err.hint : undefined;

@@ -40,26 +40,54 @@ export function parseInput(ref: string): Edge {
   return { from, port };
 }
 
-export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { plan: Plan; errors: SpecError[] } {
+export function planPipeline(
+  doc: SpecDoc<PipelineSpec>,
+  registry: Registry,
+): { plan: Plan; errors: SpecError[] } {
   const problems: Problem[] = [];
   const nodes = new Map<string, PlannedNode>();
   const unknownTypes = new Set<string>(); // reported by the loader; do not report their edges again
   doc.spec.nodes.forEach((spec, index) => {
     const def = registry.operators.resolve(spec.type, (spec.inputs ?? []).length > 0);
-    if (nodes.has(spec.id)) problems.push({ pointer: `/spec/nodes/${index}/id`, message: `duplicate node id "${spec.id}"`, hint: 'node ids must be unique' });
+    if (nodes.has(spec.id))
+      problems.push({
+        pointer: `/spec/nodes/${index}/id`,
+        message: `duplicate node id "${spec.id}"`,
+        hint: 'node ids must be unique',
+      });
     if (!def) return void unknownTypes.add(spec.id);
-    nodes.set(spec.id, { id: spec.id, index, spec, def, inputs: (spec.inputs ?? []).map(parseInput), ports: portsOf(def, spec.config ?? {}) });
+    nodes.set(spec.id, {
+      id: spec.id,
+      index,
+      spec,
+      def,
+      inputs: (spec.inputs ?? []).map(parseInput),
+      ports: portsOf(def, spec.config ?? {}),
+    });
   });
   const consumers = new Map<string, string[]>();
   for (const n of nodes.values()) {
     const at = (j: number) => `/spec/nodes/${n.index}/inputs/${j}`;
-    if (n.def.role === 'source' && n.inputs.length > 0) problems.push({ pointer: `/spec/nodes/${n.index}/inputs`, message: `source "${n.id}" takes no inputs` });
-    if (n.def.role !== 'source' && n.inputs.length === 0) problems.push({ pointer: `/spec/nodes/${n.index}`, message: `node "${n.id}" is unconnected: it has no inputs`, hint: 'add inputs: [<node id>]' });
+    if (n.def.role === 'source' && n.inputs.length > 0)
+      problems.push({
+        pointer: `/spec/nodes/${n.index}/inputs`,
+        message: `source "${n.id}" takes no inputs`,
+      });
+    if (n.def.role !== 'source' && n.inputs.length === 0)
+      problems.push({
+        pointer: `/spec/nodes/${n.index}`,
+        message: `node "${n.id}" is unconnected: it has no inputs`,
+        hint: 'add inputs: [<node id>]',
+      });
     n.inputs.forEach((e, j) => {
       const up = nodes.get(e.from);
       if (!up && unknownTypes.has(e.from)) return;
       if (!up) {
-        problems.push({ pointer: at(j), message: `unknown input node "${e.from}"`, hint: didYouMean(e.from, nodes.keys()) });
+        problems.push({
+          pointer: at(j),
+          message: `unknown input node "${e.from}"`,
+          hint: didYouMean(e.from, nodes.keys()),
+        });
         return;
       }
       if (up.def.role === 'sink') {
@@ -67,7 +95,11 @@ export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { 
         return;
       }
       if (e.port !== 'error' && !up.ports.includes(e.port)) {
-        problems.push({ pointer: at(j), message: `node "${e.from}" has no port "${e.port}"`, hint: didYouMean(e.port, [...up.ports, 'error']) ?? `ports: ${[...up.ports, 'error'].join(', ')}` });
+        problems.push({
+          pointer: at(j),
+          message: `node "${e.from}" has no port "${e.port}"`,
+          hint: didYouMean(e.port, [...up.ports, 'error']) ?? `ports: ${[...up.ports, 'error'].join(', ')}`,
+        });
         return;
       }
       const key = `${e.from}.${e.port}`;
@@ -78,7 +110,11 @@ export function planPipeline(doc: SpecDoc<PipelineSpec>, registry: Registry): { 
   const readers = new Set(doc.spec.nodes.flatMap((n) => (n.inputs ?? []).map((i) => parseInput(i).from)));
   for (const n of nodes.values()) {
     if (n.def.role === 'sink' || readers.has(n.id)) continue;
-    problems.push({ pointer: `/spec/nodes/${n.index}`, message: `node "${n.id}" is unconnected: nothing reads its output`, hint: `add "${n.id}" to the inputs of a sink` });
+    problems.push({
+      pointer: `/spec/nodes/${n.index}`,
+      message: `node "${n.id}" is unconnected: nothing reads its output`,
+      hint: `add "${n.id}" to the inputs of a sink`,
+    });
   }
   problems.push(...findCycles(nodes));
   const plan: Plan = { doc, name: doc.metadata.name, nodes, consumers };
@@ -94,7 +130,11 @@ function findCycles(nodes: Map<string, PlannedNode>): Problem[] {
     if (s === 'visiting') {
       const cycle = [...path.slice(path.indexOf(id)), id];
       const n = nodes.get(id)!;
-      problems.push({ pointer: `/spec/nodes/${n.index}/inputs`, message: `cycle: ${cycle.reverse().join(' → ')}`, hint: 'a pipeline must be acyclic' });
+      problems.push({
+        pointer: `/spec/nodes/${n.index}/inputs`,
+        message: `cycle: ${cycle.reverse().join(' → ')}`,
+        hint: 'a pipeline must be acyclic',
+      });
       return;
     }
     state.set(id, 'visiting');
@@ -104,4 +144,3 @@ function findCycles(nodes: Map<string, PlannedNode>): Problem[] {
   for (const id of nodes.keys()) visit(id, []);
   return problems;
 }
-

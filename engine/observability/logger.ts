@@ -12,7 +12,19 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-const REDACT_PATHS = ['token', 'apiKey', 'api_key', 'password', 'secret', '*.token', '*.apiKey', '*.api_key', '*.password', 'headers.authorization', '*.headers.authorization'];
+const REDACT_PATHS = [
+  'token',
+  'apiKey',
+  'api_key',
+  'password',
+  'secret',
+  '*.token',
+  '*.apiKey',
+  '*.api_key',
+  '*.password',
+  'headers.authorization',
+  '*.headers.authorization',
+];
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const out = opts.destination ?? process.stderr;
@@ -22,5 +34,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       done();
     },
   });
-  return pino({ level: opts.level ?? process.env.ARGUS_LOG_LEVEL ?? 'info', redact: REDACT_PATHS }, scrubbing);
+  return pino(
+    { level: opts.level ?? process.env.ARGUS_LOG_LEVEL ?? 'info', redact: REDACT_PATHS },
+    scrubbing,
+  );
 }

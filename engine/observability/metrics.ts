@@ -15,6 +15,10 @@ export function createMetrics(registry = new Registry()): Metrics {
     gauge: (name, help, labelNames = []) =>
       get(name, () => new Gauge({ name, help, labelNames, registers: [registry] })),
     histogram: (name, help, labelNames = [], buckets) =>
-      get(name, () => new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) })),
+      get(
+        name,
+        () =>
+          new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) }),
+      ),
   };
 }

@@ -25,7 +25,8 @@ export async function discover(registry: Registry, dir: string): Promise<void> {
       const def = (await import(pathToFileURL(file).href)).default as OperatorDefinition | undefined;
       const expected = basename(file).replace(/\.[^.]+$/, '');
       if (!def) throw new Error(`${file}: no default export (expected an operator definition)`);
-      if (def.type !== expected) throw new Error(`${file}: operator type "${def.type}" must match its file name "${expected}"`);
+      if (def.type !== expected)
+        throw new Error(`${file}: operator type "${def.type}" must match its file name "${expected}"`);
       if (def.role !== role) throw new Error(`${file}: role "${def.role}" does not match folder ${sub}/`);
       registry.operators.register(def);
     }

@@ -9,7 +9,9 @@ export class OperatorRegistry {
 
   register(def: OperatorDefinition): void {
     if (!def || typeof def.type !== 'string' || typeof def.create !== 'function') {
-      throw new Error('not an operator definition: expected {type, role, description, configSchema, examples, create}');
+      throw new Error(
+        'not an operator definition: expected {type, role, description, configSchema, examples, create}',
+      );
     }
     const roles = this.defs.get(def.type) ?? new Map<OperatorRole, OperatorDefinition>();
     if (roles.has(def.role) || (def.role !== 'source' && [...roles.keys()].some((r) => r !== 'source'))) {

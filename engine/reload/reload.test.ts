@@ -13,7 +13,11 @@ registry.operators.register(
     type: 'collect',
     role: 'sink',
     description: 'collects records into the test',
-    configSchema: { type: 'object', properties: { delay_ms: { type: 'integer' } }, additionalProperties: false },
+    configSchema: {
+      type: 'object',
+      properties: { delay_ms: { type: 'integer' } },
+      additionalProperties: false,
+    },
     examples: [],
     create: (c) => ({
       kind: 'sink',
@@ -41,10 +45,15 @@ describe('hot reload', () => {
     const { engine, file, paths } = await engineFromText(registry, spec('v0', 1));
     const results: ReloadResult[] = [];
     let notify: (() => void) | undefined;
-    const watcher = watchAndReload(engine, paths, (r) => {
-      results.push(r);
-      notify?.();
-    }, 50);
+    const watcher = watchAndReload(
+      engine,
+      paths,
+      (r) => {
+        results.push(r);
+        notify?.();
+      },
+      50,
+    );
     await engine.start();
     await new Promise((r) => setTimeout(r, 300)); // chokidar is ready and records flow
     const valid: string[] = [];
@@ -102,11 +111,18 @@ spec:
     await engine.start();
     writeFileSync(file, text(false, 6));
     const applied = await engine.reload(paths);
-    expect(applied.outcome === 'applied' && applied.pipelines.swap).toMatchObject({ changed: ['out'], added: [], removed: [] });
+    expect(applied.outcome === 'applied' && applied.pipelines.swap).toMatchObject({
+      changed: ['out'],
+      added: [],
+      removed: [],
+    });
     writeFileSync(file, text(true, 7));
     const rolled = await engine.reload(paths);
     expect(rolled).toEqual({ outcome: 'rolled back', error: 'node "out" failed to start: cannot connect' });
-    expect(engine.graphs.get('swap')!.runs.get('out')!.built.planned.spec.config).toEqual({ fail: false, n: 6 });
+    expect(engine.graphs.get('swap')!.runs.get('out')!.built.planned.spec.config).toEqual({
+      fail: false,
+      n: 6,
+    });
     await engine.stop();
   });
 });

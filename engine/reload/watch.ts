@@ -10,8 +10,16 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
-export function watchAndReload(engine: Engine, paths: string[], onResult: (r: ReloadResult) => void, debounceMs = 200): Watcher {
-  const watcher = chokidar.watch(paths, { ignoreInitial: true, ignored: (p) => /(^|\/)(\.|node_modules|generated)/.test(p.replace(engine.env.root, '')) });
+export function watchAndReload(
+  engine: Engine,
+  paths: string[],
+  onResult: (r: ReloadResult) => void,
+  debounceMs = 200,
+): Watcher {
+  const watcher = chokidar.watch(paths, {
+    ignoreInitial: true,
+    ignored: (p) => /(^|\/)(\.|node_modules|generated)/.test(p.replace(engine.env.root, '')),
+  });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const trigger = () => {

@@ -27,7 +27,11 @@ export class DeadLetterFile {
       await mkdir(dirname(this.path), { recursive: true });
       const fh = await open(this.path, 'a');
       try {
-        await fh.write(letters.map((l) => JSON.stringify(l, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n').join(''));
+        await fh.write(
+          letters
+            .map((l) => JSON.stringify(l, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n')
+            .join(''),
+        );
         await fh.sync();
       } finally {
         await fh.close();

@@ -41,9 +41,10 @@ export type ReloadResult =
 
 /** Graph errors of pipelines that also have config errors, so one run reports everything. */
 function structuralErrors(partial: SpecDoc[], registry: Registry): SpecError[] {
-  return partial.filter((d) => d.kind === 'Pipeline').flatMap((d) => planPipeline(d as SpecDoc<PipelineSpec>, registry).errors);
+  return partial
+    .filter((d) => d.kind === 'Pipeline')
+    .flatMap((d) => planPipeline(d as SpecDoc<PipelineSpec>, registry).errors);
 }
-
 
 export class Engine {
   readonly graphs = new Map<string, RunningGraph>();
@@ -65,7 +66,10 @@ export class Engine {
       metrics: opts.metrics ?? createMetrics(),
       backends,
       // Secrets resolve through the `secrets` backend unless a resolver is given.
-      secrets: opts.secrets ?? ((path, key) => backends.get<{ read(p: string, k: string): Promise<string> }>('secrets').read(path, key)),
+      secrets:
+        opts.secrets ??
+        ((path, key) =>
+          backends.get<{ read(p: string, k: string): Promise<string> }>('secrets').read(path, key)),
       docs: [],
     };
     backends.bind(env);
@@ -88,7 +92,9 @@ export class Engine {
     }
     for (const { plan, fresh } of compiled.pipelines) {
       const settings = plan.doc.spec.settings ?? {};
-      const dlq = new DeadLetterFile(join(this.env.root, settings.dead_letter ?? join('.argus', 'dead-letter', `${plan.name}.jsonl`)));
+      const dlq = new DeadLetterFile(
+        join(this.env.root, settings.dead_letter ?? join('.argus', 'dead-letter', `${plan.name}.jsonl`)),
+      );
       this.graphs.set(plan.name, new RunningGraph(plan, fresh, this.env, settings.max_in_flight ?? 16, dlq));
     }
     return [];
@@ -119,10 +125,16 @@ export class Engine {
   /** Re-reads `paths`; applies the change by swapping only changed nodes, or keeps running. */
   async reload(paths: string[]): Promise<ReloadResult> {
     const { docs, errors, partial } = loadPaths(paths, this.registry, this.env.root);
-    if (errors.length) return { outcome: 'invalid', errors: [...errors, ...structuralErrors(partial, this.registry)] };
+    if (errors.length)
+      return { outcome: 'invalid', errors: [...errors, ...structuralErrors(partial, this.registry)] };
     const oldDocs = this.env.docs;
     this.env.docs = docs;
-    const previous = new Map([...this.graphs].map(([name, g]) => [name, new Map([...g.runs].map(([id, r]) => [id, r.built] as [string, BuiltNode]))]));
+    const previous = new Map(
+      [...this.graphs].map(([name, g]) => [
+        name,
+        new Map([...g.runs].map(([id, r]) => [id, r.built] as [string, BuiltNode])),
+      ]),
+    );
     const compiled = await compilePipelines(docs, this.registry, this.env, previous);
     if (compiled.errors.length) {
       this.env.docs = oldDocs;
@@ -135,7 +147,13 @@ export class Engine {
         const graph = this.graphs.get(plan.name);
         if (!graph) {
           const settings = plan.doc.spec.settings ?? {};
-          const g = new RunningGraph(plan, fresh, this.env, settings.max_in_flight ?? 16, new DeadLetterFile(join(this.env.root, '.argus', 'dead-letter', `${plan.name}.jsonl`)));
+          const g = new RunningGraph(
+            plan,
+            fresh,
+            this.env,
+            settings.max_in_flight ?? 16,
+            new DeadLetterFile(join(this.env.root, '.argus', 'dead-letter', `${plan.name}.jsonl`)),
+          );
           this.graphs.set(plan.name, g);
           if (this.started) await g.start();
           continue;

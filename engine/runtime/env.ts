@@ -37,7 +37,10 @@ export class Backends {
   get<T>(role: string): T {
     if (!this.made.has(role)) {
       const make = this.factories[role];
-      if (!make) throw new Error(`no "${role}" backend is configured (known: ${Object.keys(this.factories).join(', ') || 'none'})`);
+      if (!make)
+        throw new Error(
+          `no "${role}" backend is configured (known: ${Object.keys(this.factories).join(', ') || 'none'})`,
+        );
       this.made.set(role, make(this.env!));
     }
     return this.made.get(role) as T;

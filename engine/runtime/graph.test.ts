@@ -6,7 +6,11 @@ import { genericRegistry } from '../../operators/generic.ts';
 import { engineFromText } from '../testing/engine-fixture.ts';
 
 /** Test-only operators: a source that reports outcomes, and sinks that collect, stall or fail. */
-function registryWith(state: { outcomes: Outcome[]; got: Record<string, Rec[]>; inflight?: { now: number; max: number } }) {
+function registryWith(state: {
+  outcomes: Outcome[];
+  got: Record<string, Rec[]>;
+  inflight?: { now: number; max: number };
+}) {
   const r = genericRegistry();
   r.operators.register(
     defineOperator<{ n: number; size: number }>({
@@ -20,8 +24,12 @@ function registryWith(state: { outcomes: Outcome[]; got: Record<string, Rec[]>; 
         async *read(signal) {
           for (let i = 0; i < c.n && !signal.aborted; i += c.size) {
             // ~250 bytes a record: 1M of them parked in memory would take ~250 MB.
-            const records = Array.from({ length: Math.min(c.size, c.n - i) }, (_, k) => ({ i: i + k, payload: `${i + k}`.padEnd(200, '.') }));
-            if (state.inflight) state.inflight.max = Math.max(state.inflight.max, (state.inflight.now += records.length));
+            const records = Array.from({ length: Math.min(c.size, c.n - i) }, (_, k) => ({
+              i: i + k,
+              payload: `${i + k}`.padEnd(200, '.'),
+            }));
+            if (state.inflight)
+              state.inflight.max = Math.max(state.inflight.max, (state.inflight.now += records.length));
             yield {
               records,
               settled: (o: Outcome) => {
@@ -45,7 +53,8 @@ function registryWith(state: { outcomes: Outcome[]; got: Record<string, Rec[]>; 
         kind: 'sink',
         async write(batch) {
           if (c.delay_ms) await new Promise((res) => setTimeout(res, c.delay_ms));
-          if (c.fail_when !== undefined && batch.records.some((x) => x.i === c.fail_when)) throw new Error('disk full');
+          if (c.fail_when !== undefined && batch.records.some((x) => x.i === c.fail_when))
+            throw new Error('disk full');
           if (c.count_only) {
             const seen = (state.got[c.name] ??= [{ n: 0, ordered: true }])[0];
             for (const x of batch.records) seen.ordered &&= x.i === (seen.n as number)++;
@@ -98,7 +107,10 @@ describe('running graph', () => {
     await engine.done();
     await engine.stop();
     expect(state.got.out.map((r) => r.i)).toEqual([false, true]);
-    const letters = readFileSync(join(root, '.argus/dead-letter/t.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const letters = readFileSync(join(root, '.argus/dead-letter/t.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(letters.map((l) => [l.node, l.port, l.reason, l.record.i])).toEqual([
       ['m', 'error', 'field i: cannot cast 2 to boolean', 2],
       ['m', 'error', 'field i: cannot cast 3 to boolean', 3],
@@ -107,7 +119,11 @@ describe('running graph', () => {
   });
 
   it('applies backpressure: 1M records through a slow sink with bounded in-flight records and memory', async () => {
-    const state = { outcomes: [] as Outcome[], got: {} as Record<string, Rec[]>, inflight: { now: 0, max: 0 } };
+    const state = {
+      outcomes: [] as Outcome[],
+      got: {} as Record<string, Rec[]>,
+      inflight: { now: 0, max: 0 },
+    };
     const { engine } = await engineFromText(
       registryWith(state),
       pipeline(`    - {id: src, type: counted, config: {n: 1000000, size: 1000}}

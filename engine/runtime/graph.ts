@@ -45,7 +45,13 @@ export class RunningGraph {
 
   private newRun(built: BuiltNode): NodeRun {
     const isSource = built.instance.kind === 'source';
-    return { built, inbox: isSource ? undefined : new Inbox(), finished: Promise.resolve(), swapping: false, upstreamDone: new Set() };
+    return {
+      built,
+      inbox: isSource ? undefined : new Inbox(),
+      finished: Promise.resolve(),
+      swapping: false,
+      upstreamDone: new Set(),
+    };
   }
 
   /** Starts sinks and sources (`start()` hooks), then runs every node. */
@@ -86,7 +92,13 @@ export class RunningGraph {
     this.metrics.recordsOut.inc({ pipeline: this.plan.name, node: from, port }, n);
     if (port === 'error') this.metrics.errors.inc({ pipeline: this.plan.name, node: from }, n);
     const consumers = this.plan.consumers.get(`${from}.${port}`) ?? [];
-    if (consumers.length === 0) return this.toDeadLetter(from, port, batch, port === 'error' ? undefined : `unconnected port ${from}.${port}`);
+    if (consumers.length === 0)
+      return this.toDeadLetter(
+        from,
+        port,
+        batch,
+        port === 'error' ? undefined : `unconnected port ${from}.${port}`,
+      );
     const shares = fork(batch, consumers.length);
     consumers.forEach((c, i) => {
       const run = this.runs.get(c);
@@ -100,7 +112,14 @@ export class RunningGraph {
     const letters = batch.records.map((r) => {
       const e = r as Partial<ErrorRecord>;
       return reason === undefined && e.reason !== undefined
-        ? { pipeline: this.plan.name, node: e.node ?? node, port, reason: e.reason, at: e.at ?? at, record: e.record ?? r }
+        ? {
+            pipeline: this.plan.name,
+            node: e.node ?? node,
+            port,
+            reason: e.reason,
+            at: e.at ?? at,
+            record: e.record ?? r,
+          }
         : { pipeline: this.plan.name, node, port, reason: reason ?? 'error', at, record: r };
     });
     this.metrics.deadLetters.inc({ pipeline: this.plan.name, node, port }, letters.length);
@@ -146,10 +165,15 @@ export class RunningGraph {
         done();
       };
       if (inst.kind === 'sink') {
-        run.sub = run.inbox!.stream.pipe(count, concatMap((b) => this.write(id, inst, b))).subscribe({ error, complete: done });
+        run.sub = run
+          .inbox!.stream.pipe(
+            count,
+            concatMap((b) => this.write(id, inst, b)),
+          )
+          .subscribe({ error, complete: done });
       } else {
-        run.sub = run.inbox!.stream
-          .pipe(count, nodeOperator(id, inst as Transform))
+        run.sub = run
+          .inbox!.stream.pipe(count, nodeOperator(id, inst as Transform))
           .subscribe({ next: ({ port, batch }) => this.route(id, port, batch), error, complete: done });
       }
     });
@@ -163,9 +187,15 @@ export class RunningGraph {
     } catch (err) {
       outcome = 'errored';
       this.metrics.errors.inc({ pipeline: this.plan.name, node: id });
-      this.env.logger.error({ err, pipeline: this.plan.name, node: id, records: batch.records.length }, 'sink write failed');
+      this.env.logger.error(
+        { err, pipeline: this.plan.name, node: id, records: batch.records.length },
+        'sink write failed',
+      );
     }
-    this.metrics.batchSeconds.observe({ pipeline: this.plan.name, node: id }, (performance.now() - t0) / 1000);
+    this.metrics.batchSeconds.observe(
+      { pipeline: this.plan.name, node: id },
+      (performance.now() - t0) / 1000,
+    );
     settle(batch, outcome);
   }
 
@@ -196,6 +226,8 @@ export async function startInstances(built: BuiltNode[]): Promise<void> {
     }
   } catch (err) {
     for (const b of started) await (b.instance as { close?: () => Promise<void> }).close?.().catch(() => {});
-    throw new Error(`node "${built[started.length].planned.id}" failed to start: ${(err as Error).message}`, { cause: err });
+    throw new Error(`node "${built[started.length].planned.id}" failed to start: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

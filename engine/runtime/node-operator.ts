@@ -93,7 +93,8 @@ export function nodeOperator(node: string, t: Transform): OperatorFunction<Batch
                   }
                   // A batch transform holds no batch past `process`, so what it flushes (aggregates)
                   // carries no acknowledgement; operators that buffer batches use the stream shape.
-                  for (const [port, recs] of byPort) if (recs.length) subscriber.next({ port, batch: { records: recs, meta: {}, acks: [] } });
+                  for (const [port, recs] of byPort)
+                    if (recs.length) subscriber.next({ port, batch: { records: recs, meta: {}, acks: [] } });
                 }
                 subscriber.complete();
               },
@@ -101,6 +102,10 @@ export function nodeOperator(node: string, t: Transform): OperatorFunction<Batch
           return () => sub.unsubscribe();
         });
     case 'stream':
-      return (input) => input.pipe(t.operator, map((x) => (isPortBatch(x) ? x : { port: 'out', batch: x })));
+      return (input) =>
+        input.pipe(
+          t.operator,
+          map((x) => (isPortBatch(x) ? x : { port: 'out', batch: x })),
+        );
   }
 }

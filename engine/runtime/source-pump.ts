@@ -68,7 +68,10 @@ export class SourcePump {
         if (this.inflight === 0) this.idleWaiters.splice(0).forEach((w) => w());
       }
     });
-    this.hooks.emit({ records: e.records, meta: { traceId: randomUUID(), ...e.meta, source: this.id }, acks: [ack] }, e.port ?? 'out');
+    this.hooks.emit(
+      { records: e.records, meta: { traceId: randomUUID(), ...e.meta, source: this.id }, acks: [ack] },
+      e.port ?? 'out',
+    );
   }
 
   /** Resolves when every emission so far has been settled. */

@@ -19,7 +19,11 @@ export interface SwapStats {
   millis: number;
 }
 
-export async function swap(graph: RunningGraph, plan: Plan, fresh: Map<string, BuiltNode>): Promise<SwapStats> {
+export async function swap(
+  graph: RunningGraph,
+  plan: Plan,
+  fresh: Map<string, BuiltNode>,
+): Promise<SwapStats> {
   const t0 = performance.now();
   const removed = [...graph.runs.keys()].filter((id) => !plan.nodes.has(id));
   const changed = [...fresh.keys()].filter((id) => graph.runs.has(id));
@@ -51,14 +55,21 @@ export async function swap(graph: RunningGraph, plan: Plan, fresh: Map<string, B
     const run = graph.runs.get(id)!;
     graph.runs.delete(id);
     countHeld(run.inbox);
-    for (const b of run.inbox?.takeHeld() ?? []) graph.toDeadLetter(id, 'in', b, `node ${id} was removed by a reload`);
+    for (const b of run.inbox?.takeHeld() ?? [])
+      graph.toDeadLetter(id, 'in', b, `node ${id} was removed by a reload`);
     closeLater(run.built, run.pump?.idle());
   }
   for (const [id, built] of fresh) {
     const old = graph.runs.get(id);
     const inbox = built.instance.kind === 'source' ? undefined : (old?.inbox ?? new Inbox());
     if (old) closeLater(old.built, old.pump?.idle());
-    const run = { built, inbox, finished: Promise.resolve(), swapping: false, upstreamDone: new Set<string>() };
+    const run = {
+      built,
+      inbox,
+      finished: Promise.resolve(),
+      swapping: false,
+      upstreamDone: new Set<string>(),
+    };
     graph.runs.set(id, run);
     if (inbox) graph.runNode(run);
   }

@@ -39,7 +39,34 @@ describe('loader fuzzing', () => {
   it('survives 1,000 byte-level mutations of a valid pipeline', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(':', '-', ' ', '\n', '{', '}', '[', ']', '"', "'", '&', '*', '!', '|', '>', '#', 'x', '0', '.')), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.integer({ min: 0, max: 2 }),
+            fc.constantFrom(
+              ':',
+              '-',
+              ' ',
+              '\n',
+              '{',
+              '}',
+              '[',
+              ']',
+              '"',
+              "'",
+              '&',
+              '*',
+              '!',
+              '|',
+              '>',
+              '#',
+              'x',
+              '0',
+              '.',
+            ),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (edits) => loadsCleanly(edits.reduce((s, [p, op, ch]) => mutate(s, p, op, ch), valid)),
       ),
       { numRuns: 1000 },
@@ -51,9 +78,18 @@ describe('loader fuzzing', () => {
     const node = fc.record(
       {
         id: fc.oneof(fc.constantFrom('a', 'b', 'c', 'numbers'), fc.string()),
-        type: fc.oneof(fc.constantFrom('generate', 'map', 'filter', 'stdout', 'dedupe', 'switch', 'file'), fc.string()),
-        inputs: fc.array(fc.oneof(fc.constantFrom('a', 'b', 'c', 'a.out', 'b.error', 'c.rejected'), fc.string()), { maxLength: 3 }),
-        config: fc.dictionary(fc.constantFrom('count', 'expr', 'fields', 'keys', 'path', 'cases', 'x'), fc.oneof(scalar, fc.dictionary(fc.string(), fc.string()), fc.array(scalar))),
+        type: fc.oneof(
+          fc.constantFrom('generate', 'map', 'filter', 'stdout', 'dedupe', 'switch', 'file'),
+          fc.string(),
+        ),
+        inputs: fc.array(
+          fc.oneof(fc.constantFrom('a', 'b', 'c', 'a.out', 'b.error', 'c.rejected'), fc.string()),
+          { maxLength: 3 },
+        ),
+        config: fc.dictionary(
+          fc.constantFrom('count', 'expr', 'fields', 'keys', 'path', 'cases', 'x'),
+          fc.oneof(scalar, fc.dictionary(fc.string(), fc.string()), fc.array(scalar)),
+        ),
       },
       { requiredKeys: [] },
     );
@@ -61,11 +97,17 @@ describe('loader fuzzing', () => {
       {
         apiVersion: fc.constantFrom('argus/v1', 'argus/v2', 1),
         kind: fc.constantFrom('Pipeline', 'PipelineTest', 'Nope'),
-        metadata: fc.record({ name: fc.oneof(fc.constant('p'), fc.string()), version: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] }),
+        metadata: fc.record(
+          { name: fc.oneof(fc.constant('p'), fc.string()), version: fc.oneof(fc.integer(), fc.string()) },
+          { requiredKeys: [] },
+        ),
         spec: fc.oneof(fc.record({ nodes: fc.array(node, { maxLength: 5 }) }, { requiredKeys: [] }), scalar),
       },
       { requiredKeys: [] },
     );
-    await fc.assert(fc.asyncProperty(doc, async (d) => loadsCleanly(stringify(d))), { numRuns: 1000 });
+    await fc.assert(
+      fc.asyncProperty(doc, async (d) => loadsCleanly(stringify(d))),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -57,10 +57,16 @@ describe('spec loading', () => {
   });
 
   it('locates envelope errors and suggests kinds', () => {
-    const { errors } = loadText('x.yaml', 'apiVersion: argus/v2\nkind: Pipelin\nmetadata: {name: x}\nspec: {nodes: []}\n', registry);
+    const { errors } = loadText(
+      'x.yaml',
+      'apiVersion: argus/v2\nkind: Pipelin\nmetadata: {name: x}\nspec: {nodes: []}\n',
+      registry,
+    );
     const text = errors.map(formatError);
     expect(text).toContain('x.yaml:1:13: expected "argus/v1", got string "argus/v2" (at /apiVersion)');
-    expect(text.some((t) => t.startsWith('x.yaml:2:7:') && t.includes('did you mean "Pipeline"?'))).toBe(true);
+    expect(text.some((t) => t.startsWith('x.yaml:2:7:') && t.includes('did you mean "Pipeline"?'))).toBe(
+      true,
+    );
     expect(text).toContain('x.yaml:3:11: missing required key "version" (at /metadata)');
   });
 
@@ -85,7 +91,9 @@ spec:
     - {id: lonely, type: map, inputs: [numbers]}
 `);
     expect(errors.join('\n')).toContain('duplicate node id "numbers"');
-    expect(errors.join('\n')).toContain('unknown input node "numbrs" (at /spec/nodes/2/inputs/0) — did you mean "numbers"?');
+    expect(errors.join('\n')).toContain(
+      'unknown input node "numbrs" (at /spec/nodes/2/inputs/0) — did you mean "numbers"?',
+    );
     expect(errors.join('\n')).toContain('node "keep" has no port "rejected"');
     expect(errors.join('\n')).toContain('node "lonely" is unconnected: nothing reads its output');
   });
@@ -104,6 +112,8 @@ spec:
         expr: "i > > 1"
     - {id: out, type: stdout, inputs: [keep]}
 `);
-    expect(errors).toEqual(['p.yaml:11:15: filter: unexpected ">" at column 5 of "i > > 1" (at /spec/nodes/1/config/expr)']);
+    expect(errors).toEqual([
+      'p.yaml:11:15: filter: unexpected ">" at column 5 of "i > > 1" (at /spec/nodes/1/config/expr)',
+    ]);
   });
 });

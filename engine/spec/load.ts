@@ -31,7 +31,13 @@ export function locate(doc: SpecDoc, pointer: string, atKey = false): Position {
 
 /** A located error for a problem inside a loaded document. */
 export function errorAt(doc: SpecDoc, p: Problem): SpecError {
-  return { file: doc.file, ...locate(doc, p.pointer, p.atKey), pointer: p.pointer, message: p.message, hint: p.hint };
+  return {
+    file: doc.file,
+    ...locate(doc, p.pointer, p.atKey),
+    pointer: p.pointer,
+    message: p.message,
+    hint: p.hint,
+  };
 }
 
 /** YAML files under the given paths (directories recursively, `generated/` and dot-folders skipped). */
@@ -57,7 +63,9 @@ export function loadText(file: string, text: string, registry: Registry): LoadRe
     const problems: Problem[] = checkSchema(envelopeSchema(registry.kinds.names()), p.value);
     const value = p.value as SpecDoc;
     let shapeOk = false;
-    const kind = problems.some((x) => x.pointer === '/kind' || x.pointer === '') ? undefined : registry.kinds.get(value.kind);
+    const kind = problems.some((x) => x.pointer === '/kind' || x.pointer === '')
+      ? undefined
+      : registry.kinds.get(value.kind);
     const doc = { ...value, file } as SpecDoc;
     maps.set(doc, p.map);
     if (kind && value.spec && typeof value.spec === 'object') {
@@ -65,8 +73,10 @@ export function loadText(file: string, text: string, registry: Registry): LoadRe
       problems.push(...specProblems);
       if (specProblems.length === 0) {
         shapeOk = problems.length === 0;
-        for (const c of kind.check?.(doc) ?? []) problems.push({ pointer: `/spec${c.pointer}`, message: c.message });
-        if (kind.kind === 'Pipeline') problems.push(...checkPipelineNodes(value.spec as PipelineSpec, registry.operators));
+        for (const c of kind.check?.(doc) ?? [])
+          problems.push({ pointer: `/spec${c.pointer}`, message: c.message });
+        if (kind.kind === 'Pipeline')
+          problems.push(...checkPipelineNodes(value.spec as PipelineSpec, registry.operators));
       }
     }
     errors.push(...problems.map((x) => errorAt(doc, x)));
@@ -97,7 +107,14 @@ export function loadPaths(paths: string[], registry: Registry, root = process.cw
   for (const d of result.docs) {
     const id = `${d.kind}/${d.metadata.name}@${d.metadata.version}`;
     const first = seen.get(id);
-    if (first) result.errors.push(errorAt(d, { pointer: '/metadata/name', message: `${id} is defined twice`, hint: `first in ${first.file}` }));
+    if (first)
+      result.errors.push(
+        errorAt(d, {
+          pointer: '/metadata/name',
+          message: `${id} is defined twice`,
+          hint: `first in ${first.file}`,
+        }),
+      );
     else seen.set(id, d);
   }
   return result;

@@ -49,7 +49,12 @@ export const pipelineKind: SpecKind<PipelineSpec> = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          max_in_flight: { type: 'integer', minimum: 1, maximum: 10000, description: 'Unacknowledged batches per source.' },
+          max_in_flight: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 10000,
+            description: 'Unacknowledged batches per source.',
+          },
           dead_letter: { type: 'string', description: 'JSON-lines file for unconnected error ports.' },
         },
       },
@@ -63,7 +68,10 @@ export const pipelineKind: SpecKind<PipelineSpec> = {
           properties: {
             id: { type: 'string', pattern: NODE_ID, description: 'Unique node id (snake_case).' },
             type: { type: 'string', description: 'Operator type.' },
-            inputs: { type: 'array', items: { type: 'string', pattern: `^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$` } },
+            inputs: {
+              type: 'array',
+              items: { type: 'string', pattern: `^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$` },
+            },
             config: { type: 'object' },
             description: { type: 'string' },
           },

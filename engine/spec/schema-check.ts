@@ -32,7 +32,9 @@ function compile(schema: JsonSchema): ValidateFunction {
 export function checkSchema(schema: JsonSchema, value: unknown, prefix = ''): Problem[] {
   const validate = compile(schema);
   if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword) && !isDeferredRef(e));
+  const errors = (validate.errors ?? []).filter(
+    (e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword) && !isDeferredRef(e),
+  );
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const e of errors) {
@@ -51,7 +53,11 @@ export function checkSchema(schema: JsonSchema, value: unknown, prefix = ''): Pr
  * value is unknown until run time, when the resolved config is validated again.
  */
 function isDeferredRef(e: ErrorObject): boolean {
-  return typeof e.data === 'string' && /\$\{(env|secret):/.test(e.data) && !['type', 'required', 'additionalProperties'].includes(e.keyword);
+  return (
+    typeof e.data === 'string' &&
+    /\$\{(env|secret):/.test(e.data) &&
+    !['type', 'required', 'additionalProperties'].includes(e.keyword)
+  );
 }
 
 function describe(value: unknown): string {
@@ -72,7 +78,8 @@ function toProblem(e: ErrorObject, prefix: string): Problem {
       return {
         pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
         message: `unknown key "${key}"`,
-        hint: didYouMean(key, allowed) ?? (allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined),
+        hint:
+          didYouMean(key, allowed) ?? (allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined),
         atKey: true,
       };
     }
@@ -91,6 +98,9 @@ function toProblem(e: ErrorObject, prefix: string): Problem {
     case 'type':
       return { pointer, message: `expected ${params.type}, got ${describe(e.data)}` };
     default:
-      return { pointer, message: `${e.message ?? 'invalid'}${e.keyword === 'pattern' ? `, got ${describe(e.data)}` : ''}` };
+      return {
+        pointer,
+        message: `${e.message ?? 'invalid'}${e.keyword === 'pattern' ? `, got ${describe(e.data)}` : ''}`,
+      };
   }
 }

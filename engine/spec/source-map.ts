@@ -17,7 +17,10 @@ export class SourceMap {
 
   /** Position of the value at `pointer`; with `key`, of the key of the last segment (for unknown keys). */
   locate(pointer: string, key = false): Position {
-    const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = pointer
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     let node: Node | null | undefined = this.doc.contents as Node | null;
     let best: Node | null | undefined = node;
     for (let i = 0; i < segments.length && node; i++) {

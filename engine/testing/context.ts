@@ -54,7 +54,8 @@ export function testContext(opts: TestContextOptions = {}): Context {
       return s;
     },
     backend<T>(role: string): T {
-      if (!(opts.backends && role in opts.backends)) throw new Error(`no "${role}" backend in this test context`);
+      if (!(opts.backends && role in opts.backends))
+        throw new Error(`no "${role}" backend in this test context`);
       return opts.backends[role] as T;
     },
     paths: { root, lake: join(root, 'lake'), state: join(root, 'state') },

@@ -3,7 +3,17 @@
  * out per port and how each input batch was acknowledged.
  */
 import { from, lastValueFrom, toArray } from 'rxjs';
-import type { Batch, Context, Emission, Outcome, OperatorDefinition, Rec, Sink, Source, Transform } from '../api/index.ts';
+import type {
+  Batch,
+  Context,
+  Emission,
+  Outcome,
+  OperatorDefinition,
+  Rec,
+  Sink,
+  Source,
+  Transform,
+} from '../api/index.ts';
 import { Ack, settle } from '../api/index.ts';
 import { nodeOperator } from '../runtime/node-operator.ts';
 import { testContext } from './context.ts';
@@ -22,7 +32,9 @@ export async function runTransform<C>(
 ): Promise<Record<string, Rec[]>> {
   const t = (await def.create(config, ctx)) as Transform;
   const groups = (inputs.length > 0 && Array.isArray(inputs[0]) ? inputs : [inputs]) as Rec[][];
-  const out = await lastValueFrom(from(groups.map((g) => testBatch(g))).pipe(nodeOperator(ctx.node, t), toArray()));
+  const out = await lastValueFrom(
+    from(groups.map((g) => testBatch(g))).pipe(nodeOperator(ctx.node, t), toArray()),
+  );
   const byPort: Record<string, Rec[]> = {};
   for (const { port, batch } of out) {
     (byPort[port] ??= []).push(...batch.records);

@@ -32,7 +32,12 @@ export async function engineFromText(
     writeFileSync(join(root, name), text);
   }
   const paths = [file, ...Object.keys(opts.files ?? {}).map((f) => join(root, f))];
-  const engine = Engine.create({ registry, root, backends: opts.backends, logger: pino({ level: process.env.ARGUS_LOG_LEVEL ?? 'silent' }) });
+  const engine = Engine.create({
+    registry,
+    root,
+    backends: opts.backends,
+    logger: pino({ level: process.env.ARGUS_LOG_LEVEL ?? 'silent' }),
+  });
   const errors = await engine.load(paths);
   if (errors.length) throw new Error(errors.map(formatError).join('\n'));
   return { engine, root, file, paths };

@@ -23,11 +23,16 @@ export interface CaseResult {
   failures: string[];
 }
 
-export async function runPipelineTest(test: SpecDoc<PipelineTestSpec>, registry: Registry, extraPaths: string[] = []): Promise<CaseResult[]> {
+export async function runPipelineTest(
+  test: SpecDoc<PipelineTestSpec>,
+  registry: Registry,
+  extraPaths: string[] = [],
+): Promise<CaseResult[]> {
   const file = resolve(dirname(resolve(test.file)), test.spec.pipeline);
   const { docs, errors } = loadPaths([file, ...extraPaths], registry);
   const doc = docs.find((d) => d.kind === 'Pipeline') as SpecDoc<PipelineSpec> | undefined;
-  if (errors.length || !doc) return [{ name: '(load)', failures: errors.length ? errors.map(formatError) : [`${file}: no Pipeline`] }];
+  if (errors.length || !doc)
+    return [{ name: '(load)', failures: errors.length ? errors.map(formatError) : [`${file}: no Pipeline`] }];
   const results: CaseResult[] = [];
   for (const c of test.spec.cases) {
     const engine = Engine.create({ registry, logger: pino({ level: 'silent' }) });
@@ -46,7 +51,8 @@ export async function runPipelineTest(test: SpecDoc<PipelineTestSpec>, registry:
       if (b.instance.kind === 'sink') b.instance = { kind: 'sink', async write() {} };
       built.set(node.id, b);
     }
-    for (const id of Object.keys(c.inputs)) if (plan.nodes.get(id)?.def.role !== 'source') failures.push(`inputs: "${id}" is not a source node`);
+    for (const id of Object.keys(c.inputs))
+      if (plan.nodes.get(id)?.def.role !== 'source') failures.push(`inputs: "${id}" is not a source node`);
     if (failures.length) {
       results.push({ name: c.name, failures });
       continue;
@@ -64,7 +70,8 @@ export async function runPipelineTest(test: SpecDoc<PipelineTestSpec>, registry:
     for (const [key, expected] of Object.entries(c.expect)) {
       const actual = seen.get(key.includes('.') ? key : `${key}.out`) ?? inputsOfSink(plan, key, seen);
       const same = c.unordered ? sameSet(actual, expected) : isDeepStrictEqual(actual, expected);
-      if (!same) failures.push(`${key}: expected ${JSON.stringify(expected)}\n      got ${JSON.stringify(actual)}`);
+      if (!same)
+        failures.push(`${key}: expected ${JSON.stringify(expected)}\n      got ${JSON.stringify(actual)}`);
     }
     results.push({ name: c.name, failures });
   }
@@ -81,11 +88,20 @@ function fixedSource(records: Rec[]) {
 }
 
 /** What a sink received: the union of its inputs' outputs. */
-function inputsOfSink(plan: ReturnType<typeof planPipeline>['plan'], id: string, seen: Map<string, Rec[]>): Rec[] {
+function inputsOfSink(
+  plan: ReturnType<typeof planPipeline>['plan'],
+  id: string,
+  seen: Map<string, Rec[]>,
+): Rec[] {
   return (plan.nodes.get(id)?.inputs ?? []).flatMap((e) => seen.get(`${e.from}.${e.port}`) ?? []);
 }
 
 function sameSet(a: Rec[], b: Rec[]): boolean {
-  const key = (r: Rec) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
+  const key = (r: Rec) =>
+    JSON.stringify(
+      Object.keys(r)
+        .sort()
+        .map((k) => [k, r[k]]),
+    );
   return a.length === b.length && isDeepStrictEqual(a.map(key).sort(), b.map(key).sort());
 }

@@ -97,12 +97,18 @@ describe('delta sink', () => {
     // The rerun of a day with the same version (other values) is skipped: the first commit stands.
     await s.write(dayBatch('2024-03-04', 10, 5));
     expect(await t.version()).toBe(v0 + 2);
-    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close)).toEqual([1, 1.01]);
+    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close)).toEqual([
+      1, 1.01,
+    ]);
     // A correction (newer version) replaces that day only.
     await s.write(dayBatch('2024-03-04', 11, 5));
     expect(await t.version()).toBe(v0 + 3);
-    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close).sort()).toEqual([5, 5.01]);
-    expect((await t.read({ partitions: { trade_date: '2024-03-05' } })).map((r) => r.close).sort()).toEqual([1, 1.01]);
+    expect((await t.read({ partitions: { trade_date: '2024-03-04' } })).map((r) => r.close).sort()).toEqual([
+      5, 5.01,
+    ]);
+    expect((await t.read({ partitions: { trade_date: '2024-03-05' } })).map((r) => r.close).sort()).toEqual([
+      1, 1.01,
+    ]);
     expect(await t.txnVersion('pd:2024-03-04')).toBe(11);
     expect(await t.txnVersion('pd:2024-03-05')).toBe(20);
   });

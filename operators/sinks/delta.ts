@@ -49,7 +49,12 @@ export function txnsOf(
   const day = batch.meta.trade_date;
   const pv = batch.meta.partitionTxnVersion;
   // Per-partition scope: a table-wide version would skip an older day replayed after a newer one.
-  if (mode === 'replace_partitions' && typeof day === 'string' && day && (typeof pv === 'number' || typeof pv === 'bigint'))
+  if (
+    mode === 'replace_partitions' &&
+    typeof day === 'string' &&
+    day &&
+    (typeof pv === 'number' || typeof pv === 'bigint')
+  )
     return [{ appId: `${appId}:${day}`, version: Number(pv) }];
   const v = batch.meta.txnVersion;
   if (typeof v === 'number' || typeof v === 'bigint') return [{ appId, version: Number(v) }];

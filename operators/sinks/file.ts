@@ -25,7 +25,11 @@ export default defineOperator<Config>({
     properties: {
       path: { type: 'string', description: 'Relative to the project root.' },
       format: { enum: ['jsonl', 'csv'], description: 'Default: from the extension.' },
-      columns: { type: 'array', items: { type: 'string' }, description: 'CSV columns (default: keys of the first record).' },
+      columns: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'CSV columns (default: keys of the first record).',
+      },
     },
   },
   examples: [{ title: 'Keep the output', config: { path: 'out/numbers.jsonl' } }],
@@ -45,7 +49,10 @@ export default defineOperator<Config>({
           if (fresh) text += columns.map(csvCell).join(',') + '\n';
           text += batch.records.map((r) => columns!.map((c) => csvCell(r[c])).join(',')).join('\n') + '\n';
         } else {
-          text = batch.records.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).join('\n') + '\n';
+          text =
+            batch.records
+              .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
+              .join('\n') + '\n';
         }
         const fh = await open(path, 'a');
         try {

@@ -20,14 +20,23 @@ export default defineOperator<Config>({
       records: { type: 'boolean', default: false },
     },
   },
-  examples: [{ title: 'Warn on rejected records', config: { level: 'warn', message: 'rejected', records: true } }],
+  examples: [
+    { title: 'Warn on rejected records', config: { level: 'warn', message: 'rejected', records: true } },
+  ],
   create(config, ctx) {
     const level = config.level ?? 'info';
     const msg = config.message ?? 'batch';
     return {
       kind: 'sink',
       async write(batch) {
-        ctx.logger[level]({ count: batch.records.length, traceId: batch.meta.traceId, ...(config.records ? { records: batch.records } : {}) }, msg);
+        ctx.logger[level](
+          {
+            count: batch.records.length,
+            traceId: batch.meta.traceId,
+            ...(config.records ? { records: batch.records } : {}),
+          },
+          msg,
+        );
       },
     };
   },

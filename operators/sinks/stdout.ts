@@ -22,8 +22,11 @@ export default defineOperator<Config>({
     return {
       kind: 'sink',
       async write(batch) {
-        const lines = batch.records.map((r) => json(pick ? Object.fromEntries(pick.map((f) => [f, r[f] ?? null])) : r));
-        if (!process.stdout.write(lines.join('\n') + '\n')) await new Promise((r) => process.stdout.once('drain', r));
+        const lines = batch.records.map((r) =>
+          json(pick ? Object.fromEntries(pick.map((f) => [f, r[f] ?? null])) : r),
+        );
+        if (!process.stdout.write(lines.join('\n') + '\n'))
+          await new Promise((r) => process.stdout.once('drain', r));
       },
     };
   },

@@ -25,9 +25,16 @@ export default defineOperator<Config>({
     additionalProperties: false,
     properties: {
       path: { type: 'string', description: 'File path, relative to the project root.' },
-      format: { enum: ['csv', 'jsonl'], description: 'Default: from the extension (.csv → csv, else jsonl).' },
+      format: {
+        enum: ['csv', 'jsonl'],
+        description: 'Default: from the extension (.csv → csv, else jsonl).',
+      },
       batch_size: { type: 'integer', minimum: 1, default: 1000 },
-      infer_types: { type: 'boolean', default: true, description: 'CSV: numbers become numbers, empty cells null.' },
+      infer_types: {
+        type: 'boolean',
+        default: true,
+        description: 'CSV: numbers become numbers, empty cells null.',
+      },
     },
   },
   examples: [{ title: 'Real Tushare daily bars', config: { path: 'sim/data/tushare-daily/600519.SH.csv' } }],
@@ -55,7 +62,12 @@ export default defineOperator<Config>({
             }
             good.push(csv ? toRecord(header!, parseCsvLine(line), infer) : parseJson(line));
           } catch (err) {
-            bad.push({ node: ctx.node, reason: `${config.path}:${n}: ${(err as Error).message}`, at: new Date().toISOString(), record: { line } });
+            bad.push({
+              node: ctx.node,
+              reason: `${config.path}:${n}: ${(err as Error).message}`,
+              at: new Date().toISOString(),
+              record: { line },
+            });
           }
           if (bad.length) yield { records: bad.splice(0), port: 'error' };
           if (good.length >= size) yield { records: good.splice(0), meta: { file: config.path, line: n } };
@@ -70,7 +82,8 @@ export default defineOperator<Config>({
 });
 
 function toRecord(header: string[], cells: string[], infer: boolean): Rec {
-  if (cells.length !== header.length) throw new Error(`expected ${header.length} columns, got ${cells.length}`);
+  if (cells.length !== header.length)
+    throw new Error(`expected ${header.length} columns, got ${cells.length}`);
   const r: Rec = {};
   header.forEach((h, i) => (r[h] = infer ? inferValue(cells[i]) : cells[i]));
   return r;

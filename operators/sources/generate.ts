@@ -23,12 +23,24 @@ export default defineOperator<Config>({
       count: { type: 'integer', minimum: 0, description: 'How many records in total (default: unbounded).' },
       batch_size: { type: 'integer', minimum: 1, default: 100, description: 'Records per batch.' },
       interval_ms: { type: 'integer', minimum: 0, default: 0, description: 'Pause between batches.' },
-      fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'Field name → expression over `i`.' },
+      fields: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'Field name → expression over `i`.',
+      },
     },
   },
-  examples: [{ title: 'Ten numbers with a parity flag', config: { count: 10, fields: { even: 'i % 2 == 0' } }, output: [{ i: 0, even: true }] }],
+  examples: [
+    {
+      title: 'Ten numbers with a parity flag',
+      config: { count: 10, fields: { even: 'i % 2 == 0' } },
+      output: [{ i: 0, even: true }],
+    },
+  ],
   create(config) {
-    const fields = Object.entries(config.fields ?? {}).map(([k, src]) => [k, compileAt(src, `/fields/${k}`)] as const);
+    const fields = Object.entries(config.fields ?? {}).map(
+      ([k, src]) => [k, compileAt(src, `/fields/${k}`)] as const,
+    );
     const count = config.count ?? Infinity;
     const size = config.batch_size ?? 100;
     const pause = config.interval_ms ?? 0;

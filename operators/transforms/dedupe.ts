@@ -24,17 +24,29 @@ export default defineOperator<Config>({
     additionalProperties: false,
     properties: {
       keys: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Fields forming the key.' },
-      keep: { enum: ['first', 'last'], default: 'first', description: 'Which duplicate wins when `order_by` is not set.' },
+      keep: {
+        enum: ['first', 'last'],
+        default: 'first',
+        description: 'Which duplicate wins when `order_by` is not set.',
+      },
       order_by: { type: 'string', description: 'The record with the greatest value wins (e.g. fetched_at).' },
       scope: { enum: ['batch', 'stream'], default: 'batch' },
-      max_keys: { type: 'integer', minimum: 1, default: 1000000, description: 'Keys remembered with scope stream.' },
+      max_keys: {
+        type: 'integer',
+        minimum: 1,
+        default: 1000000,
+        description: 'Keys remembered with scope stream.',
+      },
     },
   },
   examples: [
     {
       title: 'Keep the newest ingest per (source, symbol, date)',
       config: { keys: ['source', 'symbol', 'trade_date'], order_by: 'fetched_at' },
-      input: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '1' }, { source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
+      input: [
+        { source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '1' },
+        { source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' },
+      ],
       output: [{ source: 'qmt', symbol: 'a', trade_date: 'd', fetched_at: '2' }],
     },
   ],
@@ -45,7 +57,11 @@ export default defineOperator<Config>({
     const newer = (a: Rec, b: Rec) => (by ? (a[by] as any) >= (b[by] as any) : config.keep === 'last');
     const seen = new Map<string, unknown>();
     const max = config.max_keys ?? 1_000_000;
-    const dropped = ctx.metrics.counter('argus_dedupe_dropped_total', 'Duplicate records dropped by dedupe.', ['pipeline', 'node']);
+    const dropped = ctx.metrics.counter(
+      'argus_dedupe_dropped_total',
+      'Duplicate records dropped by dedupe.',
+      ['pipeline', 'node'],
+    );
     return {
       kind: 'batch',
       process(batch, emit) {

@@ -21,7 +21,14 @@ export default defineOperator<Config>({
     },
   },
   ports: (c) => (c.on_false === 'route' ? ['out', 'rejected'] : ['out']),
-  examples: [{ title: 'Positive closes', config: { expr: 'close > 0' }, input: [{ close: 1 }, { close: 0 }], output: [{ close: 1 }] }],
+  examples: [
+    {
+      title: 'Positive closes',
+      config: { expr: 'close > 0' },
+      input: [{ close: 1 }, { close: 0 }],
+      output: [{ close: 1 }],
+    },
+  ],
   create(config) {
     const keep = compileAt(config.expr, '/expr');
     const route = config.on_false === 'route';

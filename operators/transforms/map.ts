@@ -22,9 +22,21 @@ export default defineOperator<Config>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      rename: { type: 'object', additionalProperties: { type: 'string' }, description: 'old name → new name.' },
-      cast: { type: 'object', additionalProperties: { enum: ['number', 'integer', 'string', 'boolean', 'date'] }, description: 'field → type (date gives YYYY-MM-DD).' },
-      fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'field → expression over the record.' },
+      rename: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'old name → new name.',
+      },
+      cast: {
+        type: 'object',
+        additionalProperties: { enum: ['number', 'integer', 'string', 'boolean', 'date'] },
+        description: 'field → type (date gives YYYY-MM-DD).',
+      },
+      fields: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'field → expression over the record.',
+      },
       drop: { type: 'array', items: { type: 'string' } },
       keep: { type: 'array', items: { type: 'string' }, description: 'Keep only these fields.' },
     },
@@ -32,7 +44,12 @@ export default defineOperator<Config>({
   examples: [
     {
       title: 'Tushare units to shares and yuan',
-      config: { rename: { ts_code: 'symbol' }, cast: { trade_date: 'date' }, fields: { volume: 'vol * 100', amount: 'amount * 1000' }, drop: ['vol'] },
+      config: {
+        rename: { ts_code: 'symbol' },
+        cast: { trade_date: 'date' },
+        fields: { volume: 'vol * 100', amount: 'amount * 1000' },
+        drop: ['vol'],
+      },
       input: [{ ts_code: '600519.SH', trade_date: '20240614', vol: 10, amount: 2.5 }],
       output: [{ symbol: '600519.SH', trade_date: '2024-06-14', amount: 2500, volume: 1000 }],
     },
@@ -40,7 +57,9 @@ export default defineOperator<Config>({
   create(config) {
     const rename = Object.entries(config.rename ?? {});
     const casts = Object.entries(config.cast ?? {});
-    const fields = Object.entries(config.fields ?? {}).map(([k, src]) => [k, compileAt(src, `/fields/${k}`)] as const);
+    const fields = Object.entries(config.fields ?? {}).map(
+      ([k, src]) => [k, compileAt(src, `/fields/${k}`)] as const,
+    );
     const drop = config.drop ?? [];
     const keep = config.keep;
     return {

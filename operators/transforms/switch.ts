@@ -10,7 +10,8 @@ interface Config {
 export default defineOperator<Config>({
   type: 'switch',
   role: 'transform',
-  description: 'Sends each record to the port of the first case whose expression is true, else to `default` (port `out`).',
+  description:
+    'Sends each record to the port of the first case whose expression is true, else to `default` (port `out`).',
   configSchema: {
     type: 'object',
     required: ['cases'],
@@ -30,7 +31,12 @@ export default defineOperator<Config>({
     },
   },
   ports: (c) => [...new Set([...(c.cases ?? []).map((x) => x.port), c.default ?? 'out'])],
-  examples: [{ title: 'By exchange', config: { cases: [{ port: 'sh', expr: 'matches(symbol, "\\\\.SH$")' }], default: 'other' } }],
+  examples: [
+    {
+      title: 'By exchange',
+      config: { cases: [{ port: 'sh', expr: 'matches(symbol, "\\\\.SH$")' }], default: 'other' },
+    },
+  ],
   create(config) {
     const cases = config.cases.map((c, i) => ({ port: c.port, test: compileAt(c.expr, `/cases/${i}/expr`) }));
     const fallback = config.default ?? 'out';

@@ -204,7 +204,10 @@ const p = new Command('argus'); registerServeCommand(p); await p.parseAsync(proc
         });
         child.once('exit', (code) => reject(new Error(`argus serve exited with ${code}: ${out}`)));
       });
-      const data = (await (await fetch(`${url}/api/dashboard`)).json()) as { month: unknown; quarantine: unknown[] };
+      const data = (await (await fetch(`${url}/api/dashboard`)).json()) as {
+        month: unknown;
+        quarantine: unknown[];
+      };
       const { summary } = await qualityReport({ month: '2024-12', root: REPO_ROOT, lake: q.lake.root });
       expect(data.month).toEqual(summary);
       expect(data.quarantine).toHaveLength(1);

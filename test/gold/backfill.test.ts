@@ -21,7 +21,10 @@ const state = join(root, 'progress.json');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function backfill(...args: string[]): Promise<string[]> {
-  const setup: CliSetup = { registry: await argusRegistry(), backends: () => ({ lake: () => lake, alerts: (e) => alertBackendFromEnv({}, e.stateRoot, e.logger) }) };
+  const setup: CliSetup = {
+    registry: await argusRegistry(),
+    backends: () => ({ lake: () => lake, alerts: (e) => alertBackendFromEnv({}, e.stateRoot, e.logger) }),
+  };
   const program = new Command('argus').exitOverride();
   registerBackfillCommand(program, setup);
   const logs: string[] = [];

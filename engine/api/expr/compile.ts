@@ -46,7 +46,11 @@ class Parser {
 
   private expect(text: string): void {
     const tok = this.t[this.i++];
-    if (tok.text !== text) throw new ExpressionError(`expected "${text}" but found ${tok.kind === 'eof' ? 'end of expression' : `"${tok.text}"`}`, tok.col);
+    if (tok.text !== text)
+      throw new ExpressionError(
+        `expected "${text}" but found ${tok.kind === 'eof' ? 'end of expression' : `"${tok.text}"`}`,
+        tok.col,
+      );
   }
 
   private ternary(): Evaluator {
@@ -106,14 +110,25 @@ class Parser {
         const key = path[0];
         return (r) => r[key] ?? null;
       }
-      return (r) => path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), r) ?? null;
+      return (r) =>
+        path.reduce<unknown>(
+          (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+          r,
+        ) ?? null;
     }
-    throw new ExpressionError(tok.kind === 'eof' ? 'unexpected end of expression' : `unexpected "${tok.text}"`, tok.col);
+    throw new ExpressionError(
+      tok.kind === 'eof' ? 'unexpected end of expression' : `unexpected "${tok.text}"`,
+      tok.col,
+    );
   }
 
   private call(name: Token): Evaluator {
     const f = FUNCTIONS[name.text];
-    if (!f) throw new ExpressionError(`unknown function "${name.text}" (known: ${Object.keys(FUNCTIONS).join(', ')})`, name.col);
+    if (!f)
+      throw new ExpressionError(
+        `unknown function "${name.text}" (known: ${Object.keys(FUNCTIONS).join(', ')})`,
+        name.col,
+      );
     this.expect('(');
     const args: Evaluator[] = [];
     if (this.peek().text !== ')') {
@@ -122,7 +137,11 @@ class Parser {
     }
     this.expect(')');
     const [lo, hi] = f.arity;
-    if (args.length < lo || args.length > hi) throw new ExpressionError(`${name.text}() takes ${lo === hi ? lo : `${lo}–${hi}`} argument(s), got ${args.length}`, name.col);
+    if (args.length < lo || args.length > hi)
+      throw new ExpressionError(
+        `${name.text}() takes ${lo === hi ? lo : `${lo}–${hi}`} argument(s), got ${args.length}`,
+        name.col,
+      );
     return (r) => f.fn(...args.map((a) => a(r)));
   }
 }

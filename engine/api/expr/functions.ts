@@ -1,5 +1,6 @@
 /** Functions callable from expressions. Small on purpose: records in, plain values out. */
-const num = (v: unknown): number => (typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v));
+const num = (v: unknown): number =>
+  typeof v === 'number' ? v : v === null || v === undefined || v === '' ? NaN : Number(v);
 
 export const FUNCTIONS: Record<string, { arity: [number, number]; fn: (...a: unknown[]) => unknown }> = {
   abs: { arity: [1, 1], fn: (a) => Math.abs(num(a)) },
@@ -9,7 +10,10 @@ export const FUNCTIONS: Record<string, { arity: [number, number]; fn: (...a: unk
   number: { arity: [1, 1], fn: (a) => num(a) },
   string: { arity: [1, 1], fn: (a) => (a === null || a === undefined ? '' : String(a)) },
   is_null: { arity: [1, 1], fn: (a) => a === null || a === undefined },
-  is_finite: { arity: [1, 1], fn: (a) => a !== null && a !== undefined && a !== '' && Number.isFinite(num(a)) },
+  is_finite: {
+    arity: [1, 1],
+    fn: (a) => a !== null && a !== undefined && a !== '' && Number.isFinite(num(a)),
+  },
   coalesce: { arity: [1, 99], fn: (...a) => a.find((x) => x !== null && x !== undefined) ?? null },
   len: { arity: [1, 1], fn: (a) => (typeof a === 'string' || Array.isArray(a) ? a.length : 0) },
   lower: { arity: [1, 1], fn: (a) => String(a ?? '').toLowerCase() },

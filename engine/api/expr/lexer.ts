@@ -20,7 +20,29 @@ export class ExpressionError extends Error {
   }
 }
 
-const OPS = ['&&', '||', '==', '!=', '<=', '>=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', ',', '[', ']', '?', ':'];
+const OPS = [
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '!',
+  '(',
+  ')',
+  ',',
+  '[',
+  ']',
+  '?',
+  ':',
+];
 
 export function tokenize(src: string): Token[] {
   const tokens: Token[] = [];

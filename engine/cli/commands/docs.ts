@@ -14,7 +14,11 @@ export function registerDocsCommand(program: Command, setup: CliSetup): void {
     .option('--out <dir>', 'output directory', 'docs/generated')
     .option('--check', 'fail if the committed files differ from what would be generated')
     .action((opts: { out: string; check?: boolean }) => {
-      const ok = writeGenerated(join(opts.out, 'operators.md'), operatorReference(setup.registry), !!opts.check);
+      const ok = writeGenerated(
+        join(opts.out, 'operators.md'),
+        operatorReference(setup.registry),
+        !!opts.check,
+      );
       process.exitCode = ok ? 0 : 1;
     });
 }
@@ -40,12 +44,23 @@ function operatorSection(d: OperatorDefinition): string {
   lines.push('| key | type | required | default | description |', '|---|---|---|---|---|');
   const schema = d.configSchema as { properties?: Record<string, JsonSchema>; required?: string[] };
   for (const [key, p] of Object.entries(schema.properties ?? {})) {
-    const type = (p.enum as unknown[] | undefined)?.map((v) => JSON.stringify(v)).join(' \\| ') ?? String(p.type ?? 'object');
+    const type =
+      (p.enum as unknown[] | undefined)?.map((v) => JSON.stringify(v)).join(' \\| ') ??
+      String(p.type ?? 'object');
     const def = p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
-    lines.push(`| \`${key}\` | ${type} | ${schema.required?.includes(key) ? 'yes' : ''} | ${def} | ${String(p.description ?? '').replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| \`${key}\` | ${type} | ${schema.required?.includes(key) ? 'yes' : ''} | ${def} | ${String(p.description ?? '').replace(/\|/g, '\\|')} |`,
+    );
   }
   for (const ex of d.examples) {
-    lines.push('', `Example — ${ex.title}:`, '', '```yaml', stringify({ type: d.type, config: ex.config }).trimEnd(), '```');
+    lines.push(
+      '',
+      `Example — ${ex.title}:`,
+      '',
+      '```yaml',
+      stringify({ type: d.type, config: ex.config }).trimEnd(),
+      '```',
+    );
   }
   return lines.join('\n') + '\n';
 }

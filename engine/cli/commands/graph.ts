@@ -32,18 +32,23 @@ const edges = (plan: Plan) =>
   [...plan.nodes.values()].flatMap((n) => n.inputs.map((e) => ({ from: e.from, port: e.port, to: n.id })));
 
 export function toMermaid(plan: Plan): string {
-  const shape = (role: string, label: string) => (role === 'source' ? `([${label}])` : role === 'sink' ? `[(${label})]` : `[${label}]`);
+  const shape = (role: string, label: string) =>
+    role === 'source' ? `([${label}])` : role === 'sink' ? `[(${label})]` : `[${label}]`;
   const lines = [`flowchart LR`, `  %% pipeline ${plan.name}`];
-  for (const n of plan.nodes.values()) lines.push(`  ${n.id}${shape(n.def.role, `"${n.id}<br/><small>${n.def.type}</small>"`)}`);
-  for (const e of edges(plan)) lines.push(e.port === 'out' ? `  ${e.from} --> ${e.to}` : `  ${e.from} -- ${e.port} --> ${e.to}`);
+  for (const n of plan.nodes.values())
+    lines.push(`  ${n.id}${shape(n.def.role, `"${n.id}<br/><small>${n.def.type}</small>"`)}`);
+  for (const e of edges(plan))
+    lines.push(e.port === 'out' ? `  ${e.from} --> ${e.to}` : `  ${e.from} -- ${e.port} --> ${e.to}`);
   return lines.join('\n');
 }
 
 export function toDot(plan: Plan): string {
   const shape = (role: string) => (role === 'source' ? 'ellipse' : role === 'sink' ? 'cylinder' : 'box');
   const lines = [`digraph "${plan.name}" {`, '  rankdir=LR;'];
-  for (const n of plan.nodes.values()) lines.push(`  ${n.id} [label="${n.id}\\n(${n.def.type})", shape=${shape(n.def.role)}];`);
-  for (const e of edges(plan)) lines.push(`  ${e.from} -> ${e.to}${e.port === 'out' ? '' : ` [label="${e.port}"]`};`);
+  for (const n of plan.nodes.values())
+    lines.push(`  ${n.id} [label="${n.id}\\n(${n.def.type})", shape=${shape(n.def.role)}];`);
+  for (const e of edges(plan))
+    lines.push(`  ${e.from} -> ${e.to}${e.port === 'out' ? '' : ` [label="${e.port}"]`};`);
   lines.push('}');
   return lines.join('\n');
 }

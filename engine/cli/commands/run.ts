@@ -19,7 +19,11 @@ export function registerRunCommand(program: Command, setup: CliSetup): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
     .action(async (given: string[], opts: { watch?: boolean; metricsPort?: string }) => {
       const paths = specPaths(given);
-      const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), secrets: setup.secrets?.() });
+      const engine = Engine.create({
+        registry: setup.registry,
+        backends: setup.backends(),
+        secrets: setup.secrets?.(),
+      });
       const errors = await engine.load(paths);
       if (errors.length) {
         console.error(errors.map(formatError).join('\n') + `\n${errors.length} error(s)`);
@@ -36,7 +40,10 @@ export function registerRunCommand(program: Command, setup: CliSetup): void {
       await engine.start();
       engine.logger.info({ pipelines: [...engine.graphs.keys()] }, 'running');
       const watcher = opts.watch ? watchAndReload(engine, paths, (r) => report(engine, r)) : undefined;
-      const signal = await Promise.race([interrupted, opts.watch ? new Promise<never>(() => {}) : engine.done().then(() => undefined)]);
+      const signal = await Promise.race([
+        interrupted,
+        opts.watch ? new Promise<never>(() => {}) : engine.done().then(() => undefined),
+      ]);
       stopping = true;
       if (signal) engine.logger.info({ signal }, 'stopping: draining in-flight batches');
       await watcher?.close();
@@ -48,7 +55,11 @@ export function registerRunCommand(program: Command, setup: CliSetup): void {
 
 function report(engine: Engine, r: ReloadResult): void {
   if (r.outcome === 'applied') engine.logger.info({ pipelines: r.pipelines }, 'reload applied');
-  else if (r.outcome === 'invalid') engine.logger.error({ errors: r.errors.map(formatError) }, 'reload rejected: the running graph keeps running');
+  else if (r.outcome === 'invalid')
+    engine.logger.error(
+      { errors: r.errors.map(formatError) },
+      'reload rejected: the running graph keeps running',
+    );
   else engine.logger.error({ error: r.error }, 'reload rolled back');
 }
 

@@ -16,7 +16,11 @@ export function registerSchemaExportCommand(program: Command, setup: CliSetup): 
     .option('--out <file>', 'output file', 'schemas/generated/argus.schema.json')
     .option('--check', 'fail if the committed file differs from what would be generated')
     .action((opts: { out: string; check?: boolean }) => {
-      const ok = writeGenerated(opts.out, JSON.stringify(editorSchema(setup.registry), null, 2) + '\n', !!opts.check);
+      const ok = writeGenerated(
+        opts.out,
+        JSON.stringify(editorSchema(setup.registry), null, 2) + '\n',
+        !!opts.check,
+      );
       process.exitCode = ok ? 0 : 1;
     });
 }
@@ -36,7 +40,10 @@ export function editorSchema(registry: Registry): JsonSchema {
     properties: { ...envelope.properties, spec: { type: 'object' } },
     allOf: kinds.map((k) => {
       const spec = k.kind === 'Pipeline' ? withNodeConfigs(k.schema, nodeConfigs) : k.schema;
-      return { if: { properties: { kind: { const: k.kind } }, required: ['kind'] }, then: { properties: { spec } } };
+      return {
+        if: { properties: { kind: { const: k.kind } }, required: ['kind'] },
+        then: { properties: { spec } },
+      };
     }),
   };
 }
@@ -44,6 +51,12 @@ export function editorSchema(registry: Registry): JsonSchema {
 function withNodeConfigs(schema: JsonSchema, nodeConfigs: JsonSchema[]): JsonSchema {
   const s = structuredClone(schema) as { properties: { nodes: { items: Record<string, unknown> } } };
   s.properties.nodes.items.allOf = nodeConfigs;
-  s.properties.nodes.items.properties = { ...(s.properties.nodes.items.properties as object), type: { type: 'string', enum: [...new Set(nodeConfigs.map((c) => ((c.if as any).properties.type.const as string)))] } };
+  s.properties.nodes.items.properties = {
+    ...(s.properties.nodes.items.properties as object),
+    type: {
+      type: 'string',
+      enum: [...new Set(nodeConfigs.map((c) => (c.if as any).properties.type.const as string))],
+    },
+  };
   return s;
 }

@@ -55,7 +55,9 @@ export function registerTableCommands(program: Command): void {
         version: e.version,
         timestamp: e.timestamp ? new Date(e.timestamp).toISOString() : null,
         operation: e.operation ?? null,
-        parameters: e.operationParameters ? clip(JSON.stringify(e.operationParameters), o.format === 'table' ? 100 : Infinity) : null,
+        parameters: e.operationParameters
+          ? clip(JSON.stringify(e.operationParameters), o.format === 'table' ? 100 : Infinity)
+          : null,
         readVersion: e.readVersion ?? null,
         engine: (e.engineInfo as string | undefined) ?? (e.clientVersion as string | undefined) ?? null,
       }));

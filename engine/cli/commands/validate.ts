@@ -13,12 +13,17 @@ export function registerValidateCommand(program: Command, setup: CliSetup): void
     .argument('<paths...>', 'YAML files or directories')
     .option('--format <format>', 'text or json', 'text')
     .action(async (paths: string[], opts: { format: string }) => {
-      const engine = Engine.create({ registry: setup.registry, backends: setup.backends(), logger: pino({ level: 'silent' }) });
+      const engine = Engine.create({
+        registry: setup.registry,
+        backends: setup.backends(),
+        logger: pino({ level: 'silent' }),
+      });
       engine.env.validateOnly = true;
       const errors = await engine.load(specPaths(paths));
       for (const g of engine.graphs.values()) await g.close();
       if (opts.format === 'json') console.log(JSON.stringify({ ok: errors.length === 0, errors }, null, 2));
-      else if (errors.length) console.error(errors.map(formatError).join('\n') + `\n${errors.length} error(s)`);
+      else if (errors.length)
+        console.error(errors.map(formatError).join('\n') + `\n${errors.length} error(s)`);
       else console.log(`ok: ${engine.env.docs.length} document(s), ${engine.graphs.size} pipeline(s)`);
       process.exitCode = errors.length ? 1 : 0;
     });

@@ -41,6 +41,7 @@ export function toIsoDate(value: unknown): string {
 
 function checkDate(iso: string, original: unknown): string {
   const d = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) throw new Error(`invalid date ${JSON.stringify(original)}`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso)
+    throw new Error(`invalid date ${JSON.stringify(original)}`);
   return iso;
 }

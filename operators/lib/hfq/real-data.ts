@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The real recorded Tushare bars shipped with the simulator (a copy of shared/data/tushare-daily). */
-export const REAL_DATA_DIR = process.env.ARGUS_REAL_DATA ?? new URL('../../../sim/data/tushare-daily', import.meta.url).pathname;
+export const REAL_DATA_DIR =
+  process.env.ARGUS_REAL_DATA ?? new URL('../../../sim/data/tushare-daily', import.meta.url).pathname;
 
 export interface RealRow {
   symbol: string;

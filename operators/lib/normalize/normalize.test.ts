@@ -57,10 +57,7 @@ describe('values', () => {
     expect(() => toNumber(Infinity)).toThrow(/finite/);
   });
   it('scales without binary noise on the real Tushare file', () => {
-    const lines = readFileSync(`${REAL_DATA_DIR}/600519.SH.csv`, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1, 400);
+    const lines = readFileSync(`${REAL_DATA_DIR}/600519.SH.csv`, 'utf8').trim().split('\n').slice(1, 400);
     for (const line of lines) {
       const vol = line.split(',')[9];
       const shares = scaled(Number(vol), 100);
