@@ -16,6 +16,8 @@ import { ROOT } from '../bronze/harness.ts';
 
 export interface GoldKill {
   lake: string;
+  /** Every lake made (attempts), for clean-up. */
+  lakes: string[];
   /** The child died by our SIGKILL (false: it finished first). */
   killed: boolean;
   /** Where the kill landed: no Gold file yet, data files but no commit, or after the commit. */
@@ -74,12 +76,14 @@ const committed = (gold: string) =>
 
 export async function goldKillRerun(cleanLake: string, date: string): Promise<GoldKill> {
   let lake = '';
+  const lakes: string[] = [];
   let landed: GoldKill['landed'] = 'not killed';
   let killAt = 0;
   let attempts = 0;
   for (; attempts < 6 && landed !== 'data written, not committed';) {
     attempts++;
     lake = freshLake(cleanLake);
+    lakes.push(lake);
     const gold = join(lake, 'gold/a_share_daily');
     const c = child(lake, date);
     let exited = false;
@@ -107,6 +111,7 @@ export async function goldKillRerun(cleanLake: string, date: string): Promise<Go
       if (r.code !== 0)
         return {
           lake,
+          lakes,
           killed: false,
           landed,
           attempts,
@@ -121,6 +126,7 @@ export async function goldKillRerun(cleanLake: string, date: string): Promise<Go
   const end = Date.now();
   return {
     lake,
+    lakes,
     killed: landed !== 'not killed',
     landed,
     attempts,

@@ -17,12 +17,13 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '3' },
     only: { type: 'string' },
     json: { type: 'string' },
+    keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
-    `usage: npm run chaos -- [--symbols N (default 5000, a full market)] [--date YYYY-MM-DD] [--seed N] [--only a,b] [--json file]\nexperiments: ${EXPERIMENT_NAMES.join(', ')}\n`,
+    `usage: npm run chaos -- [--symbols N (default 5000, a full market)] [--date YYYY-MM-DD] [--seed N] [--only a,b] [--json file] [--keep (leave the temporary lakes)]\nexperiments: ${EXPERIMENT_NAMES.join(', ')}\n`,
   );
   process.exit(0);
 }
@@ -53,6 +54,7 @@ try {
       log,
     },
     only,
+    values.keep,
   );
   process.stdout.write(`\nchaos suite: ${values.symbols} symbols, ${values.date}\n\n${formatTable(rows)}\n`);
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));

@@ -6,6 +6,7 @@
  * const rows = await runSuite({ date: '2024-06-14', symbols: 200, seed: 3, brokers, redisUrl, python, log });
  * console.log(formatTable(rows));
  */
+import { rmSync } from 'node:fs';
 import { compareGold, dailyRun, type ChaosEnv, type GoldDiff } from './run.ts';
 import { experiments, type Experiment } from './experiments.ts';
 import { goldKillRerun } from './gold-kill.ts';
@@ -58,11 +59,23 @@ function verdict(d: GoldDiff, lineageMayDiffer: boolean): { goldEqual: string; o
   };
 }
 
-export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow[]> {
+/** Temporary lakes and spec directories of a suite run; removed at the end unless `keep`. */
+const created: string[] = [];
+
+export async function runSuite(env: ChaosEnv, only?: string[], keep = false): Promise<ChaosRow[]> {
+  try {
+    return await suite(env, only);
+  } finally {
+    if (!keep) for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+async function suite(env: ChaosEnv, only?: string[]): Promise<ChaosRow[]> {
   const want = (n: string) => !only?.length || only.includes(n);
   const rows: ChaosRow[] = [];
   env.log(`chaos: clean run, ${env.symbols} symbols, ${env.date}`);
   const clean = await dailyRun(env, { label: 'clean' });
+  created.push(clean.lake, clean.specs.dir);
   if (!clean.result) throw new Error(`the clean run failed, no reference Gold: ${clean.error?.message}`);
   rows.push({
     experiment: 'clean',
@@ -79,6 +92,7 @@ export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow
   for (const e of experiments.filter((x) => want(x.name))) {
     env.log(`chaos: ${e.name}`);
     const r = await dailyRun(env, { ...e, seedFrom: clean.lake });
+    created.push(r.lake, r.specs.dir);
     const m = e.measure({ obs: r.obs, simAt: r.simAt, hook: r.hook });
     const row: ChaosRow = {
       experiment: e.name,
@@ -116,6 +130,7 @@ export async function runSuite(env: ChaosEnv, only?: string[]): Promise<ChaosRow
   if (want('gold-sigkill-rerun')) {
     env.log('chaos: gold-sigkill-rerun');
     const k = await goldKillRerun(clean.lake, env.date);
+    created.push(...k.lakes);
     const row: ChaosRow = {
       experiment: 'gold-sigkill-rerun',
       goal: 'the Gold stage (child process) is SIGKILLed while its commit is written, then rerun → Gold = clean, 0 lost, 0 duplicated',
