@@ -17,7 +17,7 @@ import {
   type PlannedRequest,
   type TushareDataset,
 } from './tushare/plan.ts';
-import type { TushareQuota } from './tushare/quota.ts';
+import { isQuotaExhausted, type TushareQuota } from './tushare/quota.ts';
 import { deadLetter, rawRecord } from './tushare/raw.ts';
 import { TUSHARE_SCHEMAS, validateRows } from './tushare/validate.ts';
 
@@ -36,6 +36,8 @@ interface Config {
   rate_limit_wait_ms?: number;
   /** Backend role of a quota gate (`acquire(endpoint)`), e.g. `quota`. */
   quota?: string;
+  /** `fail` ends the read (a failover switches); `skip` dead-letters the refused requests and goes on. */
+  on_quota_exhausted?: 'fail' | 'skip';
   dataapi_path?: boolean;
 }
 
@@ -90,6 +92,12 @@ export default defineOperator<Config>({
       quota: {
         type: 'string',
         description: 'Backend role providing the shared quota gate (acquire before every call).',
+      },
+      on_quota_exhausted: {
+        enum: ['fail', 'skip'],
+        default: 'fail',
+        description:
+          'fail: the source fails (a failover takes over; a supplementary job fails with P1). skip: each refused request goes to `error` (P1) and the other datasets are still collected, so fusion runs on miniQMT alone.',
       },
       dataapi_path: {
         type: 'boolean',
@@ -197,6 +205,20 @@ export default defineOperator<Config>({
             }
           } catch (err) {
             if (signal.aborted) return;
+            if (config.on_quota_exhausted === 'skip' && isQuotaExhausted(err)) {
+              yield {
+                port: 'error',
+                records: [
+                  deadLetter(
+                    ctx.node,
+                    err.message,
+                    { ...base, fetched_at: new Date().toISOString() },
+                    { kind: 'quota_exhausted', code: null, level: 'P1' },
+                  ),
+                ],
+              };
+              continue;
+            }
             // Persistent transient failures, a rejected token and quota exhaustion end the read
             // (a failover source switches); anything else is this request's problem only.
             if (!(err instanceof TushareError) || err.fatal || err.failover) throw err;

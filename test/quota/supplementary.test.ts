@@ -70,4 +70,45 @@ describe('supplementary job at the quota limit', () => {
     ]);
     await quota.close();
   });
+
+  it('with on_quota_exhausted: skip, a refused market-data endpoint is dead-lettered and the rest is collected', async () => {
+    const config = testConfig({ endpoints: { daily: { daily: 0, perMinute: null } } });
+    const quota = new QuotaManager({
+      config,
+      store: new RedisStore({ url: services().redis.url, keyPrefix: `${config.keyPrefix}:skip` }),
+    });
+    const ctx = testContext({ backends: { quota }, secrets: async () => sim.tushareToken });
+    const before = sim.stats.tushare.byApi.daily ?? 0;
+    const src = (await tushare.create(
+      {
+        base_url: sim.tushareUrl,
+        token: '${secret:kv/argus/tushare#token}',
+        datasets: ['daily', 'adj_factor'],
+        trade_date: '20241231',
+        quota: 'quota',
+        on_quota_exhausted: 'skip',
+        retry_delays_ms: [10],
+      },
+      ctx,
+    )) as Source;
+    await src.start?.();
+    const out: { port: string; dataset?: unknown; rows: number; reason?: unknown; level?: unknown }[] = [];
+    for await (const e of src.read(new AbortController().signal)) {
+      for (const r of e.records)
+        out.push({
+          port: e.port ?? 'out',
+          dataset: (r.record as any)?.dataset ?? r.dataset,
+          rows: (r.rows as unknown[] | undefined)?.length ?? 0,
+          reason: r.reason,
+          level: r.level,
+        });
+    }
+    await src.close?.();
+    expect(out.filter((o) => o.port === 'error').map((o) => [o.dataset, o.level])).toEqual([['daily', 'P1']]);
+    expect(out.find((o) => o.port === 'error')?.reason).toMatch(/daily/);
+    expect(out.filter((o) => o.port === 'out').map((o) => o.dataset)).toEqual(['adj_factor']);
+    expect(out.find((o) => o.port === 'out')!.rows).toBeGreaterThan(0);
+    expect((sim.stats.tushare.byApi.daily ?? 0) - before).toBe(0); // refused before reaching the API
+    await quota.close();
+  });
 });
