@@ -9,6 +9,7 @@ quality score of the rows it served, while the numbers must stay the same; last_
 wall-clock stamp and never compared.
 """
 import json
+import os
 import sys
 
 from deltalake import DeltaTable
@@ -103,8 +104,12 @@ def main():
     }
     out["equal"] = not lost and not extra and dup == 0 and not value_diff and not lineage_diff and not precision_diff and not source_diff and not flagged_diff
     out["values_equal"] = not lost and not extra and dup == 0 and not value_diff
-    print(json.dumps(out))
+    print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":
     main()
+    # delta-rs can abort while the interpreter shuts down ("terminate called without an active
+    # exception") after the answer is printed: leave at once, like the Delta interop helpers do.
+    sys.stdout.flush()
+    os._exit(0)

@@ -78,14 +78,14 @@ export const experiments: Experiment[] = [
   {
     name: 'quota-exhaustion',
     label: 'quota-exhausted',
-    goal: 'the shared Tushare quota of every endpoint is at its daily limit when collect starts (a full-market day makes ~7 Tushare calls, all issued at once, so "mid-run" = before they are made) → Tushare refused, fusion on miniQMT, Gold complete',
+    goal: 'the shared quota of the Tushare market-data endpoint (daily) reaches its limit when collect starts (a full-market day makes ~7 Tushare calls, all issued at once, so "mid-run" = before they are made; the factor and supplementary endpoints still have budget) → Tushare market data refused (dead-lettered, P1), fusion on miniQMT alone, Gold complete',
     spec: { localBudgetCalls: 1 },
     lineageMayDiffer: true,
     async during({ env, specs }) {
       const redis = new Redis(env.redisUrl, { lazyConnect: true });
       try {
         await redis.connect();
-        const limits = { daily: 20000, adj_factor: 20000, daily_basic: 10000, dividend: 5000 };
+        const limits = { daily: 20000 };
         const at = Date.now();
         for (const [ep, limit] of Object.entries(limits))
           await redis.set(`${specs.quotaPrefix}:usage:${ep}`, String(limit), 'PX', 3_600_000);

@@ -85,8 +85,12 @@ export function resilientCollect(text: string, o: SpecOptions = {}): string {
   if (start < 0 || end < start)
     throw new Error('pipelines/collect.yaml: expected a `qmt` node followed by a `tushare` node');
   let out = text.slice(0, start) + failoverNode(o) + text.slice(end);
-  // The plain tushare node: its datasets also go through the shared quota.
-  out = out.replace(/(    - id: tushare\n      type: tushare\n      config:\n)/, `$1        quota: quota\n`);
+  // The plain tushare node: its datasets also go through the shared quota (collect.yaml may say so already).
+  if (!/- id: tushare\n      type: tushare\n      config:\n        quota: quota\n/.test(out))
+    out = out.replace(
+      /(    - id: tushare\n      type: tushare\n      config:\n)/,
+      `$1        quota: quota\n`,
+    );
   if (!out.includes('        quota: quota\n'))
     throw new Error('pipelines/collect.yaml: could not route the tushare node through the quota');
   if (o.rateLimitWaitMs !== undefined)
