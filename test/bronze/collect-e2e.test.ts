@@ -14,6 +14,9 @@ import { startSimulator, type SimHandle } from '../../sim/index.ts';
 import { services } from '../helpers/services.ts';
 import { collectFile, drained, readTable, specFiles, startBronze } from './harness.ts';
 
+/** collect.yaml sends every Tushare call through the shared quota: its policy is loaded too. */
+const ROOT_DIR = new URL('../../', import.meta.url).pathname;
+
 let sim: SimHandle | undefined;
 afterAll(async () => {
   await sim?.stop();
@@ -34,8 +37,11 @@ describe('collect → Kafka → Bronze', () => {
       TRADE_DATE: '20240108',
     });
     const s = sim;
-    const engine = await startBronze(bus, lake, [collect, ...files], async (_path, key) =>
-      key === 'api_key' ? s.qmtApiKey : s.tushareToken,
+    const engine = await startBronze(
+      bus,
+      lake,
+      [collect, ...files, join(ROOT_DIR, 'policies/quotas.yaml')],
+      async (_path, key) => (key === 'api_key' ? s.qmtApiKey : s.tushareToken),
     );
     // The collect graph ends with its sources; Bronze then drains what it published.
     await engine.graphs.get('collect')!.done();

@@ -16,6 +16,7 @@ import topicKind from '../../engine/backends/bus/topic-kind.ts';
 import { createLake } from '../../engine/lake/index.ts';
 import type { Bus } from '../../engine/backends/bus/types.ts';
 import type { Rec, SecretResolver } from '../../engine/api/index.ts';
+import { backendsFromEnv } from '../../engine/backends/from-env.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -83,7 +84,8 @@ export async function startBronze(
     root: ROOT,
     lakeRoot,
     secrets,
-    backends: { bus: () => unclosable(bus), lake: (env) => createLake(env.lakeRoot) },
+    // Embedded defaults for the rest (quota in memory, health, alerts to the log, env secrets).
+    backends: { ...backendsFromEnv({}), bus: () => unclosable(bus), lake: (env) => createLake(env.lakeRoot) },
   });
   const errors = await engine.load(files);
   if (errors.length) throw new Error(`bronze.yaml does not load: ${JSON.stringify(errors, null, 1)}`);
