@@ -21,7 +21,8 @@ export class TushareApiError extends Error {
 
 export interface ApiDef {
   fields: readonly string[];
-  defaultFields: readonly string[];
+  /** Fields returned when the request names none (default: all of `fields`). */
+  defaultFields?: readonly string[];
   cap: number;
   /** Minimum points for access (below → 40203 no permission). */
   minPoints?: number;
@@ -75,50 +76,16 @@ export const APIS: Record<string, ApiDef> = {
       'vol',
       'amount',
     ],
-    defaultFields: [
-      'ts_code',
-      'trade_date',
-      'open',
-      'high',
-      'low',
-      'close',
-      'pre_close',
-      'change',
-      'pct_chg',
-      'vol',
-      'amount',
-    ],
     cap: 6000,
     rows: perDay((m, ts, d) => m.daily(ts, d)),
   },
   adj_factor: {
     fields: ['ts_code', 'trade_date', 'adj_factor'],
-    defaultFields: ['ts_code', 'trade_date', 'adj_factor'],
     cap: 6000,
     rows: perDay((m, ts, d) => m.adjFactor(ts, d)),
   },
   daily_basic: {
     fields: [
-      'ts_code',
-      'trade_date',
-      'close',
-      'turnover_rate',
-      'turnover_rate_f',
-      'volume_ratio',
-      'pe',
-      'pe_ttm',
-      'pb',
-      'ps',
-      'ps_ttm',
-      'dv_ratio',
-      'dv_ttm',
-      'total_share',
-      'float_share',
-      'free_share',
-      'total_mv',
-      'circ_mv',
-    ],
-    defaultFields: [
       'ts_code',
       'trade_date',
       'close',
@@ -144,22 +111,6 @@ export const APIS: Record<string, ApiDef> = {
   },
   dividend: {
     fields: [
-      'ts_code',
-      'end_date',
-      'ann_date',
-      'div_proc',
-      'stk_div',
-      'stk_bo_rate',
-      'stk_co_rate',
-      'cash_div',
-      'cash_div_tax',
-      'record_date',
-      'ex_date',
-      'pay_date',
-      'div_listdate',
-      'imp_ann_date',
-    ],
-    defaultFields: [
       'ts_code',
       'end_date',
       'ann_date',
@@ -224,7 +175,6 @@ export const APIS: Record<string, ApiDef> = {
   },
   trade_cal: {
     fields: ['exchange', 'cal_date', 'is_open', 'pretrade_date'],
-    defaultFields: ['exchange', 'cal_date', 'is_open', 'pretrade_date'],
     cap: 6000,
     rows(m, p) {
       checkDates(p, 'start_date', 'end_date');
@@ -248,21 +198,6 @@ export const APIS: Record<string, ApiDef> = {
   },
   report_rc: {
     fields: [
-      'ts_code',
-      'name',
-      'report_date',
-      'report_title',
-      'report_type',
-      'org_name',
-      'author_name',
-      'quarter',
-      'eps',
-      'rating',
-      'tp',
-      'max_price',
-      'min_price',
-    ],
-    defaultFields: [
       'ts_code',
       'name',
       'report_date',

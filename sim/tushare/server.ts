@@ -95,7 +95,7 @@ export function createTushareServer(o: TushareServerOptions): { server: Server; 
 
     try {
       const params = normalizeParams(body.params);
-      const fields = parseFields(body.fields, def.fields, def.defaultFields);
+      const fields = parseFields(body.fields, def.fields, def.defaultFields ?? def.fields);
       const all = def.rows(o.market, params);
       const limit = Math.min(def.cap, params.limit ? Number(params.limit) : def.cap);
       const offset = params.offset ? Number(params.offset) : 0;
