@@ -33,15 +33,8 @@ export async function writeBronze(lake: LocalLake, FROM: string, TO: string): Pr
     for (const r of readRealDaily(symbol).filter((d) => d.trade_date >= FROM && d.trade_date <= TO)) {
       const meta = { fetched_at, event_id: `01J${String(n++).padStart(23, '0')}` };
       const bar = {
+        ...r, // the real bar's fields (RealRow)
         symbol,
-        trade_date: r.trade_date,
-        open: r.open,
-        high: r.high,
-        low: r.low,
-        close: r.close,
-        pre_close: r.pre_close,
-        volume: r.volume,
-        amount: r.amount,
         ...meta,
       };
       daily.push({ ...bar, source: 'tushare', dataset: 'daily' });

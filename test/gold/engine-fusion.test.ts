@@ -26,15 +26,8 @@ function writeInputs(): void {
   for (const symbol of realSymbols()) {
     for (const r of readRealDaily(symbol).filter((d) => DAYS.includes(d.trade_date))) {
       const bar = {
+        ...r, // the real bar's fields (RealRow)
         symbol,
-        trade_date: r.trade_date,
-        open: r.open,
-        high: r.high,
-        low: r.low,
-        close: r.close,
-        pre_close: r.pre_close,
-        volume: r.volume,
-        amount: r.amount,
         fetched_at: '2024-06-14T08:00:00Z',
       };
       rows.push({ ...bar, source: 'tushare', dataset: 'daily' });

@@ -52,15 +52,8 @@ function bronze(): Rec[] {
   for (const symbol of SYMBOLS) {
     for (const r of readRealDaily(symbol).filter((d) => d.trade_date >= FROM && d.trade_date <= TO)) {
       const base = {
+        ...r, // the real bar's fields (RealRow)
         symbol,
-        trade_date: r.trade_date,
-        open: r.open,
-        high: r.high,
-        low: r.low,
-        close: r.close,
-        pre_close: r.pre_close,
-        volume: r.volume,
-        amount: r.amount,
       };
       rows.push({ ...base, source: 'tushare', dataset: 'daily', fetched_at: '2020-06-03T08:00:00Z' });
       const missing = symbol === QMT_MISSING.symbol && r.trade_date === QMT_MISSING.trade_date;

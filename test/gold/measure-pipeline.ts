@@ -50,15 +50,8 @@ async function main() {
       const symbol = code(i);
       const meta = { fetched_at, event_id: `01J${String(d * nSymbols + i).padStart(23, '0')}` };
       const bar = {
+        ...r, // the real bar's fields (RealRow)
         symbol,
-        trade_date: r.trade_date,
-        open: r.open,
-        high: r.high,
-        low: r.low,
-        close: r.close,
-        pre_close: r.pre_close,
-        volume: r.volume,
-        amount: r.amount,
         ...meta,
       };
       q.push({ ...bar, source: 'qmt', dataset: 'hist_kline', suspend_flag: 0 });

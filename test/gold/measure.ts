@@ -59,15 +59,8 @@ function bronzeDay(d: number): Batch[] {
     const r = real[i % real.length][100 + d];
     const symbol = code(i);
     const base = {
+      ...r, // the real bar's fields (RealRow)
       symbol,
-      trade_date: r.trade_date,
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      pre_close: r.pre_close,
-      volume: r.volume,
-      amount: r.amount,
       fetched_at: '2024-01-01T08:00:00Z',
     };
     per.qmt.push({ ...base, source: 'qmt', dataset: 'hist_kline' });
