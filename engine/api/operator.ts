@@ -6,6 +6,7 @@
  * `create` must be cheap and free of I/O (the compiler calls it for every node before anything
  * runs, to collect every error); connect in `start` / on first read instead.
  */
+import type { ColumnTable } from 'arquero';
 import type { OperatorFunction } from 'rxjs';
 import type { Batch, Meta, Outcome, Rec } from './batch.ts';
 import type { Context } from './context.ts';
@@ -21,9 +22,14 @@ export interface Example<C> {
   output?: Rec[];
 }
 
-/** What a source emits: records plus an optional callback told how the emission ended. */
+/**
+ * What a source emits: records (or the same rows as columns, `table`) plus an optional callback
+ * told how the emission ended.
+ */
 export interface Emission {
   records: Rec[];
+  /** The rows as columns; when set, `records` is ignored (pass `[]`). */
+  table?: ColumnTable;
   meta?: Meta;
   /** Output port (default `out`); a source sends records it could not parse to `error`. */
   port?: string;
@@ -42,8 +48,14 @@ export interface Source {
   close?(): Promise<void>;
 }
 
-/** Emit a record on a port (default `out`). */
-export type Emit = (record: Rec, port?: string) => void;
+/**
+ * Emit a record on a port (default `out`); `emit.table(t, port)` emits many rows at once as
+ * columns, the fast path for column-wise operators.
+ */
+export interface Emit {
+  (record: Rec, port?: string): void;
+  table(table: ColumnTable, port?: string): void;
+}
 
 /** Per-record: return a record, an array (split), or null/undefined (drop); throw → `error` port. */
 export interface RecordTransform {

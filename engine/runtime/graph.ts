@@ -6,7 +6,7 @@
  */
 import { concatMap, tap, type Subscription } from 'rxjs';
 import type { Batch, Outcome, Sink, Source, Transform } from '../api/index.ts';
-import { fork, settle } from '../api/index.ts';
+import { fork, rowCount, settle } from '../api/index.ts';
 import type { BuiltNode } from '../compiler/instantiate.ts';
 import type { Plan } from '../compiler/plan.ts';
 import type { DeadLetterFile } from './dead-letter.ts';
@@ -87,7 +87,7 @@ export class RunningGraph {
 
   /** Routes a batch from `from.port` to its consumers, or to the dead-letter store. */
   route(from: string, port: string, batch: Batch): void {
-    const n = batch.records.length;
+    const n = rowCount(batch);
     if (n === 0) return settle(batch, 'delivered');
     this.metrics.recordsOut.inc({ pipeline: this.plan.name, node: from, port }, n);
     if (port === 'error') this.metrics.errors.inc({ pipeline: this.plan.name, node: from }, n);
@@ -153,7 +153,7 @@ export class RunningGraph {
   runNode(run: NodeRun): void {
     const id = run.built.planned.id;
     const labels = { pipeline: this.plan.name, node: id };
-    const count = tap((b: Batch) => this.metrics.recordsIn.inc(labels, b.records.length));
+    const count = tap((b: Batch) => this.metrics.recordsIn.inc(labels, rowCount(b)));
     const inst = run.built.instance;
     run.finished = new Promise<void>((resolve) => {
       const done = () => {
@@ -188,7 +188,7 @@ export class RunningGraph {
       outcome = 'errored';
       this.metrics.errors.inc({ pipeline: this.plan.name, node: id });
       this.env.logger.error(
-        { err, pipeline: this.plan.name, node: id, records: batch.records.length },
+        { err, pipeline: this.plan.name, node: id, records: rowCount(batch) },
         'sink write failed',
       );
     }

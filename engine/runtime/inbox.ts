@@ -4,6 +4,7 @@
  */
 import { Subject } from 'rxjs';
 import type { Batch } from '../api/index.ts';
+import { rowCount } from '../api/index.ts';
 
 export class Inbox {
   private subject = new Subject<Batch>();
@@ -33,7 +34,7 @@ export class Inbox {
   /** What is waiting now: batches and their records. */
   waiting(): { batches: number; records: number } {
     const h = this.held ?? [];
-    return { batches: h.length, records: h.reduce((n, b) => n + b.records.length, 0) };
+    return { batches: h.length, records: h.reduce((n, b) => n + rowCount(b), 0) };
   }
 
   /** Removes and returns what was held (for a node that goes away). */

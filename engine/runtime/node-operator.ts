@@ -4,8 +4,9 @@
  * to the `error` port with its reason; a batch whose `process` throws goes there whole.
  */
 import { concatMap, from, map, mergeMap, Observable, type OperatorFunction } from 'rxjs';
-import type { Batch, PortBatch, Rec, Transform } from '../api/index.ts';
-import { derive, fork } from '../api/index.ts';
+import type { ColumnTable } from 'arquero';
+import type { Batch, Emit, PortBatch, Rec, Transform } from '../api/index.ts';
+import { concatTables, derive, deriveTable, fork } from '../api/index.ts';
 
 /** The shape of a record on an `error` port (and in dead-letter stores). */
 export interface ErrorRecord extends Rec {
@@ -20,22 +21,39 @@ export function errorRecord(node: string, record: Rec, err: unknown): ErrorRecor
   return { node, reason, at: new Date().toISOString(), record };
 }
 
-/** Splits the records gathered per port into batches that share `batch`'s acknowledgement. */
-export function routeBatch(batch: Batch, byPort: Map<string, Rec[]>): PortBatch[] {
-  const ports = [...byPort.entries()].filter(([, recs]) => recs.length > 0);
+/** What an operator emitted on one port: records and/or column tables, in order. */
+interface PortOutput {
+  records: Rec[];
+  tables: ColumnTable[];
+}
+
+/**
+ * One batch per port from what was gathered, each sharing `batch`'s acknowledgement. Tables alone
+ * stay columns (concatenated); records and tables mixed on one port become records.
+ */
+export function routeBatch(batch: Batch, byPort: Map<string, PortOutput>): PortBatch[] {
+  const ports = [...byPort.entries()].filter(([, o]) => o.records.length > 0 || o.tables.some((t) => t.numRows() > 0));
   // Nothing left (all dropped): still pass an empty batch on `out` so it gets settled downstream.
   if (ports.length === 0) return [{ port: 'out', batch: derive(batch, []) }];
   const shares = fork(batch, ports.length);
-  return ports.map(([port, recs], i) => ({ port, batch: derive(shares[i], recs) }));
+  return ports.map(([port, o], i) => ({ port, batch: portBatch(shares[i], o) }));
 }
 
-function collector(): { byPort: Map<string, Rec[]>; emit: (r: Rec, port?: string) => void } {
-  const byPort = new Map<string, Rec[]>();
-  const emit = (r: Rec, port = 'out') => {
-    const list = byPort.get(port);
-    if (list) list.push(r);
-    else byPort.set(port, [r]);
+function portBatch(share: Batch, o: PortOutput): Batch {
+  if (o.tables.length === 0) return derive(share, o.records);
+  if (o.records.length === 0) return deriveTable(share, concatTables(o.tables));
+  return derive(share, [...o.records, ...o.tables.flatMap((t) => t.objects() as Rec[])]);
+}
+
+function collector(): { byPort: Map<string, PortOutput>; emit: Emit } {
+  const byPort = new Map<string, PortOutput>();
+  const at = (port: string) => {
+    let o = byPort.get(port);
+    if (!o) byPort.set(port, (o = { records: [], tables: [] }));
+    return o;
   };
+  const emit = ((r: Rec, port = 'out') => void at(port).records.push(r)) as Emit;
+  emit.table = (t, port = 'out') => void at(port).tables.push(t);
   return { byPort, emit };
 }
 
@@ -93,8 +111,9 @@ export function nodeOperator(node: string, t: Transform): OperatorFunction<Batch
                   }
                   // A batch transform holds no batch past `process`, so what it flushes (aggregates)
                   // carries no acknowledgement; operators that buffer batches use the stream shape.
-                  for (const [port, recs] of byPort)
-                    if (recs.length) subscriber.next({ port, batch: { records: recs, meta: {}, acks: [] } });
+                  const empty: Batch = { records: [], meta: {}, acks: [] };
+                  for (const [port, o] of byPort)
+                    if (o.records.length || o.tables.length) subscriber.next({ port, batch: portBatch(empty, o) });
                 }
                 subscriber.complete();
               },

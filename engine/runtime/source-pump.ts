@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Batch, Emission, Outcome, Source } from '../api/index.ts';
-import { Ack } from '../api/index.ts';
+import { Ack, tableBatch } from '../api/index.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface PumpHooks {
@@ -57,7 +57,7 @@ export class SourcePump {
   private dispatch(e: Emission): void {
     const t0 = performance.now();
     this.inflight++;
-    const count = e.records.length;
+    const count = e.table ? e.table.numRows() : e.records.length;
     const ack = new Ack((outcome) => {
       this.inflight--;
       this.sem.release();
@@ -68,8 +68,9 @@ export class SourcePump {
         if (this.inflight === 0) this.idleWaiters.splice(0).forEach((w) => w());
       }
     });
+    const meta = { traceId: randomUUID(), ...e.meta, source: this.id };
     this.hooks.emit(
-      { records: e.records, meta: { traceId: randomUUID(), ...e.meta, source: this.id }, acks: [ack] },
+      e.table ? tableBatch(e.table, meta, [ack]) : { records: e.records, meta, acks: [ack] },
       e.port ?? 'out',
     );
   }

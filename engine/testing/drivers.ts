@@ -7,6 +7,7 @@ import type {
   Batch,
   Context,
   Emission,
+  Emit,
   Outcome,
   OperatorDefinition,
   Rec,
@@ -14,13 +15,34 @@ import type {
   Source,
   Transform,
 } from '../api/index.ts';
-import { Ack, settle } from '../api/index.ts';
+import { Ack, settle, tableBatch, tableFromRecords } from '../api/index.ts';
 import { nodeOperator } from '../runtime/node-operator.ts';
 import { testContext } from './context.ts';
 
 /** A batch with a fresh acknowledgement that records its outcome into `outcomes`. */
 export function testBatch(records: Rec[], outcomes: Outcome[] = [], meta = {}): Batch {
   return { records, meta, acks: [new Ack((o) => outcomes.push(o))] };
+}
+
+/** Like {@link testBatch}, with the rows as columns (what column-wise sources emit). */
+export function testTableBatch(records: Rec[], outcomes: Outcome[] = [], meta = {}): Batch {
+  return tableBatch(tableFromRecords(records), meta, [new Ack((o) => outcomes.push(o))]);
+}
+
+/**
+ * An `emit` for calling a batch transform's `process` directly; `rows(port)` returns what was
+ * emitted on a port, records and tables alike, in order.
+ * @example
+ * const { emit, rows } = emitter();
+ * await t.process(testBatch(input), emit);
+ * expect(rows('out')).toHaveLength(1);
+ */
+export function emitter(): { emit: Emit; rows(port?: string): Rec[] } {
+  const byPort = new Map<string, Rec[]>();
+  const at = (port: string) => byPort.get(port) ?? (byPort.set(port, []), byPort.get(port)!);
+  const emit = ((r: Rec, port = 'out') => void at(port).push(r)) as Emit;
+  emit.table = (t, port = 'out') => void at(port).push(...(t.objects() as Rec[]));
+  return { emit, rows: (port = 'out') => byPort.get(port) ?? [] };
 }
 
 /** Runs a transform over the inputs; returns records per port. Output batches are settled as delivered. */

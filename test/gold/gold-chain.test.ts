@@ -22,7 +22,7 @@ import { settle } from '../../engine/api/index.ts';
 import { createLake, type LocalLake } from '../../engine/lake/index.ts';
 import { nodeOperator } from '../../engine/runtime/node-operator.ts';
 import { testContext } from '../../engine/testing/context.ts';
-import { testBatch } from '../../engine/testing/drivers.ts';
+import { emitter, testBatch } from '../../engine/testing/drivers.ts';
 import { centStable4 } from '../../operators/lib/hfq/round.ts';
 import { readRealDaily } from '../../operators/lib/hfq/real-data.ts';
 import { policyDoc } from '../../operators/lib/fusion/testing.ts';
@@ -273,7 +273,7 @@ describe('adjust seeded from Gold', () => {
     const t = (await adjust.create({ seed_table: 'gold/a_share_daily' }, ctx('adjust'))) as Transform & {
       kind: 'batch';
     };
-    const out: Rec[] = [];
+    const { emit, rows } = emitter();
     await t.process(
       testBatch([
         {
@@ -287,11 +287,9 @@ describe('adjust seeded from Gold', () => {
           adj_factor: null,
         },
       ]),
-      (r, port) => {
-        if ((port ?? 'out') === 'out') out.push(r);
-      },
+      emit,
     );
-    expect(out[0]).toMatchObject({
+    expect(rows('out')[0]).toMatchObject({
       adj_factor: 111.048,
       adj_factor_source: 'System_Calculated',
       close: centStable4(next.close * 111.048),
