@@ -155,6 +155,15 @@ export function tableFromRecords(records: readonly Rec[]): ColumnTable {
   return aqTable(cols);
 }
 
+/**
+ * A column's values as an indexable array (Arquero types columns loosely); `undefined` when the
+ * table has no such column.
+ * @example const close = column<number | null>(t, 'close'); for (let i = 0; i < close.length; i++) ...
+ */
+export function column<T = unknown>(table: ColumnTable, name: string): ArrayLike<T> | undefined {
+  return table.column(name) as unknown as ArrayLike<T> | undefined;
+}
+
 /** Number of rows, without materialising records of a column batch. */
 export function rowCount(batch: Batch): number {
   return batch.table ? batch.table.numRows() : batch.records.length;
