@@ -23,23 +23,31 @@ import type { BronzeDay, BronzeTable } from './market.ts';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = fileURLToPath(import.meta.url);
 
-/** Appends each day of the market to the four Bronze tables under `<root>/lake` (one commit per table and day). */
-export async function writeBronze(root: string, days: readonly BronzeDay[]): Promise<void> {
+const BRONZE_TABLES: BronzeTable[] = ['qmt_hist_kline', 'tushare_daily', 'tushare_adj_factor', 'tushare_daily_basic'];
+
+/**
+ * Appends each day of the market to the four Bronze tables under `<root>/lake` (one commit per table
+ * and day). Days may be generated lazily (multi-year markets do not fit in memory); `onDay` reports
+ * progress.
+ */
+export async function writeBronze(
+  root: string,
+  days: Iterable<BronzeDay>,
+  onDay?: (day: BronzeDay) => void,
+): Promise<void> {
   const lake = createLake(join(root, 'lake'));
   let seq = 0;
   // Every Bronze table the Gold pipeline reads must exist (empty is fine: no dividends, no ratings).
   for (const f of readdirSync(join(repo, 'schemas/bronze')).filter((x) => x.endsWith('.yaml')))
     await lake.ensure(parse(readFileSync(join(repo, 'schemas/bronze', f), 'utf8')));
-  for (const name of [
-    'qmt_hist_kline',
-    'tushare_daily',
-    'tushare_adj_factor',
-    'tushare_daily_basic',
-  ] as BronzeTable[]) {
-    const doc = parse(readFileSync(join(repo, 'schemas/bronze', `${name}.yaml`), 'utf8'));
-    const cols = (doc.spec.columns as { name: string }[]).map((c) => c.name);
-    const table = await lake.ensure(doc);
-    for (const d of days) {
+  const tables = await Promise.all(
+    BRONZE_TABLES.map(async (name) => {
+      const doc = parse(readFileSync(join(repo, 'schemas/bronze', `${name}.yaml`), 'utf8'));
+      return { name, cols: (doc.spec.columns as { name: string }[]).map((c) => c.name), table: await lake.ensure(doc) };
+    }),
+  );
+  for (const d of days) {
+    for (const { name, cols, table } of tables) {
       const rows = d.tables[name].map((r): Rec => Object.fromEntries(cols.map((c) => [c, r[c] ?? null])));
       // Bronze stores fetched_at as a timestamp and the id of the Kafka event the row came from.
       for (const r of rows) {
@@ -48,6 +56,7 @@ export async function writeBronze(root: string, days: readonly BronzeDay[]): Pro
       }
       await table.append(rows);
     }
+    onDay?.(d);
   }
 }
 

@@ -59,6 +59,14 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The market, one {@link BronzeDay} per trading day (oldest first); generated eagerly. */
 export function bronzeMarket(o: MarketOptions): BronzeDay[] {
+  return [...bronzeDays(o)];
+}
+
+/**
+ * The same market generated one day at a time (for multi-year backfills that do not fit in memory).
+ * @example for (const day of bronzeDays({ symbols: 5400, days: 1210, start: 0 })) await write(day);
+ */
+export function* bronzeDays(o: MarketOptions): Generator<BronzeDay> {
   const start = o.start ?? 200;
   const series = real();
   if (o.days > availableDays(start))
@@ -67,7 +75,6 @@ export function bronzeMarket(o: MarketOptions): BronzeDay[] {
     );
   const rand = rng(o.seed ?? 42);
   const factorMissingYesterday = new Uint8Array(o.symbols);
-  const out: BronzeDay[] = [];
   for (let d = 0; d < o.days; d++) {
     const tables: BronzeDay['tables'] = {
       qmt_hist_kline: [],
@@ -129,9 +136,8 @@ export function bronzeMarket(o: MarketOptions): BronzeDay[] {
         fetched_at,
       });
     }
-    out.push({ trade_date, tables });
+    yield { trade_date, tables };
   }
-  return out;
 }
 
 /** Writes one table of the market as CSV (the Python peers read these, untimed). */
