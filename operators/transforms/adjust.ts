@@ -15,9 +15,11 @@
  *   inputs: [fuse]
  *   config: {keep_raw: true}
  */
-import type { Lake, Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
-import { centStable4, chooseFactor, FactorState, roundHalfEven } from '../lib/hfq/index.ts';
+import type { ColumnTable } from 'arquero';
+import type { Batch, Emit, Lake, Rec } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
+import { hfqColumns, rowOrder } from '../lib/hfq/columns.ts';
+import { FactorState, roundHalfEven } from '../lib/hfq/index.ts';
 
 export interface AdjustConfig {
   /** Price columns to adjust. */
@@ -107,33 +109,6 @@ export default defineOperator<AdjustConfig>({
     const keepRaw = config.keep_raw ?? true;
     const state = new FactorState(config.memory_days ?? 16);
 
-    const adjustOne = (r: Rec): Rec => {
-      const symbol = r.symbol;
-      const date = r.trade_date;
-      if (typeof symbol !== 'string' || typeof date !== 'string')
-        throw new Error(`adjust: row has no symbol/trade_date: ${JSON.stringify({ symbol, date })}`);
-      const prev = state.before(symbol, date);
-      let decision = chooseFactor({ factor: r[factorCol], pre_close: r[preCol] }, prev, decimals);
-      if (!decision && config.initial_factor !== undefined)
-        decision = { factor: config.initial_factor, lineage: 'System_Calculated' };
-      if (!decision) {
-        throw new Error(
-          `adjust: ${symbol} ${date} has no valid ${factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`,
-        );
-      }
-      const out: Rec = { ...r, [factorCol]: decision.factor };
-      if (decision.lineage) out[`${factorCol}_source`] = decision.lineage;
-      for (const p of prices) {
-        const raw = r[p];
-        if (keepRaw) out[`${p}_raw`] = raw ?? null;
-        out[p] = typeof raw === 'number' && Number.isFinite(raw) ? centStable4(raw * decision.factor) : null;
-      }
-      const close = r[closeCol];
-      if (typeof close === 'number' && close > 0)
-        state.remember(symbol, { trade_date: date, factor: decision.factor, close });
-      return out;
-    };
-
     let seeded: Promise<void> | undefined;
     const seed = async (firstDay: string) => {
       const table = ctx.backend<Lake>('lake').table(config.seed_table!);
@@ -162,32 +137,46 @@ export default defineOperator<AdjustConfig>({
       );
     };
 
+    /** The input row `i` as a record, for the error port. */
+    const recordOf = (batch: Batch, t: ColumnTable, i: number): Rec =>
+      batch.table ? (t.object(i) as Rec) : batch.records[i];
+
     return {
       kind: 'batch',
-      async process(batch, emit) {
-        // Per symbol in date order: the previous day must be known before the next is adjusted.
-        const rows = [...batch.records].sort(
-          (a, b) =>
-            String(a.symbol).localeCompare(String(b.symbol)) ||
-            String(a.trade_date).localeCompare(String(b.trade_date)),
-        );
-        if (config.seed_table && rows.length) {
-          const first = rows.reduce(
-            (m, r) => (String(r.trade_date) < m ? String(r.trade_date) : m),
-            String(rows[0].trade_date),
-          );
+      async process(batch, emit: Emit) {
+        const t = columnsOf(batch);
+        const n = t.numRows();
+        if (n === 0) return;
+        const symbols = column<unknown>(t, 'symbol');
+        const dates = column<unknown>(t, 'trade_date');
+        if (config.seed_table) {
+          let first = String(dates?.[0]);
+          for (let i = 1; i < n; i++) if (String(dates?.[i]) < first) first = String(dates?.[i]);
           await (seeded ??= seed(first));
         }
-        for (const r of rows) {
-          try {
-            emit(adjustOne(r));
-          } catch (err) {
-            emit(
-              { node: ctx.node, reason: (err as Error).message, at: new Date().toISOString(), record: r },
-              'error',
-            );
-          }
-        }
+        // Per symbol in date order: the previous day must be known before the next is adjusted.
+        // Fuse emits a day sorted by symbol, so this is usually the identity (no copy below).
+        const order = rowOrder(symbols, dates, n);
+        const res = hfqColumns(t, order, state, {
+          prices,
+          factorCol,
+          closeCol,
+          preCol,
+          decimals,
+          keepRaw,
+          initialFactor: config.initial_factor,
+        });
+        for (const e of res.errors)
+          emit(
+            {
+              node: ctx.node,
+              reason: e.reason,
+              at: new Date().toISOString(),
+              record: recordOf(batch, t, e.row),
+            },
+            'error',
+          );
+        if (res.table.numRows() > 0) emit.table(res.table);
       },
     };
   },

@@ -5,7 +5,7 @@
  * previous day's factor and close; on an ordinary day `pre_close(T) == close(T−1)` so the factor
  * carries over unchanged.
  */
-import { roundHalfEvenUnits, formatUnits } from './round.ts';
+import { roundHalfEven } from './round.ts';
 
 /** Lineage values this module writes for a factor it did not get from a source. */
 export const DERIVED = 'System_Calculated';
@@ -32,7 +32,7 @@ export function deriveFactor(prevFactor: number, prevClose: number, preClose: nu
   }
   // On an ordinary day the ratio is exactly 1: keep the factor bit-for-bit instead of re-rounding.
   if (prevClose === preClose) return prevFactor;
-  return Number(formatUnits(roundHalfEvenUnits((prevFactor * prevClose) / preClose, decimals), decimals));
+  return roundHalfEven((prevFactor * prevClose) / preClose, decimals);
 }
 
 export interface FactorDecision {
@@ -64,29 +64,89 @@ export function chooseFactor(
 }
 
 /**
+ * The remembered days of one symbol, oldest first, in parallel arrays: adjust touches one per row,
+ * so remembering a day must not allocate (a per-day object per row was a large share of the GC).
+ */
+export class SymbolDays {
+  readonly dates: string[] = [];
+  readonly factors: Float64Array;
+  readonly closes: Float64Array;
+
+  constructor(private readonly keep: number) {
+    this.factors = new Float64Array(keep);
+    this.closes = new Float64Array(keep);
+  }
+
+  get length(): number {
+    return this.dates.length;
+  }
+
+  /** Index of the latest day strictly before `tradeDate`, or -1. */
+  indexBefore(tradeDate: string): number {
+    const d = this.dates;
+    let i = d.length - 1;
+    while (i >= 0 && d[i] >= tradeDate) i--;
+    return i;
+  }
+
+  /** Remembers (or replaces) a day, keeping date order and at most `keep` days. */
+  remember(tradeDate: string, factor: number, close: number): void {
+    const d = this.dates;
+    let at = d.length;
+    while (at > 0 && d[at - 1] >= tradeDate) at--;
+    if (at < d.length && d[at] === tradeDate) {
+      this.factors[at] = factor;
+      this.closes[at] = close;
+      return;
+    }
+    if (d.length === this.keep) {
+      // Full: the oldest day goes (nothing older than it is kept, so a day older than all is dropped).
+      if (at === 0) return;
+      d.shift();
+      this.factors.copyWithin(0, 1);
+      this.closes.copyWithin(0, 1);
+      at--;
+    }
+    d.splice(at, 0, tradeDate);
+    const n = d.length;
+    this.factors.copyWithin(at + 1, at, n - 1);
+    this.closes.copyWithin(at + 1, at, n - 1);
+    this.factors[at] = factor;
+    this.closes[at] = close;
+  }
+}
+
+/**
  * Per-symbol memory of recent days, so that the previous trading day is known even when a day is
  * re-run (backfill after a crash): `before(symbol, T)` is the latest remembered day strictly before T.
  */
 export class FactorState {
-  private readonly bySymbol = new Map<string, PrevDay[]>();
+  private readonly bySymbol = new Map<string, SymbolDays>();
 
   constructor(private readonly keep = 16) {}
 
+  /** The symbol's days (created empty on first use), for allocation-free lookups in a loop. */
+  days(symbol: string): SymbolDays {
+    let days = this.bySymbol.get(symbol);
+    if (!days) this.bySymbol.set(symbol, (days = new SymbolDays(this.keep)));
+    return days;
+  }
+
+  /** The symbol's days, or undefined when nothing is remembered for it. */
+  peek(symbol: string): SymbolDays | undefined {
+    return this.bySymbol.get(symbol);
+  }
+
   before(symbol: string, tradeDate: string): PrevDay | undefined {
     const days = this.bySymbol.get(symbol);
-    if (!days) return undefined;
-    for (let i = days.length - 1; i >= 0; i--) if (days[i].trade_date < tradeDate) return days[i];
-    return undefined;
+    const i = days ? days.indexBefore(tradeDate) : -1;
+    return i < 0
+      ? undefined
+      : { trade_date: days!.dates[i], factor: days!.factors[i], close: days!.closes[i] };
   }
 
   remember(symbol: string, day: PrevDay): void {
-    const days = this.bySymbol.get(symbol) ?? [];
-    const at = days.findIndex((d) => d.trade_date >= day.trade_date);
-    if (at === -1) days.push(day);
-    else if (days[at].trade_date === day.trade_date) days[at] = day;
-    else days.splice(at, 0, day);
-    if (days.length > this.keep) days.splice(0, days.length - this.keep);
-    this.bySymbol.set(symbol, days);
+    this.days(symbol).remember(day.trade_date, day.factor, day.close);
   }
 
   get size(): number {

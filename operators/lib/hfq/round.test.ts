@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { centStable4, formatFixed, roundHalfEven, roundHalfEvenUnits } from './round.ts';
+import {
+  centStable4,
+  centStable4Exact,
+  formatFixed,
+  halfEvenUnits,
+  roundHalfEven,
+  roundHalfEvenExact,
+  roundHalfEvenUnits,
+} from './round.ts';
 
 /** Python's own '%.Nf' for each value, as the oracle (values travel as repr() round-trip strings). */
 function pythonFormat(values: number[], digits: number): string[] {
@@ -93,3 +101,82 @@ describe('centStable4', () => {
     }
   });
 });
+
+/**
+ * The fast paths (floating-point product, exact BigInt fallback near ties) against the exact decimal
+ * path on random inputs. Near-ties are generated on purpose: random doubles almost never land on one.
+ */
+describe('fast rounding equals the exact decimal path', () => {
+  const digits = fc.integer({ min: 0, max: 6 });
+  /** Doubles next to a decimal tie (k + ½)/10^d: the exact tie when representable and its neighbours. */
+  const nearTie = fc
+    .tuple(
+      fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.integer({ min: 0, max: 6 }),
+      fc.integer({ min: -4, max: 4 }),
+    )
+    .map(([k, d, ulps]) => {
+      let x = (k + 0.5) / 10 ** d;
+      for (let i = 0; i < Math.abs(ulps); i++) x = nextDouble(x, ulps > 0);
+      return [x, d] as const;
+    });
+  /** Exact binary ties: odd multiples of 2^-e, which are exactly half-way at some decimal place. */
+  const binaryTie = fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 1, max: 12 }))
+    .map(([k, e]) => (2 * k + 1) / 2 ** e);
+  const price = fc
+    .tuple(fc.integer({ min: 1, max: 500_000 }), fc.integer({ min: 1, max: 5_000_000 }))
+    .map(([p, f]) => (p / 100) * (f / 1000)); // price with cents × factor with 3 decimals, as adjust does
+
+  it('roundHalfEven on random doubles, prices × factors, near-ties and binary ties', () => {
+    const anyDouble = fc.double({ min: -1e16, max: 1e16, noNaN: true, noDefaultInfinity: true });
+    fc.assert(
+      fc.property(fc.oneof(anyDouble, price, binaryTie), digits, (x, d) => {
+        expect(roundHalfEven(x, d)).toBe(roundHalfEvenExact(x, d));
+      }),
+      { numRuns: 20_000, seed: 11 },
+    );
+    fc.assert(
+      fc.property(nearTie, ([x, d]) => {
+        expect(roundHalfEven(x, d)).toBe(roundHalfEvenExact(x, d));
+        expect(halfEvenUnits(x, d)).toBe(Number(roundHalfEvenUnits(x, d)));
+      }),
+      { numRuns: 20_000, seed: 12 },
+    );
+  });
+
+  it('centStable4 on random prices × factors and near cent and 4-decimal ties', () => {
+    const near4 = nearTie.map(([x]) => x);
+    const nearCent = fc
+      .tuple(fc.integer({ min: 0, max: 2 ** 36 }), fc.integer({ min: -300, max: 300 }))
+      .map(([k, u]) => (k * 100 + 50 + u / 100) / 1e4); // around …50 of the 4th decimal
+    fc.assert(
+      fc.property(
+        fc.oneof(price, near4, nearCent, binaryTie, fc.double({ min: 1e-6, max: 1e9, noNaN: true })),
+        (x) => {
+          expect(centStable4(x)).toBe(centStable4Exact(x));
+        },
+      ),
+      { numRuns: 30_000, seed: 13 },
+    );
+  });
+
+  it('keeps the exact path’s errors and signs', () => {
+    expect(() => roundHalfEven(Number.NaN, 2)).toThrow(/not a finite number/);
+    expect(() => centStable4(Number.POSITIVE_INFINITY)).toThrow(/not a finite number/);
+    expect(Object.is(roundHalfEven(-0.001, 2), -0)).toBe(true);
+    expect(roundHalfEven(2 ** 60, 2)).toBe(2 ** 60);
+    expect(roundHalfEven(0.125, 2)).toBe(0.12); // exact binary tie: fallback to the exact path
+    expect(halfEvenUnits(0.375, 2)).toBe(38);
+  });
+});
+
+/** The adjacent double above (or below) a positive finite x. */
+function nextDouble(x: number, up: boolean): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  if (x === 0) return up ? Number.MIN_VALUE : 0;
+  view.setBigUint64(0, up ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}

@@ -60,12 +60,49 @@ export function formatFixed(x: number, digits: number): string {
   return units === 0n && (x < 0 || Object.is(x, -0)) ? `-${str}` : str;
 }
 
+/** 10^d as an exact double, for the digits the fast path handles. */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+/** Below this every half-integer is a double, which the fast path relies on; above, the exact path. */
+const FAST_LIMIT = 2 ** 50;
+
+/**
+ * `roundHalfEvenUnits(x, digits)` as a plain number, fast. `y = x × 10^d` is the exact scaled value
+ * rounded to a double, and rounding is monotonic: a half-way point h = k + ½ is itself a double here,
+ * so an exact value below h gives y ≤ h and one above gives y ≥ h. Hence y strictly on one side of h
+ * means the exact value is on that side too; only y == h (an exact tie such as 0.125, or a product
+ * that rounded onto the tie) is undecided and goes through the exact BigInt path, as do values out of
+ * range, zero, negatives and non-finite inputs.
+ * @example halfEvenUnits(0.125, 2) // 12; halfEvenUnits(12.345678, 4) // 123457
+ */
+export function halfEvenUnits(x: number, digits: number): number {
+  if (x > 0 && digits <= 12) {
+    const y = x * POW10[digits];
+    if (y < FAST_LIMIT) {
+      const floor = Math.floor(y);
+      // Exact: y − floor(y) is exact (Sterbenz), and so is the − ½ whenever the result is near 0.
+      const off = y - floor - 0.5;
+      if (off > 0) return floor + 1;
+      if (off < 0) return floor;
+    }
+  }
+  return Number(roundHalfEvenUnits(x, digits));
+}
+
 /**
  * `float('%.{digits}f' % x)`: the double nearest to the Python-formatted value, i.e. what
  * `pro_bar` returns for an adjusted price.
  * @example roundHalfEven(1.005, 2) // 1 (1.005 is stored as 1.00499999…)
  */
 export function roundHalfEven(x: number, digits: number): number {
+  // units / 10^d is the correctly rounded quotient, i.e. the same double Number("<units>e-d") parses
+  // to, as long as units is an exact integer (< 2^53) and 10^d is exact.
+  if (x > 0 && digits <= 12 && x * POW10[digits] < FAST_LIMIT)
+    return halfEvenUnits(x, digits) / POW10[digits];
+  return Number(formatFixed(x, digits));
+}
+
+/** The exact-decimal reference for {@link roundHalfEven} (BigInt arithmetic only), for tests. */
+export function roundHalfEvenExact(x: number, digits: number): number {
   return Number(formatFixed(x, digits));
 }
 
@@ -77,6 +114,14 @@ export function roundHalfEven(x: number, digits: number): number {
  * @example centStable4(1.234951) // 1.2349
  */
 export function centStable4(x: number): number {
+  if (!(x > 0 && x * 1e4 < FAST_LIMIT)) return centStable4Exact(x);
+  let units = halfEvenUnits(x, 4);
+  if (units % 100 === 50) units += halfEvenUnits(x, 2) * 100 > units ? 1 : -1;
+  return units / 1e4;
+}
+
+/** The exact-decimal reference for {@link centStable4} (BigInt arithmetic only), for tests. */
+export function centStable4Exact(x: number): number {
   let units = roundHalfEvenUnits(x, 4);
   const mod = ((units % 100n) + 100n) % 100n;
   if (mod === 50n) {
