@@ -235,6 +235,15 @@ export default defineOperator<Config>({
           const childSignal = AbortSignal.any([signal, abort.signal]);
           const t0 = Date.now();
           let first = true;
+          // The health endpoint may learn of an outage before the call in flight does (the QMT agent
+          // answers only after its own ~15 s timeout): give up on the call as soon as the source is
+          // declared unavailable, instead of waiting for its timeout and retries.
+          const stopWatching = h.onTransition((t) => {
+            if (t.to !== 'unavailable' || abort.signal.aborted) return;
+            const err = new Error(`${h.name} became unavailable while serving (${t.reason})`);
+            err.name = 'UnavailableError';
+            abort.abort(err);
+          });
           try {
             if (!started.has(pick.index)) {
               await child.start?.();
@@ -268,6 +277,8 @@ export default defineOperator<Config>({
               { source: h.name, state: h.state, err: (err as Error).message },
               `failover ${ctx.node}: ${h.name} failed`,
             );
+          } finally {
+            stopWatching();
           }
         }
       },

@@ -208,4 +208,58 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
     );
     await src.close!();
   });
+
+  it('abandons the QMT call in flight once the health endpoint declares the outage', async () => {
+    const health = new HealthRegistry();
+    const ctx = testContext({
+      backends: { health, quota },
+      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
+    });
+    // collect.yaml's settings: a 5 s call timeout and one retry, i.e. ~10 s before the call itself
+    // gives up on an agent that stalls (the outage below stalls 20 s).
+    const src = (await failover.create(
+      {
+        sources: [
+          {
+            name: 'miniQMT',
+            type: 'qmt_agent',
+            config: {
+              base_url: sim.qmtUrl,
+              api_key: '${secret:kv/argus/qmt#api_key}',
+              datasets: ['daily'],
+              trade_date: DAY,
+              timeout_ms: 5000,
+              retry_delays_ms: [200],
+            },
+          },
+          {
+            name: 'Tushare',
+            type: 'tushare',
+            config: {
+              base_url: sim.tushareUrl,
+              token: '${secret:kv/argus/tushare#token}',
+              datasets: ['daily'],
+              trade_date: DAY,
+              quota: 'quota',
+            },
+            quota_endpoints: 'market_data' as const,
+          },
+        ],
+        health: { unavailable_after: 2, probe_after_ms: 60_000 },
+        probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
+      },
+      ctx,
+    )) as Source;
+    await src.start!();
+    sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0 }, ms: 20_000 }]);
+    const during = await readAll(src);
+    expect(symbolsWithBars(during.emissions).sources).toEqual(['tushare']);
+    const down = health.get('miniQMT').transitions.find((t) => t.to === 'unavailable')!;
+    expect(down.reason).toBeTruthy();
+    // Without abandoning the call, the first Tushare data would come after the ~10 s of timeouts.
+    expect(during.firstAtMs!).toBeLessThan(4000);
+    console.error(`[failover/in-flight] QMT call abandoned; first Tushare data after ${during.firstAtMs} ms`);
+    sim.setFaults([]);
+    await src.close!();
+  });
 });
