@@ -23,7 +23,7 @@ import { versionAtTimestamp } from './timetravel.ts';
 import type { Action, Add, CommitInfo, Field, Metadata, Protocol } from './types.ts';
 import { DeltaConflictError, DeltaSchemaError } from './types.ts';
 import { primOf } from './values.ts';
-import { writeDataFiles, type FileWriteOptions } from './write-files.ts';
+import { rowsOf, writeDataFiles, type FileWriteOptions, type WriteData } from './write-files.ts';
 import { optimize, vacuum, type OptimizeOptions, type VacuumOptions } from './maintenance.ts';
 
 export interface CreateOptions {
@@ -37,8 +37,8 @@ export interface CreateOptions {
   schemaVersion?: string | number;
   /** If the table exists: `error` (default) or `open` it (after checking schema name/version). */
   ifExists?: 'error' | 'open';
-  /** Initial rows, committed in version 0 with the schema (like write_deltalake's create). */
-  records?: readonly Rec[];
+  /** Initial rows (records or a column table), committed in version 0 with the schema (like write_deltalake's create). */
+  records?: WriteData;
 }
 
 export interface WriteOptions extends FileWriteOptions {
@@ -111,7 +111,7 @@ export class DeltaTable {
       createdTime: Date.now(),
     };
     await fs.mkdir(join(path, LOG_DIR), { recursive: true });
-    const adds = opts.records?.length ? await writeDataFiles(path, fields, partitionBy, opts.records) : [];
+    const adds = opts.records && rowsOf(opts.records) ? await writeDataFiles(path, fields, partitionBy, opts.records) : [];
     await commit(path, {
       actions: [{ protocol }, { metaData }, ...adds.map((add) => ({ add }))],
       operation: 'CREATE TABLE',
@@ -169,19 +169,23 @@ export class DeltaTable {
     return (await this.snapshot()).txns.get(appId)?.version;
   }
 
-  /** Appends records (a blind append). */
-  append(records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
-    return this.write('Append', records, undefined, opts);
+  /**
+   * Appends rows (a blind append): records, or an Arquero column table, which is written
+   * column-wise without building records (the fast path; same files, stats and checks).
+   * @example await t.append(aq.table({ d: ['2024-01-02'], x: new Float64Array([1]) }));
+   */
+  append(rows: WriteData, opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Append', rows, undefined, opts);
   }
 
-  /** Atomically replaces the partitions matching `predicate` with `records` (which must fall inside it). */
-  replaceWhere(predicate: PartitionPredicate, records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
-    return this.write('Overwrite', records, predicate, opts);
+  /** Atomically replaces the partitions matching `predicate` with `rows` (records or a column table; they must fall inside it). */
+  replaceWhere(predicate: PartitionPredicate, rows: WriteData, opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Overwrite', rows, predicate, opts);
   }
 
-  /** Atomically replaces the whole table's data with `records`. */
-  overwrite(records: readonly Rec[], opts: WriteOptions = {}): Promise<WriteResult> {
-    return this.write('Overwrite', records, undefined, opts);
+  /** Atomically replaces the whole table's data with `rows` (records or a column table). */
+  overwrite(rows: WriteData, opts: WriteOptions = {}): Promise<WriteResult> {
+    return this.write('Overwrite', rows, undefined, opts);
   }
 
   /** Removes every file of the partitions matching `predicate`. */
@@ -189,7 +193,7 @@ export class DeltaTable {
     return this.write('Delete', [], predicate, opts);
   }
 
-  private async write(mode: 'Append' | 'Overwrite' | 'Delete', records: readonly Rec[], predicate: PartitionPredicate | undefined, opts: WriteOptions): Promise<WriteResult> {
+  private async write(mode: 'Append' | 'Overwrite' | 'Delete', records: WriteData, predicate: PartitionPredicate | undefined, opts: WriteOptions): Promise<WriteResult> {
     let snap = await this.snapshot();
     let adds: Add[] | undefined;
     for (let attempt = 0; ; attempt++) {
@@ -206,9 +210,10 @@ export class DeltaTable {
       const evolved = this.planSchema(snap, opts.schema);
       const fields = evolved?.fields ?? snap.fields;
       const matches = compilePredicate(predicate, fields, snap.partitionColumns);
-      if (mode === 'Overwrite') this.checkInside(records, fields, snap.partitionColumns, matches);
       // Data files do not depend on the snapshot (only on the schema): reuse them across re-plans.
-      adds ??= records.length ? await writeDataFiles(this.path, fields, snap.partitionColumns, records, opts) : [];
+      // An overwrite's rows must fall inside its predicate (checked per partition while grouping).
+      const inside = mode === 'Overwrite' && predicate !== undefined ? outsideCheck(matches) : undefined;
+      adds ??= rowsOf(records) ? await writeDataFiles(this.path, fields, snap.partitionColumns, records, { ...opts, inside }) : [];
       const now = Date.now();
       const removes: Action[] = [];
       const readPaths = new Set<string>();
@@ -237,25 +242,13 @@ export class DeltaTable {
       try {
         const { version } = await commit(this.path, plan);
         await this.maybeCheckpoint(version);
-        return { version, skipped: false, files: adds.length, rows: records.length };
+        return { version, skipped: false, files: adds.length, rows: rowsOf(records) };
       } catch (e) {
         // A concurrent append into our partitions or a concurrent txn: re-plan on a fresh snapshot.
         const retry = e instanceof DeltaConflictError && (e.kind === 'ConcurrentAppend' || e.kind === 'ConcurrentTransaction' || e.kind === 'ConcurrentDeleteRead') && !e.message.includes('spans committed');
         if (!retry || attempt >= 10) throw e;
         snap = await this.snapshot();
       }
-    }
-  }
-
-  private checkInside(records: readonly Rec[], fields: readonly Field[], partitionColumns: readonly string[], matches: (pv: Record<string, string | null>) => boolean): void {
-    if (!records.length || !partitionColumns.length) return;
-    const seen = new Set<string>();
-    for (const r of records) {
-      const key = partitionColumns.map((c) => String(r[c])).join('\u0001');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const pv = Object.fromEntries(partitionColumns.map((c) => [c, r[c] === null || r[c] === undefined ? null : partitionString(fields, c, r[c])]));
-      if (!matches(pv)) throw new DeltaSchemaError(`replaceWhere: a record with ${JSON.stringify(pv)} falls outside the predicate`);
     }
   }
 
@@ -405,9 +398,11 @@ function recordFactory(names: readonly string[]): (cols: Column[], i: number) =>
   return f;
 }
 
-function partitionString(fields: readonly Field[], c: string, v: unknown): string | null {
-  const f = fields.find((x) => x.name === c)!;
-  return partitionValueString(v, primOf(f.type, c), c);
+/** Refuses a partition of an overwrite that its predicate does not cover. */
+function outsideCheck(matches: (pv: Record<string, string | null>) => boolean): (pv: Record<string, string | null>) => void {
+  return (pv) => {
+    if (!matches(pv)) throw new DeltaSchemaError(`replaceWhere: a record with ${JSON.stringify(pv)} falls outside the predicate`);
+  };
 }
 
 function describe(pred: PartitionPredicate | undefined): string {

@@ -1,6 +1,7 @@
 /**
- * Writes records as data files: groups by partition values, refuses unknown columns, encodes
- * Parquet with exact stats, writes durably (fsync) and returns the `add` actions to commit.
+ * Writes rows (records or column tables) as data files: groups by partition values, refuses
+ * unknown columns, encodes Parquet with exact stats, writes durably (fsync) and returns the `add`
+ * actions to commit. Everything is column-wise; records are turned into columns once.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -8,7 +9,9 @@ import { dirname, join } from 'node:path';
 import type { Rec } from '../../api/batch.ts';
 import { writeDurable } from './log.ts';
 import { encodeAddPath, partitionDir, partitionValueString } from './partitions.ts';
-import type { ColumnSpec } from './parquet/columns.ts';
+import type { ColumnTable } from 'arquero';
+import type { ColumnData, ColumnSpec } from './parquet/columns.ts';
+import { recordColumns } from './parquet/columns.ts';
 import { writeParquet } from './parquet/write.ts';
 import { statsJson } from './stats.ts';
 import type { Add, Field } from './types.ts';
@@ -19,6 +22,8 @@ export interface FileWriteOptions {
   /** Rows per data file (default 1M); larger partitions get several files. */
   maxRowsPerFile?: number;
   rowGroupRows?: number;
+  /** Called with each partition's values before anything is written; throws to refuse the write. */
+  inside?: (values: Record<string, string | null>) => void;
 }
 
 /** Data-column specs (partition columns live in the path, not in the file). */
@@ -28,61 +33,126 @@ export function dataSpecs(fields: readonly Field[], partitionColumns: readonly s
     .map((f) => ({ name: f.name, prim: primOf(f.type, f.name), nullable: f.nullable }));
 }
 
+/** Rows to write: records, or columns (an Arquero table; no records are built from it). */
+export type WriteData = readonly Rec[] | ColumnTable;
+
+/** Number of rows of {@link WriteData} without materialising anything. */
+export function rowsOf(data: WriteData): number {
+  return Array.isArray(data) ? data.length : (data as ColumnTable).numRows();
+}
+
 /**
- * Encodes and writes `records`; returns the adds (not yet committed, so invisible to readers).
+ * The data as value columns, checking that every column is in the schema (a column of only
+ * `undefined` is ignored, like an absent key). Records are turned into columns once, here.
+ */
+export function writeColumns(fields: readonly Field[], data: WriteData): ColumnData {
+  const known = new Set(fields.map((f) => f.name));
+  if (Array.isArray(data)) {
+    const records = data as readonly Rec[];
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      for (const k in r) if (!known.has(k) && r[k] !== undefined) throw unknownColumn(k, i);
+    }
+    return recordColumns(records, fields.map((f) => f.name));
+  }
+  let t = data as ColumnTable;
+  if (t.isFiltered() || t.isOrdered()) t = t.reify();
+  for (const k of t.columnNames()) {
+    if (known.has(k)) continue;
+    const col = t.column(k) as unknown as ArrayLike<unknown>;
+    for (let i = 0; i < col.length; i++) if (col[i] !== undefined) throw unknownColumn(k, i);
+  }
+  return { numRows: t.numRows(), column: (name) => t.column(name) as unknown as ArrayLike<unknown> | undefined };
+}
+
+function unknownColumn(k: string, row: number): DeltaSchemaError {
+  return new DeltaSchemaError(`column '${k}' is not in the table schema (row ${row}); add it as a nullable column through a new schema version`);
+}
+
+export interface PartitionGroup {
+  /** Protocol strings of the partition values. */
+  values: Record<string, string | null>;
+  /** Row indexes of the group, in input order. */
+  rows: Int32Array;
+}
+
+/**
+ * Groups rows by their partition values (one group of all rows when unpartitioned). Values are
+ * converted once per distinct raw value, not once per row.
+ */
+export function partitionGroups(fields: readonly Field[], partitionColumns: readonly string[], cols: ColumnData): PartitionGroup[] {
+  const n = cols.numRows;
+  if (!partitionColumns.length) return [{ values: {}, rows: Int32Array.from({ length: n }, (_, i) => i) }];
+  const pFields = partitionColumns.map((c) => {
+    const f = fields.find((x) => x.name === c);
+    if (!f) throw new DeltaSchemaError(`partition column '${c}' is not in the schema`);
+    return { name: c, prim: primOf(f.type, c), nullable: f.nullable, col: cols.column(c) ?? { length: 0 } };
+  });
+  const groupOf = new Int32Array(n);
+  const groups: { values: Record<string, string | null>; size: number }[] = [];
+  const byKey = new Map<string, number>();
+  // Per column, raw value → protocol string (Dates by time): Gold has one trade date per 5,000 rows.
+  const strings = pFields.map(() => new Map<unknown, string | null>());
+  for (let i = 0; i < n; i++) {
+    let key = '';
+    for (let p = 0; p < pFields.length; p++) {
+      const f = pFields[p];
+      const raw = f.col[i];
+      const memo = raw instanceof Date ? raw.getTime() : raw;
+      let v = strings[p].get(memo);
+      if (v === undefined) {
+        v = partitionValueString(raw, f.prim, f.name);
+        strings[p].set(memo, v);
+      }
+      if (v === null && !f.nullable) throw new DeltaSchemaError(`column '${f.name}': null in a non-nullable partition column (row ${i})`);
+      key = p === 0 ? (v ?? '\u0000') : key + '\u0001' + (v ?? '\u0000');
+    }
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      byKey.set(key, g);
+      const values: Record<string, string | null> = {};
+      for (let p = 0; p < pFields.length; p++) values[pFields[p].name] = partitionValueString(pFields[p].col[i], pFields[p].prim, pFields[p].name);
+      groups.push({ values, size: 0 });
+    }
+    groupOf[i] = g;
+    groups[g].size++;
+  }
+  const out = groups.map((g) => ({ values: g.values, rows: new Int32Array(g.size), at: 0 }));
+  for (let i = 0; i < n; i++) {
+    const g = out[groupOf[i]];
+    g.rows[g.at++] = i;
+  }
+  return out.map(({ values, rows }) => ({ values, rows }));
+}
+
+/**
+ * Encodes and writes rows (records or a column table); returns the adds (not yet committed, so
+ * invisible to readers). Schema enforcement (unknown columns, types, nulls) names the column.
  * @example const adds = await writeDataFiles(root, snap.fields, snap.partitionColumns, rows);
  */
 export async function writeDataFiles(
   root: string,
   fields: readonly Field[],
   partitionColumns: readonly string[],
-  records: readonly Rec[],
+  data: WriteData,
   opts: FileWriteOptions = {},
 ): Promise<Add[]> {
-  const known = new Set(fields.map((f) => f.name));
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    for (const k in r) {
-      if (!known.has(k) && r[k] !== undefined) {
-        throw new DeltaSchemaError(`column '${k}' is not in the table schema (row ${i}); add it as a nullable column through a new schema version`);
-      }
-    }
-  }
-  const pFields = partitionColumns.map((c) => {
-    const f = fields.find((x) => x.name === c);
-    if (!f) throw new DeltaSchemaError(`partition column '${c}' is not in the schema`);
-    return { name: c, prim: primOf(f.type, c), nullable: f.nullable };
-  });
-  const groups = new Map<string, { values: Record<string, string | null>; rows: Rec[] }>();
-  if (!pFields.length) groups.set('', { values: {}, rows: records as Rec[] });
-  else {
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i];
-      const values: Record<string, string | null> = {};
-      let key = '';
-      for (const p of pFields) {
-        const v = partitionValueString(r[p.name], p.prim, p.name);
-        if (v === null && !p.nullable) throw new DeltaSchemaError(`column '${p.name}': null in a non-nullable partition column (row ${i})`);
-        values[p.name] = v;
-        key += (v === null ? '\u0000' : v) + '\u0001';
-      }
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { values, rows: [] }));
-      g.rows.push(r);
-    }
-  }
+  const cols = writeColumns(fields, data);
+  const groups = partitionGroups(fields, partitionColumns, cols);
+  if (opts.inside && partitionColumns.length) for (const g of groups) opts.inside(g.values);
   const specs = dataSpecs(fields, partitionColumns);
   const maxRows = opts.maxRowsPerFile ?? 1_000_000;
   const adds: Add[] = [];
   const made = new Map<string, Promise<unknown>>();
   // Encoding is CPU, writing+fsync is I/O: keep a few writes in flight while encoding the next file.
   const inFlight: Promise<void>[] = [];
-  for (const { values, rows } of groups.values()) {
+  for (const { values, rows } of groups) {
     if (!rows.length) continue;
-    const dir = pFields.length ? partitionDir(partitionColumns, values) : '';
+    const dir = partitionColumns.length ? partitionDir(partitionColumns, values) : '';
     for (let lo = 0; lo < rows.length; lo += maxRows) {
       const hi = Math.min(rows.length, lo + maxRows);
-      const file = writeParquet(specs, rows, { lo, hi, rowGroupRows: opts.rowGroupRows });
+      const file = writeParquet(specs, cols, { rows: { idx: rows, lo, hi }, rowGroupRows: opts.rowGroupRows });
       const rel = (dir ? dir + '/' : '') + `part-00000-${randomUUID()}-c000.snappy.parquet`;
       const abs = join(root, rel);
       let mk = made.get(dir);

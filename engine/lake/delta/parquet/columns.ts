@@ -1,12 +1,12 @@
 /**
- * Records → physical Parquet columns (one row range), with exact statistics. Every conversion
+ * Value columns → physical Parquet columns (one row range), with exact statistics. Every conversion
  * error names the column; nulls in non-nullable columns and values of the wrong type are refused
  * here, so schema enforcement and encoding are one pass over the data.
  */
 import type { Rec } from '../../../api/batch.ts';
 import { DeltaSchemaError } from '../types.ts';
 import type { Prim } from '../values.ts';
-import { show, toDays, toLong, toMicros, toUnscaled, toUnscaledFast } from '../values.ts';
+import { show, toDays, toLong, toMicros, toUnscaledFast } from '../values.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -26,6 +26,8 @@ export interface PhysColumn {
    */
   values: Int32Array | Float32Array | Float64Array | Uint8Array | Uint8Array[] | string[];
   count: number;
+  /** Strings built as a dictionary (entries in first-seen order, one index per non-null value). */
+  dict?: { entries: string[]; indexes: Int32Array };
   /** Definition levels (1 present, 0 null) for nullable columns. */
   def?: Uint8Array;
   nullCount: number;
@@ -59,36 +61,75 @@ export function physicalOf(prim: Prim): { physical: Physical; typeLength?: numbe
 const BITS: Record<string, number> = { integer: 32, short: 16, byte: 8 };
 const enc = new TextEncoder();
 
-/** Builds the physical column for `records[lo..hi)`. */
-export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: number, hi: number): PhysColumn {
+/** Value columns by name: an Arquero table's, or ones taken from records ({@link recordColumns}). */
+export interface ColumnData {
+  numRows: number;
+  column(name: string): ArrayLike<unknown> | undefined;
+}
+
+/**
+ * The named columns of records (one array each; an absent key is `undefined`).
+ * @example recordColumns([{ x: 1 }, { x: 2 }], ['x']).column('x') // [1, 2]
+ */
+export function recordColumns(records: readonly Rec[], names: readonly string[]): ColumnData {
+  const cols = new Map<string, unknown[]>();
+  const n = records.length;
+  for (const name of names) {
+    const col = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) col[i] = records[i][name];
+    cols.set(name, col);
+  }
+  return { numRows: n, column: (name) => cols.get(name) };
+}
+
+/**
+ * The rows of one column chunk: `col[idx[k]]` for `k` in `[lo, hi)`, or `col[k]` without `idx`
+ * (a partition's rows are an index list into the batch's columns, so nothing is copied).
+ */
+export interface RowRange {
+  idx?: Int32Array;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Builds the physical column for a row range of `col` (a record value column: plain array or
+ * typed array; `null`/`undefined` mean missing; an absent column is all missing). Statistics are
+ * computed in the same pass; strings are dictionary-encoded on the fly while repetitive.
+ * @example buildColumn({ name: 'x', prim: { kind: 'long' }, nullable: false }, [1, 2], { lo: 0, hi: 2 })
+ */
+export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefined, rows: RowRange): PhysColumn {
   const { name, prim, nullable } = spec;
+  const { idx, lo, hi } = rows;
   const n = hi - lo;
   const { physical, typeLength } = physicalOf(prim);
-  let def: Uint8Array | undefined = nullable ? new Uint8Array(n) : undefined;
+  const c: ArrayLike<unknown> = col ?? { length: 0 };
+  const def: Uint8Array | undefined = nullable ? new Uint8Array(n) : undefined;
   let count = 0;
-  const present = (v: unknown, i: number): boolean => {
-    if (v === null || v === undefined) {
-      if (!nullable) throw new DeltaSchemaError(`column '${name}': null in a non-nullable column (row ${i})`);
-      return false;
-    }
-    if (def) def[i - lo] = 1;
-    return true;
+  // Row `k` of the range is `c[idx[k]]`; errors name the row of the input (batch) it came from.
+  const missing = (k: number): void => {
+    if (!nullable) throw new DeltaSchemaError(`column '${name}': null in a non-nullable column (row ${idx ? idx[k] : k})`);
   };
   let min: number | bigint | Uint8Array | undefined;
   let max: number | bigint | Uint8Array | undefined;
   let values: PhysColumn['values'];
+  let dict: PhysColumn['dict'];
 
   if (physical === 'INT32') {
     const out = new Int32Array(n);
     const bits = BITS[prim.kind];
     let mn = Infinity, mx = -Infinity;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       let x: number;
       if (prim.kind === 'date') x = toDays(v, name);
-      else if (prim.kind === 'decimal') x = Number(toUnscaled(v, prim.precision!, prim.scale!, name));
-      else x = Number(toLong(v, name, bits));
+      else if (prim.kind === 'decimal') x = toUnscaledFast(v, prim.precision!, prim.scale!, name) as number;
+      else x = typeof v === 'number' && (v | 0) === v && bits === 32 ? v : Number(toLong(v, name, bits));
       out[count++] = x;
       if (x < mn) mn = x;
       if (x > mx) mx = x;
@@ -103,9 +144,15 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     const i32 = new Int32Array(2 * n);
     const dv = new DataView(i32.buffer);
     let mn: number | bigint | undefined, mx: number | bigint | undefined;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    let allNumbers = true;
+    let mnN = Infinity, mxN = -Infinity;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       let x: number | bigint;
       if (prim.kind === 'long') x = typeof v === 'number' && Number.isSafeInteger(v) ? v : toLong(v, name);
       else if (prim.kind === 'decimal') x = toUnscaledFast(v, prim.precision!, prim.scale!, name);
@@ -114,20 +161,37 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
         const h = Math.floor(x / TWO32);
         i32[2 * count] = (x - h * TWO32) | 0;
         i32[2 * count + 1] = h;
-      } else dv.setBigInt64(8 * count, x, true);
+        if (x < mnN) mnN = x;
+        if (x > mxN) mxN = x;
+      } else {
+        // Rare (beyond 2^53): exact bigint ordering for these values only.
+        dv.setBigInt64(8 * count, x, true);
+        allNumbers = false;
+        if (mn === undefined || x < mn) mn = x;
+        if (mx === undefined || x > mx) mx = x;
+      }
       count++;
-      if (mn === undefined || x < mn) mn = x;
-      if (mx === undefined || x > mx) mx = x;
     }
     values = new Uint8Array(i32.buffer, 0, 8 * count);
-    min = mn;
-    max = mx;
+    if (count) {
+      if (allNumbers) {
+        min = mnN;
+        max = mxN;
+      } else {
+        min = mnN !== Infinity && (mn === undefined || mnN < mn) ? mnN : mn;
+        max = mxN !== -Infinity && (mx === undefined || mxN > mx) ? mxN : mx;
+      }
+    }
   } else if (physical === 'DOUBLE' || physical === 'FLOAT') {
     const out = physical === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n);
     let mn = Infinity, mx = -Infinity, nan = false;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       if (typeof v !== 'number') throw new DeltaSchemaError(`column '${name}': expected a number, got ${show(v)}`);
       out[count++] = v;
       if (v !== v) nan = true;
@@ -142,37 +206,72 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     }
   } else if (physical === 'BOOLEAN') {
     const out = new Uint8Array(n);
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       if (typeof v !== 'boolean') throw new DeltaSchemaError(`column '${name}': expected a boolean, got ${show(v)}`);
       out[count++] = v ? 1 : 0;
     }
     values = out.subarray(0, count);
   } else if (physical === 'BYTE_ARRAY' && prim.kind === 'string') {
-    const out: string[] = [];
+    const out: string[] = new Array(n);
+    // Dictionary while repetitive (symbols of a day are not; lineage enums are): at most n/2 entries.
+    let map: Map<string, number> | undefined = n >= 16 ? new Map() : undefined;
+    const indexes = map ? new Int32Array(n) : undefined;
+    const limit = Math.min(65_536, n >> 1);
     let mn: string | undefined, mx: string | undefined;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       if (typeof v !== 'string') throw new DeltaSchemaError(`column '${name}': expected a string, got ${show(v)}`);
-      out.push(v);
-      count++;
-      // UTF-16 order equals UTF-8 byte order except around surrogates; lessUtf8 handles those.
-      if (mn === undefined || (v < mn ? !hasSurrogate(v, mn) || lessUtf8(v, mn) : hasSurrogate(v, mn) && lessUtf8(v, mn))) mn = v;
-      if (mx === undefined || (v > mx ? !hasSurrogate(v, mx) || lessUtf8(mx, v) : hasSurrogate(v, mx) && lessUtf8(mx, v))) mx = v;
+      if (map) {
+        let d = map.get(v);
+        if (d === undefined) {
+          d = map.size;
+          if (d >= limit) map = undefined;
+          else map.set(v, d);
+        }
+        indexes![count] = d;
+      }
+      out[count++] = v;
+      // UTF-16 order; corrected below in the rare case it can differ from UTF-8 byte order.
+      if (mn === undefined || v < mn) mn = v;
+      if (mx === undefined || v > mx) mx = v;
     }
+    out.length = count;
     values = out;
+    if (map) dict = { entries: [...map.keys()], indexes: indexes!.subarray(0, count) };
     if (mn !== undefined) {
+      // UTF-16 and UTF-8 orders differ only around surrogates (U+D800..): check once, not per value.
+      const distinct = dict ? dict.entries : out;
+      if (SURROGATE.test(distinct.join(''))) {
+        mn = mx = distinct[0];
+        for (const v of distinct) {
+          if (lessUtf8(v, mn)) mn = v;
+          if (lessUtf8(mx!, v)) mx = v;
+        }
+      }
       min = enc.encode(mn);
       max = enc.encode(mx!);
     }
   } else if (physical === 'BYTE_ARRAY') {
     const out: Uint8Array[] = [];
     let mnB: Uint8Array | undefined, mxB: Uint8Array | undefined;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       if (!(v instanceof Uint8Array)) throw new DeltaSchemaError(`column '${name}': expected a Uint8Array, got ${show(v)}`);
       out.push(v);
       count++;
@@ -188,9 +287,13 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     const w = typeLength!;
     const out = new Uint8Array(n * w);
     let mn: number | bigint | undefined, mx: number | bigint | undefined;
-    for (let i = lo; i < hi; i++) {
-      const v = records[i][name];
-      if (!present(v, i)) continue;
+    for (let k = lo; k < hi; k++) {
+      const v = c[idx ? idx[k] : k];
+      if (v == null) {
+        missing(k);
+        continue;
+      }
+      if (def) def[k - lo] = 1;
       const u = toUnscaledFast(v, prim.precision!, prim.scale!, name);
       if (typeof u === 'number') writeBigEndianNumber(out, count * w, w, u);
       else writeBigEndian(out, count * w, w, u);
@@ -202,18 +305,14 @@ export function buildColumn(spec: ColumnSpec, records: readonly Rec[], lo: numbe
     min = mn;
     max = mx;
   }
-  if (def && count === n) def = undefined; // no nulls: levels are all 1, still written below
-  return { spec, physical, typeLength, values, count, def: nullable ? (def ?? new Uint8Array(n).fill(1)) : undefined, nullCount: n - count, min, max };
+  return { spec, physical, typeLength, values, dict, count, def, nullCount: n - count, min, max };
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
-function hasSurrogate(a: string, b: string): boolean {
-  return SURROGATE.test(a) || SURROGATE.test(b);
-}
 
 function lessUtf8(a: string, b: string): boolean {
   if (a === b) return false;
-  if (!hasSurrogate(a, b)) return a < b;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b;
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
 }
 

@@ -9,8 +9,8 @@ import { serializeTCompactProtocol, ThriftStruct } from 'hyparquet-writer/src/th
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { snappyCompress } from './snappy.ts';
 import type { Rec } from '../../../api/batch.ts';
-import type { ColumnSpec, PhysColumn } from './columns.ts';
-import { buildColumn } from './columns.ts';
+import type { ColumnData, ColumnSpec, PhysColumn, RowRange } from './columns.ts';
+import { buildColumn, recordColumns } from './columns.ts';
 
 const T = { BOOLEAN: 0, INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
 const ENC = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
@@ -34,23 +34,25 @@ export interface WrittenFile {
 }
 
 /**
- * Encodes `records[lo..hi)` as a Parquet file with the given columns.
+ * Encodes rows as a Parquet file with the given columns: records, or value columns (e.g. an Arquero
+ * table's) with an optional row range/index list (`rows`, default all).
  * @example const f = writeParquet([{ name: 'x', prim: { kind: 'long' }, nullable: false }], [{ x: 1 }]);
  */
-export function writeParquet(specs: readonly ColumnSpec[], records: readonly Rec[], opts: WriteOptions & { lo?: number; hi?: number } = {}): WrittenFile {
-  const lo = opts.lo ?? 0;
-  const hi = opts.hi ?? records.length;
+export function writeParquet(specs: readonly ColumnSpec[], data: readonly Rec[] | ColumnData, opts: WriteOptions & { rows?: RowRange } = {}): WrittenFile {
+  const cols = Array.isArray(data) ? recordColumns(data as readonly Rec[], specs.map((s) => s.name)) : (data as ColumnData);
+  const { idx, lo, hi } = opts.rows ?? { lo: 0, hi: cols.numRows };
   const groupRows = opts.rowGroupRows ?? 1_000_000;
   const parts: Uint8Array[] = [Buffer.from('PAR1')];
   let offset = 4;
   const rowGroups: unknown[] = [];
   const merged: WrittenFile['columns'] = specs.map((spec) => ({ spec, nullCount: 0 }));
+  const values = specs.map((s) => cols.column(s.name));
   for (let g = lo; g < hi || (g === lo && hi === lo); g += groupRows) {
     const end = Math.min(hi, g + groupRows);
     const chunks: unknown[] = [];
     let groupBytes = 0;
     specs.forEach((spec, ci) => {
-      const col = buildColumn(spec, records, g, end);
+      const col = buildColumn(spec, values[ci], { idx, lo: g, hi: end });
       mergeStats(merged[ci], col);
       const { meta, bytes } = encodeChunk(col, end - g, offset);
       for (const b of bytes) {
@@ -169,7 +171,7 @@ function encodeChunk(col: PhysColumn, numRows: number, start: number): { meta: R
   const encodings: number[] = [ENC.RLE];
   let body: Uint8Array;
   let encoding: number = ENC.PLAIN;
-  const dict = col.physical === 'BYTE_ARRAY' ? dictionaryOf(col) : undefined;
+  const dict = col.dict;
   if (dict) {
     const page = plainByteArray(dict.entries);
     const { header, data, raw } = page_(PAGE.DICTIONARY_PAGE, page, { field_7: { field_1: dict.entries.length, field_2: ENC.PLAIN } });
@@ -231,32 +233,6 @@ function page_(type: number, raw: Uint8Array, extra: Record<string, unknown>): {
   const w = new ByteWriter(64);
   serializeTCompactProtocol(w, { field_1: type, field_2: raw.length, field_3: data.length, ...extra });
   return { header: new Uint8Array(w.getBytes()), data, raw: raw.length };
-}
-
-const enc = new TextEncoder();
-
-/** Dictionary-encodes repetitive string columns (symbols, lineage enums); undefined → PLAIN. */
-function dictionaryOf(col: PhysColumn): { entries: Uint8Array[]; indexes: Int32Array } | undefined {
-  if (col.count < 16) return undefined;
-  const strings = typeof (col.values as unknown[])[0] === 'string';
-  const map = new Map<string, number>();
-  const keys: string[] = [];
-  const indexes = new Int32Array(col.count);
-  const limit = Math.min(65_536, col.count >> 1);
-  for (let i = 0; i < col.count; i++) {
-    const v = (col.values as (string | Uint8Array)[])[i];
-    const key = strings ? (v as string) : Buffer.from((v as Uint8Array).buffer, (v as Uint8Array).byteOffset, (v as Uint8Array).length).toString('latin1');
-    let k = map.get(key);
-    if (k === undefined) {
-      if (keys.length >= limit) return undefined; // not repetitive enough: PLAIN is smaller
-      k = keys.length;
-      map.set(key, k);
-      keys.push(key);
-    }
-    indexes[i] = k;
-  }
-  const entries = keys.map((k) => (strings ? enc.encode(k) : Buffer.from(k, 'latin1')));
-  return { entries, indexes };
 }
 
 function plainByteArray(values: readonly (Uint8Array | string)[]): Uint8Array {
