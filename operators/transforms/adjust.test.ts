@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Rec } from '../../engine/api/index.ts';
-import { runTransform } from '../../engine/testing/drivers.ts';
+import type { ColumnTable } from 'arquero';
+import fc from 'fast-check';
+import type { Batch, Rec, Transform } from '../../engine/api/index.ts';
+import { testContext } from '../../engine/testing/context.ts';
+import { emitter, runTransform, testBatch, testTableBatch } from '../../engine/testing/drivers.ts';
+import { centStable4Exact, chooseFactor, FactorState } from '../lib/hfq/index.ts';
 import adjust from './adjust.ts';
 
 const bar = (trade_date: string, over: Rec = {}): Rec => ({
@@ -107,3 +111,132 @@ describe('adjust', () => {
     }
   });
 });
+
+describe('adjust on column batches', () => {
+  const create = async (config: Rec = {}) =>
+    (await adjust.create(config, testContext())) as Transform & { kind: 'batch' };
+  /** Runs batches through `process`, keeping the tables emitted on `out`. */
+  async function run(batches: Batch[], config: Rec = {}) {
+    const t = await create(config);
+    const tables: ColumnTable[] = [];
+    const { emit, rows } = emitter();
+    const collect = Object.assign((r: Rec, port?: string) => emit(r, port), {
+      table: (tb: ColumnTable, port?: string) => {
+        tables.push(tb);
+        emit.table(tb, port);
+      },
+    });
+    for (const b of batches) await t.process(b, collect);
+    return { out: rows('out'), error: rows('error'), tables };
+  }
+
+  it('emits typed price columns and shares the columns it does not change', async () => {
+    const input = testTableBatch([
+      bar('2020-05-27', { symbol: '000001.SZ', adj_factor: 109.169, volume: 100 }),
+      bar('2020-05-27', { symbol: '600276.SH', adj_factor: 1.2, volume: 200 }),
+    ]);
+    const { tables, out } = await run([input]);
+    expect(tables).toHaveLength(1);
+    expect(tables[0].column('close')).toBeInstanceOf(Float64Array);
+    expect(tables[0].column('adj_factor')).toBeInstanceOf(Float64Array);
+    expect(tables[0].column('volume')).toBe(input.table!.column('volume'));
+    expect(tables[0].column('close_raw')).toBe(input.table!.column('close'));
+    expect(out.map((r) => r.close)).toEqual([1419.197, 15.6]);
+  });
+
+  it('routes a bad row of a table to error with its record and adjusts the rest in order', async () => {
+    const { out, error } = await run([
+      testTableBatch([
+        bar('2020-05-28', { symbol: '600276.SH', adj_factor: 1.2 }),
+        bar('2020-05-28', { symbol: null }),
+        bar('2020-05-28', { adj_factor: 109.169, pre_close: null }),
+      ]),
+    ]);
+    expect(out.map((r) => [r.symbol, r.pre_close, r.pre_close_raw])).toEqual([
+      ['000001.SZ', null, null],
+      ['600276.SH', 15.6, 13],
+    ]);
+    expect(error).toHaveLength(1);
+    expect(error[0].reason).toMatch(/no symbol\/trade_date/);
+    expect(error[0].record).toMatchObject({ symbol: null, trade_date: '2020-05-28', close: 13 });
+  });
+
+  it('equals a row-by-row reference on random multi-day batches, from columns or records', async () => {
+    const symbols = ['000001.SZ', '000002.SZ', '600000.SH'];
+    const dates = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-01-07'];
+    const price = fc.option(
+      fc.integer({ min: 1, max: 300_000 }).map((c) => c / 100),
+      { nil: null, freq: 8 },
+    );
+    const row = fc.record({
+      symbol: fc.constantFrom(...symbols),
+      trade_date: fc.constantFrom(...dates),
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+      pre_close: price,
+      adj_factor: fc.oneof(
+        fc.constant(null),
+        fc.constant(0),
+        fc.integer({ min: 1000, max: 500_000 }).map((f) => f / 1000),
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(row, { maxLength: 8 }), { minLength: 1, maxLength: 5 }),
+        async (batches) => {
+          const expected = reference(batches);
+          for (const asTable of [true, false]) {
+            const got = await run(batches.map((b) => (asTable ? testTableBatch(b) : testBatch(b))));
+            expect(got.out).toEqual(expected.out);
+            expect(got.error.map((e) => e.reason)).toEqual(expected.errors);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
+
+/** The former row-at-a-time adjust on the exact decimal path: the oracle for the column version. */
+function reference(batches: Rec[][]): { out: Rec[]; errors: string[] } {
+  const state = new FactorState(16);
+  const out: Rec[] = [];
+  const errors: string[] = [];
+  for (const batch of batches) {
+    const rows = [...batch].sort(
+      (a, b) =>
+        String(a.symbol).localeCompare(String(b.symbol)) ||
+        String(a.trade_date).localeCompare(String(b.trade_date)),
+    );
+    for (const r of rows) {
+      const symbol = r.symbol as string;
+      const date = r.trade_date as string;
+      let d: ReturnType<typeof chooseFactor>;
+      try {
+        d = chooseFactor({ factor: r.adj_factor, pre_close: r.pre_close }, state.before(symbol, date), 3);
+      } catch (err) {
+        errors.push((err as Error).message);
+        continue;
+      }
+      if (!d) {
+        errors.push(
+          `adjust: ${symbol} ${date} has no valid adj_factor from any source and no previous day to derive it from (seed the state or set initial_factor)`,
+        );
+        continue;
+      }
+      const o: Rec = { ...r, adj_factor: d.factor };
+      if (d.lineage) o.adj_factor_source = d.lineage;
+      for (const p of ['open', 'high', 'low', 'close', 'pre_close']) {
+        const raw = r[p];
+        o[`${p}_raw`] = raw ?? null;
+        o[p] = typeof raw === 'number' ? centStable4Exact(raw * d.factor) : null;
+      }
+      if (typeof r.close === 'number' && r.close > 0)
+        state.remember(symbol, { trade_date: date, factor: d.factor, close: r.close });
+      out.push(o);
+    }
+  }
+  return { out, errors };
+}

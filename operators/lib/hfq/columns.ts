@@ -97,32 +97,35 @@ export function hfqColumns(
     const own = ownFactor?.[i];
     let factor: number;
     let lineage: unknown;
-    const days = validPositive(own) ? undefined : state.peek(symbol);
-    const prev = days ? days.indexBefore(date) : -1;
-    if (validPositive(own)) {
-      factor = own;
-      lineage = ownSource?.[i];
-    } else if (prev >= 0) {
-      const pre = preClose?.[i];
-      const prevClose = days!.closes[prev];
-      if (validPositive(pre) && prevClose > 0) {
-        factor = deriveFactor(days!.factors[prev], prevClose, pre, o.decimals);
-        lineage = DERIVED;
-      } else {
-        factor = days!.factors[prev];
-        lineage = CARRIED;
-      }
-    } else if (o.initialFactor !== undefined) {
-      factor = o.initialFactor;
-      lineage = DERIVED;
-    } else {
-      errors.push({
-        row: i,
-        reason: `adjust: ${symbol} ${date} has no valid ${o.factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`,
-      });
-      continue;
-    }
     try {
+      if (validPositive(own)) {
+        factor = own;
+        lineage = ownSource?.[i];
+      } else {
+        const days = state.peek(symbol);
+        const prev = days ? days.indexBefore(date) : -1;
+        if (prev >= 0) {
+          const pre = preClose?.[i];
+          const prevClose = days!.closes[prev];
+          if (validPositive(pre) && prevClose > 0) {
+            // Throws when the previous factor rounded to 0 (a derived factor below ½ of its last decimal).
+            factor = deriveFactor(days!.factors[prev], prevClose, pre, o.decimals);
+            lineage = DERIVED;
+          } else {
+            factor = days!.factors[prev];
+            lineage = CARRIED;
+          }
+        } else if (o.initialFactor !== undefined) {
+          factor = o.initialFactor;
+          lineage = DERIVED;
+        } else {
+          errors.push({
+            row: i,
+            reason: `adjust: ${symbol} ${date} has no valid ${o.factorCol} from any source and no previous day to derive it from (seed the state or set initial_factor)`,
+          });
+          continue;
+        }
+      }
       for (let p = 0; p < rawIn.length; p++) {
         const raw = rawIn[p]?.[i];
         adjusted[p][m] = typeof raw === 'number' && Number.isFinite(raw) ? centStable4(raw * factor) : NaN;
