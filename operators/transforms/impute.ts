@@ -14,14 +14,16 @@
  *   config: {policy: default, history: {table: gold/a_share_daily, unadjust: {factor: adj_factor, fields: [open, high, low, close]}}}
  */
 import { join } from 'node:path';
+import type { ColumnTable } from 'arquero';
 import type { Context, Lake, Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { missingRateAlerts } from '../lib/impute/alerts.ts';
 import { NativeForecaster, type Forecaster } from '../lib/impute/forecast.ts';
-import { Imputer, rowKey, type DayStats } from '../lib/impute/imputer.ts';
+import { Imputer, type DayStats } from '../lib/impute/imputer.ts';
 import { resolvePolicy, type ImputePolicySpec } from '../lib/impute/policy.ts';
 import { ProphetForecaster } from './impute/forecaster.ts';
 import { loadLakeHistory, type HistoryTableConfig } from './impute/lake-history.ts';
+import { splitRows } from './impute/split.ts';
 import { ProphetWorker } from './impute/worker-client.ts';
 
 export interface ImputeConfig {
@@ -138,30 +140,23 @@ export default defineOperator<ImputeConfig>({
     return {
       kind: 'batch',
       async process(batch, emit) {
-        const rows: Rec[] = [];
-        for (const r of batch.records) {
-          if (r.dataset === policy.industry.dataset) {
-            // Reference data (stock_basic): remembered for industry means, not passed on.
-            const symbol = r.symbol ?? r.ts_code;
-            if (typeof symbol === 'string') imputer.setIndustry(symbol, r[policy.industry.field]);
-            continue;
-          }
-          if (rowKey(r)) rows.push(r);
-          else
-            emit(
-              {
-                node: ctx.node,
-                reason: 'impute needs symbol and trade_date (YYYY-MM-DD) on every row',
-                at: new Date().toISOString(),
-                record: r,
-              },
-              'error',
-            );
-        }
-        if (rows.length === 0) return;
+        const { data, keys, bad } = splitRows(columnsOf(batch), policy.industry, (s, i) =>
+          imputer.setIndustry(s, i),
+        );
+        for (const record of bad)
+          emit(
+            {
+              node: ctx.node,
+              reason: 'impute needs symbol and trade_date (YYYY-MM-DD) on every row',
+              at: new Date().toISOString(),
+              record,
+            },
+            'error',
+          );
+        if (data.numRows() === 0) return;
         if (!seeded) {
           seeded = true;
-          const first = rows.map((r) => rowKey(r)!.date).sort()[0];
+          const first = keys.dates.reduce((a, d) => (d < a ? d : a));
           const table = config.history!.table;
           try {
             const history = await loadLakeHistory(
@@ -183,13 +178,13 @@ export default defineOperator<ImputeConfig>({
             );
           }
         }
-        const { rows: out, days } = await imputer.process(rows);
-        for (const r of out) emit(r);
+        const { table, days } = await imputer.processTable(data, keys);
+        emit.table(table);
         for (const day of days) {
           emit(statsRecord(day, labels), 'stats');
           for (const a of missingRateAlerts(day, policy.alerts, labels)) emit(a, 'alerts');
         }
-        record(m, labels, days, out);
+        record(m, labels, days, table);
       },
       async flush() {
         await worker?.close();
@@ -256,7 +251,7 @@ function record(
   m: ReturnType<typeof metrics>,
   labels: { pipeline: string; node: string },
   days: readonly DayStats[],
-  rows: readonly Rec[],
+  table: ColumnTable,
 ): void {
   const last = [...days].sort((a, b) => a.trade_date.localeCompare(b.trade_date)).at(-1);
   for (const [stage, r] of last
@@ -268,10 +263,21 @@ function record(
     m.rate.set({ ...labels, stage, scope: 'key_max' }, r.key_missing_max);
     m.rate.set({ ...labels, stage, scope: 'total' }, r.total_missing_rate);
   }
-  for (const r of rows) {
-    for (const [field, how] of Object.entries((r.imputation as Record<string, { method: string }>) ?? {}))
-      m.values.inc({ ...labels, field, method: how.method });
-    for (const u of (r.impute_unfilled as { field: string }[]) ?? [])
-      m.unfilled.inc({ ...labels, field: u.field });
+  // Counted per (field, method) first: one metric update per series, not per value.
+  const values = new Map<string, number>();
+  const imputation = column<Record<string, { method: string }> | undefined>(table, 'imputation') ?? [];
+  for (let i = 0; i < imputation.length; i++)
+    for (const [field, h] of Object.entries(imputation[i] ?? {})) {
+      const k = `${field}\0${h.method}`;
+      values.set(k, (values.get(k) ?? 0) + 1);
+    }
+  for (const [k, n] of values) {
+    const [field, method] = k.split('\0');
+    m.values.inc({ ...labels, field, method }, n);
   }
+  const unfilled = new Map<string, number>();
+  const left = column<{ field: string }[] | undefined>(table, 'impute_unfilled') ?? [];
+  for (let i = 0; i < left.length; i++)
+    for (const u of left[i] ?? []) unfilled.set(u.field, (unfilled.get(u.field) ?? 0) + 1);
+  for (const [field, n] of unfilled) m.unfilled.inc({ ...labels, field }, n);
 }

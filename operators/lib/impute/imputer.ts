@@ -10,13 +10,24 @@
  * imputer.setIndustry('600519.SH', '白酒');
  * const { rows, days } = await imputer.process(fusedRows);
  */
-import type { Rec } from '../../../engine/api/index.ts';
+import type { ColumnTable } from 'arquero';
+import { column, tableFromRecords, type Rec } from '../../../engine/api/index.ts';
+import {
+  groupDays,
+  observedColumns,
+  rowKey,
+  rowsAt,
+  scanMissing,
+  tableKeys,
+  writeRows,
+  type RowKeys,
+} from './columns.ts';
 import type { Forecaster, SeriesRequest } from './forecast.ts';
 import { nativeForecasts } from './forecast.ts';
 import { History } from './history.ts';
 import { Industries } from './industry.ts';
 import { clampKline } from './kline.ts';
-import { isMissing, missingRates, numeric, sourceField, type MissingRates } from './missing.ts';
+import { isMissing, numeric, ratesOf, sourceField, type MissingRates } from './missing.ts';
 import type { Method, Penalty, ResolvedField, ResolvedPolicy } from './policy.ts';
 
 /** How one value was imputed (`row.imputation[field]`). */
@@ -52,6 +63,9 @@ export interface DayStats {
   unfilled: number;
 }
 
+/** `imputed_fields` of a row with nothing imputed (shared and frozen: rows are never mutated). */
+const NOTHING_IMPUTED: readonly string[] = Object.freeze([]);
+
 interface Cell {
   row: Rec;
   symbol: string;
@@ -65,6 +79,8 @@ interface Cell {
 export class Imputer {
   readonly history: History;
   readonly industries = new Industries();
+  /** `impute_penalty` of a row with nothing imputed (shared, frozen). */
+  private readonly noPenalty: Readonly<Penalty>;
 
   constructor(
     readonly policy: ResolvedPolicy,
@@ -74,6 +90,11 @@ export class Imputer {
       policy.fields.map((f) => f.name),
       policy.historyRows,
     );
+    const max = policy.maxPenalty;
+    this.noPenalty = Object.freeze({
+      completeness: Math.min(0, max.completeness),
+      accuracy: Math.min(0, max.accuracy),
+    });
   }
 
   setIndustry(symbol: string, industry: unknown): void {
@@ -91,30 +112,56 @@ export class Imputer {
     }
   }
 
-  /** Imputes a batch. Every row must have `symbol` and `trade_date` (see {@link rowKey}). */
+  /**
+   * Imputes a batch of records. Every row must have `symbol` and `trade_date` (see {@link rowKey}).
+   * The rows come back as new records (the input is not modified).
+   */
   async process(input: readonly Rec[]): Promise<{ rows: Rec[]; days: DayStats[] }> {
-    const rows = input.map((r) => ({ ...r }));
-    const keys = rows.map((r) => {
-      const k = rowKey(r);
-      if (!k) throw new Error(`row without a valid symbol/trade_date: ${JSON.stringify(r).slice(0, 200)}`);
-      return k;
-    });
-    const byDay = groupBy(rows, (_, i) => keys[i].date);
-    const before = new Map([...byDay].map(([d, rs]) => [d, missingRates(rs, this.policy.fields)]));
+    const t = tableFromRecords(input);
+    const keys = tableKeys(t);
+    if (keys.bad.length)
+      throw new Error(
+        `row without a valid symbol/trade_date: ${JSON.stringify(input[keys.bad[0]]).slice(0, 200)}`,
+      );
+    const { table, days } = await this.processTable(t, keys);
+    return { rows: table.objects() as Rec[], days };
+  }
 
-    rows.forEach((r, i) => {
-      if (r[this.policy.industry.field] !== undefined)
-        this.setIndustry(keys[i].symbol, r[this.policy.industry.field]);
-      this.history.upsert(keys[i].symbol, keys[i].date, this.observed(r));
-    });
+  /**
+   * Imputes a batch given as columns, keyed by `keys` (from {@link tableKeys}, without bad rows).
+   * Only rows with a missing cell are materialised and imputed; the result shares every column
+   * no imputed value changed, so a batch of complete rows costs a scan of its policy columns and
+   * the history update.
+   */
+  async processTable(t: ColumnTable, keys: RowKeys): Promise<{ table: ColumnTable; days: DayStats[] }> {
+    const { fields } = this.policy;
+    const nf = fields.length;
+    const { symbols, dates } = keys;
+    const g = groupDays(dates);
+    const scan = scanMissing(t, fields, g);
 
+    const industry = column<unknown>(t, this.policy.industry.field);
+    if (industry)
+      for (let i = 0; i < symbols.length; i++)
+        if (industry[i] !== undefined) this.setIndustry(symbols[i], industry[i]);
+    this.observeColumns(t, symbols, dates);
+
+    // Only the rows with a gap become records; cells in row order, then field order.
+    const rows = rowsAt(t, scan.rows);
     let pending: Cell[] = [];
-    rows.forEach((row, i) =>
-      this.policy.fields.forEach((field, fi) => {
-        if (isMissing(row, field))
-          pending.push({ row, symbol: keys[i].symbol, date: keys[i].date, field, fi, step: 0, reasons: [] });
-      }),
-    );
+    scan.rows.forEach((i, k) => {
+      for (let fi = 0; fi < nf; fi++)
+        if (scan.missing[i * nf + fi])
+          pending.push({
+            row: rows[k],
+            symbol: symbols[i],
+            date: dates[i],
+            field: fields[fi],
+            fi,
+            step: 0,
+            reasons: [],
+          });
+    });
     const done = new Map<Rec, Map<string, Imputation>>();
     const fill = (c: Cell, value: number, how: Imputation) => {
       c.row[c.field.name] = this.finish(c.field, value);
@@ -141,27 +188,44 @@ export class Imputer {
       pending = next;
     }
 
-    const left = groupBy(unfilled, (c) => c.symbol + '|' + c.date);
-    rows.forEach((row, i) =>
-      this.annotate(
-        row,
-        done.get(row),
-        left.get(keys[i].symbol + '|' + keys[i].date)?.filter((c) => c.row === row) ?? [],
-      ),
-    );
-    const days = [...byDay].map(([date, rs]): DayStats => {
-      const imputed: Record<string, number> = {};
-      for (const r of rs)
-        for (const how of done.get(r)?.values() ?? []) imputed[how.method] = (imputed[how.method] ?? 0) + 1;
-      return {
-        trade_date: date,
-        before: before.get(date)!,
-        after: missingRates(rs, this.policy.fields),
-        imputed,
-        unfilled: unfilled.filter((c) => c.date === date).length,
-      };
+    const left = new Map<Rec, Cell[]>();
+    for (const c of unfilled) (left.get(c.row) ?? left.set(c.row, []).get(c.row)!).push(c);
+    for (const row of rows) this.annotate(row, done.get(row), left.get(row) ?? []);
+
+    // After = before, corrected on the imputed rows only (the others did not change).
+    const after = scan.counts.map((c) => Int32Array.from(c));
+    const imputed = g.days.map((): Record<string, number> => ({}));
+    const unfilledPerDay = new Int32Array(g.days.length);
+    scan.rows.forEach((i, k) => {
+      const d = g.dayOf[i];
+      fields.forEach((f, fi) => (after[d][fi] += (isMissing(rows[k], f) ? 1 : 0) - scan.missing[i * nf + fi]));
+      for (const how of done.get(rows[k])?.values() ?? []) imputed[d][how.method] = (imputed[d][how.method] ?? 0) + 1;
+      unfilledPerDay[d] += left.get(rows[k])?.length ?? 0;
     });
-    return { rows, days };
+    const days = g.days.map(
+      (date, d): DayStats => ({
+        trade_date: date,
+        before: ratesOf(scan.counts[d], scan.sizes[d], fields),
+        after: ratesOf(after[d], scan.sizes[d], fields),
+        imputed: imputed[d],
+        unfilled: unfilledPerDay[d],
+      }),
+    );
+    const table = writeRows(t, scan.rows, rows, {
+      imputed_fields: NOTHING_IMPUTED,
+      impute_penalty: this.noPenalty,
+    });
+    return { table, days };
+  }
+
+  /** Records every row's observed values in the history (rows in order: a later copy of a day wins). */
+  private observeColumns(t: ColumnTable, symbols: readonly string[], dates: readonly string[]): void {
+    const obs = observedColumns(t, this.policy.fields);
+    const values = new Float64Array(obs.length);
+    for (let i = 0; i < symbols.length; i++) {
+      for (let f = 0; f < obs.length; f++) values[f] = obs[f][i];
+      this.history.upsert(symbols[i], dates[i], values);
+    }
   }
 
   private observed(r: Rec): number[] {
@@ -329,26 +393,4 @@ export class Imputer {
         reason: c.reasons.join('; ') || 'no method',
       }));
   }
-}
-
-/** `symbol` and a `trade_date` as `YYYY-MM-DD` (also accepts `YYYYMMDD`), or undefined. */
-export function rowKey(r: Rec): { symbol: string; date: string } | undefined {
-  const symbol = r.symbol;
-  const d = r.trade_date;
-  if (typeof symbol !== 'string' || symbol === '') return undefined;
-  const s = typeof d === 'string' ? d : d instanceof Date ? d.toISOString().slice(0, 10) : '';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return { symbol, date: s };
-  if (/^\d{8}$/.test(s)) return { symbol, date: `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` };
-  return undefined;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T, i: number) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  items.forEach((t, i) => {
-    const k = key(t, i);
-    const list = m.get(k);
-    if (list) list.push(t);
-    else m.set(k, [t]);
-  });
-  return m;
 }

@@ -28,10 +28,13 @@ export function sourceField(field: string): string {
 }
 
 export function isMissing(row: Rec, field: ResolvedField): boolean {
-  const v = row[field.name];
+  return isMissingValue(row[field.name], row[sourceField(field.name)], field);
+}
+
+/** {@link isMissing} on a value and its `<field>_source` (for column-wise scans). */
+export function isMissingValue(v: unknown, src: unknown, field: ResolvedField): boolean {
   if (v === null || v === undefined) {
     if (!field.nullable) return true;
-    const src = row[sourceField(field.name)];
     return !(typeof src === 'string' && src !== '' && !src.startsWith('Imputed'));
   }
   return Number.isNaN(numeric(v));
@@ -52,8 +55,15 @@ export interface MissingRates {
 }
 
 export function missingRates(rows: readonly Rec[], fields: readonly ResolvedField[]): MissingRates {
-  const counts = fields.map((f) => rows.reduce((n, r) => n + (isMissing(r, f) ? 1 : 0), 0));
-  const n = rows.length;
+  return ratesOf(
+    fields.map((f) => rows.reduce((n, r) => n + (isMissing(r, f) ? 1 : 0), 0)),
+    rows.length,
+    fields,
+  );
+}
+
+/** Missing rates from the count of missing cells per field (`counts[i]` for `fields[i]`) over `n` rows. */
+export function ratesOf(counts: ArrayLike<number>, n: number, fields: readonly ResolvedField[]): MissingRates {
   const rate = (c: number, d: number) => (d > 0 ? c / d : 0);
   let keyCells = 0;
   let keyMissing = 0;
@@ -66,7 +76,8 @@ export function missingRates(rows: readonly Rec[], fields: readonly ResolvedFiel
     const r = rate(counts[i], n);
     if (r > worst) [worst, worstField] = [r, f.name];
   });
-  const total = counts.reduce((a, c) => a + c, 0);
+  let total = 0;
+  for (let i = 0; i < fields.length; i++) total += counts[i];
   return {
     rows: n,
     key_missing_rate: rate(keyMissing, keyCells),
