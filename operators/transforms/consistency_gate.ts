@@ -9,14 +9,15 @@
  * goes out `quarantine` whole, one row per record with the reasons, and nothing of it is published.
  * Diffs above the review threshold go out `review`; one summary per day goes out `verdict`.
  */
+import type { ColumnTable } from 'arquero';
 import { ulid } from 'ulid';
 import type { Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { board } from '../lib/quality/board.ts';
-import { evaluateGroup, exceeds, type GroupVerdict, type RowCheck } from '../lib/quality/consistency.ts';
+import { evaluateGroup, exceeds, orNull, type GroupVerdict } from '../lib/quality/consistency.ts';
 import { gateMetrics } from '../lib/quality/metrics.ts';
 import { num, round } from '../lib/quality/num.ts';
-import { withSourceColumns } from '../lib/quality/source-values.ts';
+import { groupTable, recordsAt, rowIndex, splitRows } from '../lib/quality/rows.ts';
 import type { QualityPolicySpec } from '../lib/quality/types.ts';
 
 export interface ConsistencyGateConfig {
@@ -83,13 +84,6 @@ export default defineOperator<ConsistencyGateConfig>({
     const policy = ctx.spec<QualityPolicySpec>('QualityPolicy', config.policy ?? 'default').spec;
     const groupBy =
       config.group_by !== undefined ? config.group_by : (policy.consistency.group_by ?? 'trade_date');
-    const vol = policy.dynamic.volatility_index;
-    const columns = [
-      ...policy.consistency.fields.flatMap((f) => [f.primary, f.secondary]),
-      ...vol.high,
-      ...vol.low,
-      ...vol.reference,
-    ];
     const metrics = gateMetrics(ctx.metrics);
     const labels = { pipeline: ctx.pipeline };
     // Counters start at 0 so that the first quarantine is an increase Prometheus can see
@@ -100,31 +94,25 @@ export default defineOperator<ConsistencyGateConfig>({
     return {
       kind: 'batch',
       process(batch, emit) {
-        const groups = new Map<string | null, Rec[]>();
-        for (const r of batch.records) {
-          if (config.passthrough && config.passthrough.values.includes(String(r[config.passthrough.field]))) {
-            emit(r, 'out');
-            continue;
-          }
-          const key = groupBy ? (r[groupBy] == null ? null : String(r[groupBy])) : null;
-          const list = groups.get(key);
-          if (list) list.push(r);
-          else groups.set(key, [r]);
-        }
+        // Column-wise: the day's table goes out with four flag columns added (no record is built);
+        // only the small side outputs (verdict, review, quarantine) are records.
+        const t = columnsOf(batch);
+        const split = splitRows(t, groupBy, config.passthrough);
+        for (const r of recordsAt(batch, t, split.passthrough)) emit(r, 'out');
         const override = num(batch.meta.volatility_index);
-        for (const [key, originals] of groups) {
-          const rows = originals.map((r) => withSourceColumns(r, columns));
-          const v = evaluateGroup(rows, policy, key, override);
+        for (const { key, rows } of split.groups) {
+          const day = groupTable(t, rows);
+          const v = evaluateGroup(day, policy, key, override);
           const batchId = `${key ?? 'batch'}-${batch.meta.traceId ?? ulid()}`;
           const evaluatedAt = new Date().toISOString();
-          const reviews = reviewRows(originals, v, policy.consistency.review_threshold, batchId);
+          const reviews = reviewRows(day, v, policy.consistency.review_threshold, batchId);
           for (const r of reviews) emit(r, 'review');
-          originals.forEach((rec, i) => {
-            const flagged = { ...rec, ...flags(v.checks[i]) };
-            if (v.verdict === 'published') emit(flagged, 'out');
-            else emit(quarantineRow(rec, v, v.checks[i], batchId, evaluatedAt), 'quarantine');
-          });
-          const byBoard = boardRatios(originals, v.checks);
+          if (v.verdict === 'published') emit.table(day.assign(flags(v)), 'out');
+          else {
+            const originals = recordsAt(batch, t, v.rowConsistent.map((_, i) => rowIndex(rows, i)));
+            originals.forEach((rec, i) => emit(quarantineRow(rec, v, i, batchId, evaluatedAt), 'quarantine'));
+          }
+          const byBoard = boardRatios(day, v);
           emit(
             verdictRow(ctx.pipeline, ctx.node, v, batchId, reviews.length, byBoard, evaluatedAt),
             'verdict',
@@ -139,7 +127,7 @@ export default defineOperator<ConsistencyGateConfig>({
           for (const r of reviews) metrics.reviewDiffs.inc({ ...labels, field: String(r.field) });
           if (v.verdict === 'quarantined') {
             metrics.quarantinedBatches.inc({ ...labels, node: ctx.node });
-            metrics.quarantinedRecords.inc({ ...labels, node: ctx.node }, originals.length);
+            metrics.quarantinedRecords.inc({ ...labels, node: ctx.node }, v.rows);
             ctx.logger.warn(
               { trade_date: key, ratio: v.ratio, batch_id: batchId },
               v.reason ?? 'quarantined',
@@ -151,70 +139,78 @@ export default defineOperator<ConsistencyGateConfig>({
   },
 });
 
-/** Per-row flags added to published rows (`dq_` columns; Gold's schema step drops them). */
-function flags(c: RowCheck): Rec {
-  const out: Rec = {
-    dq_consistent: c.consistent,
-    dq_reasons: c.reasons.length ? c.reasons.join('; ') : null,
-  };
-  for (const f of c.fields) out[`dq_${f.field}_diff`] = f.diff === undefined ? null : round(f.diff, 8);
+/** Per-row flag columns added to published rows (`dq_` columns; Gold's schema step drops them). */
+function flags(v: GroupVerdict): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = { dq_consistent: v.rowConsistent, dq_reasons: v.rowReasons };
+  for (const f of v.fields) {
+    const diffs = new Array<number | null>(f.diff.length);
+    for (let i = 0; i < diffs.length; i++) diffs[i] = Number.isNaN(f.diff[i]) ? null : round(f.diff[i], 8);
+    out[`dq_${f.field}_diff`] = diffs;
+  }
   return out;
 }
 
-function quarantineRow(rec: Rec, v: GroupVerdict, c: RowCheck, batchId: string, at: string): Rec {
+function quarantineRow(rec: Rec, v: GroupVerdict, i: number, batchId: string, at: string): Rec {
   const row: Rec = {
     batch_id: batchId,
     trade_date: rec.trade_date ?? null,
     symbol: rec.symbol ?? null,
     quarantined_at: at,
     batch_reason: v.reason,
-    row_reasons: c.reasons.length ? c.reasons.join('; ') : null,
-    row_consistent: c.consistent,
+    row_reasons: v.rowReasons[i],
+    row_consistent: v.rowConsistent[i],
     batch_ratio: v.ratio,
     batch_target: v.target,
     volatility_index: v.volatility_index,
     multiplier: v.multiplier,
   };
-  for (const f of c.fields) {
-    row[`${f.field}_qmt`] = f.primary ?? null;
-    row[`${f.field}_ts`] = f.secondary ?? null;
-    row[`${f.field}_diff`] = f.diff === undefined ? null : round(f.diff, 8);
+  for (const f of v.fields) {
+    row[`${f.field}_qmt`] = orNull(f.primary[i]);
+    row[`${f.field}_ts`] = orNull(f.secondary[i]);
+    row[`${f.field}_diff`] = Number.isNaN(f.diff[i]) ? null : round(f.diff[i], 8);
   }
   // The full record, so a released batch can be replayed exactly.
   row.record = JSON.stringify(rec, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   return row;
 }
 
-function reviewRows(recs: readonly Rec[], v: GroupVerdict, threshold: number, batchId: string): Rec[] {
+/** Diffs above the review threshold, row by row (then field by field), for the review table. */
+function reviewRows(day: ColumnTable, v: GroupVerdict, threshold: number, batchId: string): Rec[] {
   const out: Rec[] = [];
-  recs.forEach((rec, i) => {
-    for (const f of v.checks[i].fields)
-      if (f.diff !== undefined && exceeds(f.diff, threshold))
-        out.push({
-          batch_id: batchId,
-          trade_date: rec.trade_date ?? null,
-          symbol: rec.symbol ?? null,
-          field: f.field,
-          qmt: f.primary,
-          tushare: f.secondary,
-          diff: Number.isFinite(f.diff) ? round(f.diff, 8) : null,
-          tolerance: f.tolerance,
-          verdict: v.verdict,
-        });
-  });
+  const dates = column<unknown>(day, 'trade_date');
+  const symbols = column<unknown>(day, 'symbol');
+  for (let i = 0; i < v.rows; i++)
+    for (const f of v.fields) {
+      const diff = f.diff[i];
+      if (!exceeds(diff, threshold)) continue; // NaN (a side missing) never exceeds
+      out.push({
+        batch_id: batchId,
+        trade_date: dates?.[i] ?? null,
+        symbol: symbols?.[i] ?? null,
+        field: f.field,
+        qmt: f.primary[i],
+        tushare: f.secondary[i],
+        diff: Number.isFinite(diff) ? round(diff, 8) : null,
+        tolerance: f.tolerance,
+        verdict: v.verdict,
+      });
+    }
   return out;
 }
 
-function boardRatios(recs: readonly Rec[], checks: readonly RowCheck[]): Record<string, number> {
+/** Consistent / overlapping rows per board (rounded), boards in order of first appearance. */
+function boardRatios(day: ColumnTable, v: GroupVerdict): Record<string, number> {
   const acc = new Map<string, { n: number; ok: number }>();
-  recs.forEach((rec, i) => {
-    if (!checks[i].overlapping) return;
-    const b = board(rec.symbol);
-    const a = acc.get(b) ?? { n: 0, ok: 0 };
+  const symbols = column<unknown>(day, 'symbol');
+  for (let i = 0; i < v.rows; i++) {
+    const c = v.rowConsistent[i];
+    if (c === null) continue;
+    const b = board(symbols?.[i]);
+    let a = acc.get(b);
+    if (!a) acc.set(b, (a = { n: 0, ok: 0 }));
     a.n++;
-    if (checks[i].consistent) a.ok++;
-    acc.set(b, a);
-  });
+    if (c) a.ok++;
+  }
   return Object.fromEntries([...acc].map(([b, a]) => [b, round(a.ok / a.n, 6)]));
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Rec, SpecDoc } from '../../engine/api/index.ts';
+import type { BatchTransform, Rec, SpecDoc } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
-import { runTransform } from '../../engine/testing/drivers.ts';
+import { emitter, runTransform, testBatch } from '../../engine/testing/drivers.ts';
 import { dropField, marketDay } from '../lib/quality/fixtures.ts';
 import { repoQualitySpecs } from '../lib/quality/policies.ts';
 import type { QualityScoreSpec } from '../lib/quality/types.ts';
@@ -98,16 +98,11 @@ describe('quality_score', () => {
     const out = await runTransform(score, {}, day(), ctxWith());
     expect(out.report[0].dq_com_01).toBe(1);
     const ctx = ctxWith();
-    const t = (await score.create({}, ctx)) as {
-      kind: 'batch';
-      process: (b: never, e: (r: Rec, p?: string) => void) => void;
-    };
-    const got: Rec[] = [];
-    t.process(
-      { records: day(), meta: { expected_symbols: 250 }, acks: [] } as never,
-      (r, p) => p === 'report' && got.push(r),
-    );
-    expect(got[0]).toMatchObject({ dq_com_01: 0.8, close_missing_rate: 0.2, expected_symbols: 250 });
+    const t = (await score.create({}, ctx)) as BatchTransform;
+    const { emit, rows } = emitter();
+    await t.process(testBatch(day(), [], { expected_symbols: 250 }), emit);
+    expect(rows('report')[0]).toMatchObject({ dq_com_01: 0.8, close_missing_rate: 0.2, expected_symbols: 250 });
+    expect(rows('out')).toHaveLength(200);
   });
 
   it('decays timeliness after 60 minutes and ignores it for backfills', async () => {

@@ -5,11 +5,13 @@
  * `quality/daily_report` Delta table. Weights and bands come from a QualityScore document,
  * thresholds from a QualityPolicy; both are hot-reloadable.
  */
+import type { ColumnTable } from 'arquero';
 import type { Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { scoreMetrics } from '../lib/quality/metrics.ts';
 import { num } from '../lib/quality/num.ts';
-import { scoreDay, weighted, type RowQuality } from '../lib/quality/score.ts';
+import { groupTable, recordsAt, splitRows } from '../lib/quality/rows.ts';
+import { scoreDay } from '../lib/quality/score.ts';
 import { marketClose } from '../lib/quality/shanghai-time.ts';
 import type { QualityPolicySpec, QualityScoreSpec } from '../lib/quality/types.ts';
 
@@ -71,21 +73,17 @@ export default defineOperator<QualityScoreConfig>({
     return {
       kind: 'batch',
       process(batch, emit) {
-        const groups = new Map<string | null, Rec[]>();
-        for (const r of batch.records) {
-          if (config.passthrough && config.passthrough.values.includes(String(r[config.passthrough.field]))) {
-            emit(r);
-            continue;
-          }
-          const k = r[groupBy] == null ? null : String(r[groupBy]);
-          (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
-        }
+        // Column-wise: the day's table goes out with the flag columns dropped and the score added.
+        const t = columnsOf(batch);
+        const split = splitRows(t, groupBy, config.passthrough);
+        for (const r of recordsAt(batch, t, split.passthrough)) emit(r);
         const now = new Date();
-        for (const [tradeDate, rows] of groups) {
-          const { rows: scored, report } = scoreDay(
+        for (const { key: tradeDate, rows } of split.groups) {
+          const day = groupTable(t, rows);
+          const { scores, report } = scoreDay(
             {
               tradeDate,
-              rows,
+              table: day,
               now,
               expected: num(batch.meta.expected_symbols),
               timeliness: config.timeliness ?? 'live',
@@ -93,38 +91,27 @@ export default defineOperator<QualityScoreConfig>({
             policy,
             score,
           );
-          rows.forEach((r, i) => {
-            const out: Rec =
-              config.drop_flags === false
-                ? { ...r }
-                : Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('dq_')));
-            out.data_quality_score = imputed(scored[i], r.impute_penalty);
-            if (config.stamp_verified !== false && out.last_verified_utc == null)
-              out.last_verified_utc = now.toISOString();
-            emit(out);
-          });
+          emit.table(scored(day, scores, now));
           emit({ pipeline: ctx.pipeline, ...report }, 'report');
           record(report, tradeDate);
         }
       },
     };
 
-    /**
-     * docs/impute.md: an imputed value counts as present for the missing-rate rules but lowers the
-     * row's score — `impute_penalty.{completeness, accuracy}` points come off those dimensions
-     * (floored at 0) before weighting.
-     */
-    function imputed(q: RowQuality, penalty: unknown): number {
-      if (!penalty || typeof penalty !== 'object') return q.score;
-      const p = penalty as { completeness?: unknown; accuracy?: unknown };
-      const c = num(p.completeness) ?? 0;
-      const a = num(p.accuracy) ?? 0;
-      if (!c && !a) return q.score;
-      const d = q.dimensions;
-      return weighted(
-        { ...d, completeness: Math.max(0, d.completeness - c), accuracy: Math.max(0, d.accuracy - a) },
-        score,
-      );
+    /** The day's table without the gate's `dq_*` flags, with the score and the verification time. */
+    function scored(day: ColumnTable, scores: Float64Array, now: Date): ColumnTable {
+      const names = day.columnNames();
+      const kept = config.drop_flags === false ? names : names.filter((k) => !k.startsWith('dq_'));
+      const out = kept.length === names.length ? day : day.select(kept);
+      const added: Record<string, ArrayLike<unknown>> = { data_quality_score: scores };
+      if (config.stamp_verified !== false) {
+        const stamp = now.toISOString();
+        const verified = column<unknown>(out, 'last_verified_utc');
+        if (!verified) added.last_verified_utc = new Array<string>(scores.length).fill(stamp);
+        else if (Array.prototype.some.call(verified, (v) => v == null))
+          added.last_verified_utc = Array.from(verified, (v) => (v == null ? stamp : v));
+      }
+      return out.assign(added as Record<string, unknown[]>);
     }
 
     function record(report: Rec, tradeDate: string | null) {

@@ -2,28 +2,25 @@
  * Multi-source consistency (DQ-CON-01): per (symbol, trade_date) row carrying both sources' raw
  * values, the relative diff of each configured field against its effective tolerance; per group
  * (trading day) the ratio of consistent rows among overlapping ones and the verdict.
+ *
+ * Column-wise: a day is one table; per field the two sides and the diff are `Float64Array`s where
+ * `NaN` means "a side is missing" (a diff of two finite numbers is never NaN, so it is a safe marker).
  */
-import type { Rec } from '../../../engine/api/index.ts';
+import type { ColumnTable } from 'arquero';
 import { num, round } from './num.ts';
-import type { ConsistencyField, QualityPolicySpec } from './types.ts';
+import { sourceColumn } from './source-values.ts';
+import type { QualityPolicySpec } from './types.ts';
 import { tierMultiplier, volatilityIndex } from './volatility.ts';
 
-export interface FieldCheck {
+/** One configured field of a day: both sides and their relative diff per row (`NaN`: missing). */
+export interface FieldDiffs {
   field: string;
-  primary?: number;
-  secondary?: number;
-  /** |primary - secondary| / |primary|; undefined when a side is missing. */
-  diff?: number;
+  /** Effective tolerance (base × the tier multiplier unless the field is not dynamic). */
   tolerance: number;
-  ok?: boolean;
-}
-
-export interface RowCheck {
-  /** True when the row has both sources for at least the first (key) field. */
-  overlapping: boolean;
-  consistent: boolean | null;
-  fields: FieldCheck[];
-  reasons: string[];
+  primary: Float64Array;
+  secondary: Float64Array;
+  /** |primary - secondary| / |primary| per row; `NaN` when a side is missing. */
+  diff: Float64Array;
 }
 
 /**
@@ -41,31 +38,6 @@ export function relativeDiff(primary: number, secondary: number): number {
   return Math.abs(primary - secondary) / Math.abs(primary);
 }
 
-/**
- * Checks one row. A row overlaps when the first field (close) has both sources; other fields
- * count only when both of their sides are present (a missing Tushare volume is not a disagreement).
- */
-export function checkRow(rec: Rec, fields: readonly ConsistencyField[], multiplier: number): RowCheck {
-  const checks: FieldCheck[] = fields.map((f) => {
-    const tolerance = f.tolerance * (f.dynamic === false ? 1 : multiplier);
-    const primary = num(rec[f.primary]);
-    const secondary = num(rec[f.secondary]);
-    if (primary === undefined || secondary === undefined)
-      return { field: f.name, primary, secondary, tolerance };
-    const diff = relativeDiff(primary, secondary);
-    return { field: f.name, primary, secondary, diff, tolerance, ok: !exceeds(diff, tolerance) };
-  });
-  const overlapping = checks.length > 0 && checks[0].diff !== undefined;
-  if (!overlapping) return { overlapping, consistent: null, fields: checks, reasons: [] };
-  const reasons = checks
-    .filter((c) => c.ok === false)
-    .map(
-      (c) =>
-        `${c.field} diff ${pct(c.diff!)} > tolerance ${pct(c.tolerance)} (qmt ${c.primary}, tushare ${c.secondary})`,
-    );
-  return { overlapping, consistent: reasons.length === 0, fields: checks, reasons };
-}
-
 export interface GroupVerdict {
   group: string | null;
   rows: number;
@@ -79,31 +51,61 @@ export interface GroupVerdict {
   tolerances: Record<string, number>;
   verdict: 'published' | 'quarantined';
   reason: string | null;
-  checks: RowCheck[];
+  /** Per configured field, in policy order. */
+  fields: FieldDiffs[];
+  /**
+   * Per row: `null` when the row does not overlap (the first, key field lacks a side), else
+   * whether every field with both sides is within its tolerance (a missing Tushare volume is not
+   * a disagreement).
+   */
+  rowConsistent: (boolean | null)[];
+  /** Per row: its disagreements joined by `; `, or null. */
+  rowReasons: (string | null)[];
 }
 
 /**
- * Evaluates one group of rows (one trading day) against the policy.
+ * Evaluates one group of rows (one trading day, as a table) against the policy.
  * @example
- * const v = evaluateGroup(rows, policy.spec, '2024-12-31');
+ * const v = evaluateGroup(day, policy.spec, '2024-12-31');
  * if (v.verdict === 'quarantined') console.log(v.reason);
  */
 export function evaluateGroup(
-  rows: readonly Rec[],
+  t: ColumnTable,
   policy: QualityPolicySpec,
   group: string | null,
   indexOverride?: number,
 ): GroupVerdict {
   const c = policy.consistency;
+  const n = t.numRows();
   const index = policy.dynamic.enabled
-    ? (indexOverride ?? volatilityIndex(rows, policy.dynamic.volatility_index))
+    ? (indexOverride ?? volatilityIndex(t, policy.dynamic.volatility_index))
     : undefined;
   const { multiplier } = policy.dynamic.enabled
     ? tierMultiplier(index, policy.dynamic.tiers)
     : { multiplier: 1 };
-  const checks = rows.map((r) => checkRow(r, c.fields, multiplier));
-  const overlapping = checks.filter((k) => k.overlapping).length;
-  const consistent = checks.filter((k) => k.consistent === true).length;
+  const fields = c.fields.map((f) =>
+    fieldDiffs(t, f.name, f.primary, f.secondary, f.tolerance * (f.dynamic === false ? 1 : multiplier)),
+  );
+
+  const rowConsistent = new Array<boolean | null>(n);
+  const rowReasons = new Array<string | null>(n);
+  let overlapping = 0;
+  let consistent = 0;
+  const key = fields[0]?.diff;
+  for (let i = 0; i < n; i++) {
+    rowReasons[i] = null;
+    if (!key || Number.isNaN(key[i])) {
+      rowConsistent[i] = null;
+      continue;
+    }
+    overlapping++;
+    let ok = true;
+    for (const f of fields) if (exceeds(f.diff[i], f.tolerance)) ok = false; // NaN never exceeds
+    rowConsistent[i] = ok;
+    if (ok) consistent++;
+    else rowReasons[i] = reasons(fields, i);
+  }
+
   const ratio = overlapping === 0 ? null : consistent / overlapping;
   const quarantined = ratio !== null && ratio < c.batch_target;
   const tolerances = Object.fromEntries(
@@ -111,7 +113,7 @@ export function evaluateGroup(
   );
   return {
     group,
-    rows: rows.length,
+    rows: n,
     overlapping,
     consistent,
     ratio,
@@ -124,8 +126,49 @@ export function evaluateGroup(
       ? `multi-source consistency ${pct(ratio!)} (${consistent}/${overlapping} rows) below target ${pct(c.batch_target)}` +
         ` at tolerance ×${multiplier} (volatility index ${index === undefined ? 'n/a' : pct(index)})`
       : null,
-    checks,
+    fields,
+    rowConsistent,
+    rowReasons,
   };
+}
+
+function fieldDiffs(
+  t: ColumnTable,
+  field: string,
+  primaryColumn: string,
+  secondaryColumn: string,
+  tolerance: number,
+): FieldDiffs {
+  const n = t.numRows();
+  const P = sourceColumn(t, primaryColumn);
+  const S = sourceColumn(t, secondaryColumn);
+  const primary = new Float64Array(n).fill(NaN);
+  const secondary = new Float64Array(n).fill(NaN);
+  const diff = new Float64Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const p = P ? num(P[i]) : undefined;
+    const s = S ? num(S[i]) : undefined;
+    if (p !== undefined) primary[i] = p;
+    if (s !== undefined) secondary[i] = s;
+    if (p !== undefined && s !== undefined) diff[i] = relativeDiff(p, s);
+  }
+  return { field, tolerance, primary, secondary, diff };
+}
+
+/** Row `i`'s disagreements, in field order (only built for the few inconsistent rows). */
+function reasons(fields: readonly FieldDiffs[], i: number): string {
+  const out: string[] = [];
+  for (const f of fields)
+    if (exceeds(f.diff[i], f.tolerance))
+      out.push(
+        `${f.field} diff ${pct(f.diff[i])} > tolerance ${pct(f.tolerance)} (qmt ${f.primary[i]}, tushare ${f.secondary[i]})`,
+      );
+  return out.join('; ');
+}
+
+/** A side or diff as a record value: `NaN` (missing) is `null`. */
+export function orNull(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
 }
 
 function pct(x: number): string {

@@ -1,37 +1,62 @@
 /**
- * K-line logic (DQ-ACC-01) and field validity checks on one row. Each returns the ids of the rules
- * that failed, so failures can be counted by rule (the dashboard's rule-failure pie).
+ * K-line logic (DQ-ACC-01) and field validity checks, column by column over one day's table.
+ * Both report which rule failed on which row, so failures can be counted by rule (the
+ * dashboard's rule-failure pie).
  */
-import type { Rec } from '../../../engine/api/index.ts';
+import type { ColumnTable } from 'arquero';
+import { column } from '../../../engine/api/index.ts';
 import { num } from './num.ts';
 import type { QualityPolicySpec } from './types.ts';
 
+/** K-line rule ids; bit `k` of {@link klineFailures}'s per-row mask is rule `k`. */
+export const KLINE_RULES = ['high_ge_max', 'low_le_min', 'positive_prices'] as const;
+
 /**
- * @example klineFailures({open: 10, high: 9, low: 8, close: 9}) // ['high_ge_max']
+ * Per row, a bit mask of the failed K-line rules (0: the logic holds, or a price is missing —
+ * missing prices are a completeness problem, not an accuracy one).
+ * @example klineFailures(table({open: [10], high: [9], low: [8], close: [9]})) // Uint8Array [1] (high_ge_max)
  */
-export function klineFailures(r: Rec): string[] {
-  const [open, high, low, close] = [num(r.open), num(r.high), num(r.low), num(r.close)];
-  // Missing prices are a completeness problem, not an accuracy one.
-  if (open === undefined || high === undefined || low === undefined || close === undefined) return [];
-  const failed: string[] = [];
-  if (high < Math.max(open, close, low)) failed.push('high_ge_max');
-  if (low > Math.min(open, close)) failed.push('low_le_min');
-  if (!(open > 0 && high > 0 && low > 0 && close > 0)) failed.push('positive_prices');
-  return failed;
+export function klineFailures(t: ColumnTable): Uint8Array {
+  const n = t.numRows();
+  const out = new Uint8Array(n);
+  const [O, H, L, C] = ['open', 'high', 'low', 'close'].map((f) => column<unknown>(t, f));
+  if (!O || !H || !L || !C) return out;
+  for (let i = 0; i < n; i++) {
+    const open = num(O[i]);
+    const high = num(H[i]);
+    const low = num(L[i]);
+    const close = num(C[i]);
+    if (open === undefined || high === undefined || low === undefined || close === undefined) continue;
+    let bits = 0;
+    if (high < Math.max(open, close, low)) bits |= 1;
+    if (low > Math.min(open, close)) bits |= 2;
+    if (!(open > 0 && high > 0 && low > 0 && close > 0)) bits |= 4;
+    out[i] = bits;
+  }
+  return out;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface ValidityResult {
-  checked: number;
-  failed: string[];
+  /** Per row: rules checked (format rules always; a range or enum only when the value is not null). */
+  checked: Uint16Array;
+  /** Per row: rules failed. */
+  failed: Uint16Array;
+}
+
+export interface Validity {
+  /** Rule ids in check order: symbol_format, trade_date_format, `<field>_range`…, `<field>_enum`…. */
+  ids: string[];
+  /** Checks every row; `hit(rule, row)` is called per failure with the index of the rule in `ids`. */
+  check(t: ColumnTable, hit: (rule: number, row: number) => void): ValidityResult;
 }
 
 /**
  * A validity checker for the policy's `validity` section (symbol/date format, numeric ranges,
- * lineage enums), compiled once per policy: it runs for every row of every day.
+ * lineage enums), compiled once per policy.
  */
-export function compileValidity(v: QualityPolicySpec['validity']): (r: Rec) => ValidityResult {
+export function compileValidity(v: QualityPolicySpec['validity']): Validity {
   const symbolPattern = new RegExp(v.symbol_pattern);
   const ranges = Object.entries(v.ranges).map(([field, r]) => ({ field, id: `${field}_range`, ...r }));
   const enums = Object.entries(v.enums).map(([field, allowed]) => ({
@@ -39,26 +64,55 @@ export function compileValidity(v: QualityPolicySpec['validity']): (r: Rec) => V
     id: `${field}_enum`,
     allowed: new Set(allowed),
   }));
-  return (r) => {
-    const failed: string[] = [];
-    let checked = 2;
-    if (!symbolPattern.test(String(r.symbol ?? ''))) failed.push('symbol_format');
-    if (!DATE.test(String(r.trade_date ?? ''))) failed.push('trade_date_format');
-    for (const range of ranges) {
-      if (r[range.field] == null) continue; // nullability is completeness's business
-      checked++;
-      const x = num(r[range.field]);
-      const ok =
-        x !== undefined &&
-        (range.min === undefined || (range.exclusive_min ? x > range.min : x >= range.min)) &&
-        (range.max === undefined || x <= range.max);
-      if (!ok) failed.push(range.id);
-    }
-    for (const e of enums) {
-      if (r[e.field] == null) continue;
-      checked++;
-      if (!e.allowed.has(String(r[e.field]))) failed.push(e.id);
-    }
-    return { checked, failed };
+  const ids = ['symbol_format', 'trade_date_format', ...ranges.map((r) => r.id), ...enums.map((e) => e.id)];
+  return {
+    ids,
+    check(t, hit) {
+      const n = t.numRows();
+      const checked = new Uint16Array(n).fill(2);
+      const failed = new Uint16Array(n);
+      const fail = (rule: number, i: number) => {
+        failed[i]++;
+        hit(rule, i);
+      };
+      const formats = [
+        { values: column<unknown>(t, 'symbol'), test: (s: string) => symbolPattern.test(s) },
+        { values: column<unknown>(t, 'trade_date'), test: (s: string) => DATE.test(s) },
+      ];
+      formats.forEach(({ values, test }, rule) => {
+        // Runs of equal values (a day's trade_date) are tested once.
+        let last: unknown = {};
+        let ok = false;
+        for (let i = 0; i < n; i++) {
+          const x = values?.[i];
+          if (x !== last || i === 0) ok = test(String((last = x) ?? ''));
+          if (!ok) fail(rule, i);
+        }
+      });
+      ranges.forEach((range, k) => {
+        const values = column<unknown>(t, range.field);
+        if (!values) return;
+        for (let i = 0; i < n; i++) {
+          if (values[i] == null) continue; // nullability is completeness's business
+          checked[i]++;
+          const x = num(values[i]);
+          const ok =
+            x !== undefined &&
+            (range.min === undefined || (range.exclusive_min ? x > range.min : x >= range.min)) &&
+            (range.max === undefined || x <= range.max);
+          if (!ok) fail(2 + k, i);
+        }
+      });
+      enums.forEach((e, k) => {
+        const values = column<unknown>(t, e.field);
+        if (!values) return;
+        for (let i = 0; i < n; i++) {
+          if (values[i] == null) continue;
+          checked[i]++;
+          if (!e.allowed.has(String(values[i]))) fail(2 + ranges.length + k, i);
+        }
+      });
+      return { checked, failed };
+    },
   };
 }

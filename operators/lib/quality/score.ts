@@ -10,24 +10,24 @@
  * - timeliness = 100 when close → scoring ≤ the limit (DQ-TIM-01), then linearly to 0 at twice it;
  * - validity_uniqueness = mean of the valid-row share and the unique-(symbol, trade_date) share.
  * Row-level dimensions apply the same rules to one row (timeliness is the day's).
+ *
+ * Column-wise: a day is one table; each rule runs down its columns into per-row counts.
  */
+import type { ColumnTable } from 'arquero';
 import type { Rec } from '../../../engine/api/index.ts';
-import { compileValidity, klineFailures } from './kline.ts';
+import { column } from '../../../engine/api/index.ts';
+import { KLINE_RULES, compileValidity, klineFailures, type Validity } from './kline.ts';
 import { num, round } from './num.ts';
+import { RuleTally } from './rule-tally.ts';
 import { marketClose } from './shanghai-time.ts';
 import type { DimensionId, QualityPolicySpec, QualityScoreSpec } from './types.ts';
 
 export type Dimensions = Record<DimensionId, number>;
 
-export interface RowQuality {
-  score: number;
-  dimensions: Dimensions;
-  failures: string[];
-}
-
 export interface DayInput {
   tradeDate: string | null;
-  rows: readonly Rec[];
+  /** The day's rows. */
+  table: ColumnTable;
   /** Symbols that traded that day, when known (e.g. from the collector's universe). */
   expected?: number;
   /** When the day is being scored (latency is measured to this instant). */
@@ -36,11 +36,20 @@ export interface DayInput {
   timeliness: 'live' | 'backfill';
 }
 
+export interface DayScore {
+  /**
+   * Per row `data_quality_score`. docs/impute.md: an imputed value counts as present, but a row's
+   * `impute_penalty.{completeness, accuracy}` points come off those dimensions (floored at 0)
+   * before weighting; the report's `mean_row_score` is the mean before that penalty.
+   */
+  scores: Float64Array;
+  report: Rec;
+}
+
 export function weighted(dims: Dimensions, score: QualityScoreSpec): number {
-  return round(
-    score.dimensions.reduce((acc, d) => acc + dims[d.id] * d.weight, 0),
-    2,
-  );
+  let acc = 0; // the same left-to-right sum in dimension order as ever, so scores stay bit-identical
+  for (const d of score.dimensions) acc += dims[d.id] * d.weight;
+  return round(acc, 2);
 }
 
 /** The band of a composite score: the highest band whose minimum it reaches. */
@@ -57,15 +66,23 @@ export function timelinessScore(minutes: number | null, max: number): number {
 const present = (v: unknown) =>
   v !== null && v !== undefined && (typeof v !== 'number' || Number.isFinite(v)) && v !== '';
 
-/** Scores every row and builds the day's report. */
-export function scoreDay(
-  input: DayInput,
-  policy: QualityPolicySpec,
-  score: QualityScoreSpec,
-): { rows: RowQuality[]; report: Rec } {
-  const { rows } = input;
+// Compiled once per policy document (a hot reload brings a new object).
+const validities = new WeakMap<QualityPolicySpec['validity'], Validity>();
+function validityOf(v: QualityPolicySpec['validity']): Validity {
+  let c = validities.get(v);
+  if (!c) validities.set(v, (c = compileValidity(v)));
+  return c;
+}
+
+/**
+ * Scores every row and builds the day's report, column by column.
+ * @example
+ * const { scores, report } = scoreDay({ tradeDate: '2024-12-31', table: day, now, timeliness: 'live' }, policy, score);
+ */
+export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: QualityScoreSpec): DayScore {
+  const t = input.table;
+  const n = t.numRows();
   const c = policy.completeness;
-  const validityOf = compileValidity(policy.validity);
   const closeAt = input.tradeDate
     ? marketClose(input.tradeDate, policy.timeliness.market_close, policy.timeliness.utc_offset)
     : undefined;
@@ -75,70 +92,83 @@ export function scoreDay(
       : null;
   const timeliness = timelinessScore(minutes, policy.timeliness.max_minutes);
 
-  const seen = new Map<string, number>();
-  for (const r of rows) {
-    const k = `${r.symbol}|${r.trade_date}`;
-    seen.set(k, (seen.get(k) ?? 0) + 1);
-  }
-  const failureCounts: Record<string, number> = {};
-  const count = (ids: string[]) => ids.forEach((id) => (failureCounts[id] = (failureCounts[id] ?? 0) + 1));
-  let klineOk = 0;
-  let valid = 0;
-  let overlapping = 0;
-  let consistent = 0;
+  // Rules are registered in the order one row's failures were always listed: K-line, validity,
+  // duplicate, missing key fields, consistency (the report's rule_failures keeps that order).
+  const tally = new RuleTally();
+  const klineSlots = KLINE_RULES.map((id) => tally.slot(id));
+  const validity = validityOf(policy.validity);
+  const validitySlots = validity.ids.map((id) => tally.slot(id));
+  const dupSlot = tally.slot('duplicate_key');
+  const missingSlots = c.key_fields.map((f) => tally.slot(`${f}_missing`));
+  const conSlot = tally.slot('consistency');
 
-  const scored = rows.map((r): RowQuality => {
-    const missingKeys: string[] = [];
-    for (const f of c.key_fields) if (!present(r[f])) missingKeys.push(`${f}_missing`);
-    const keyPresent = c.key_fields.length - missingKeys.length;
-    const kline = klineFailures(r);
-    const validity = validityOf(r);
-    const duplicate = (seen.get(`${r.symbol}|${r.trade_date}`) ?? 0) > 1;
-    const failures = [...kline, ...validity.failed, ...(duplicate ? ['duplicate_key'] : [])];
-    count(failures);
-    count(missingKeys);
-    if (kline.length === 0) klineOk++;
-    if (validity.failed.length === 0) valid++;
-    if (r.dq_consistent === true || r.dq_consistent === false) overlapping++;
-    if (r.dq_consistent === true) consistent++;
-    if (r.dq_consistent === false) count(['consistency']);
-    const dimensions: Dimensions = {
-      completeness: (100 * keyPresent) / c.key_fields.length,
-      accuracy: kline.length === 0 ? 100 : 0,
-      consistency: r.dq_consistent === false ? 0 : 100,
-      timeliness,
-      validity_uniqueness:
-        (100 * (1 - validity.failed.length / validity.checked) + (duplicate ? 0 : 100)) / 2,
-    };
-    return { score: weighted(dimensions, score), dimensions, failures };
+  const kline = klineFailures(t);
+  const valid = validity.check(t, (rule, row) => tally.hit(validitySlots[rule], row));
+  const keys = uniqueKeys(t);
+  const keyMissing = new Uint8Array(n);
+  c.key_fields.forEach((f, k) => {
+    const values = column<unknown>(t, f);
+    for (let i = 0; i < n; i++)
+      if (!present(values?.[i])) {
+        keyMissing[i]++;
+        tally.hit(missingSlots[k], i);
+      }
   });
 
-  const n = rows.length;
+  const flags = column<unknown>(t, 'dq_consistent');
+  const penalties = column<unknown>(t, 'impute_penalty');
+  const K = c.key_fields.length;
+  const scores = new Float64Array(n);
+  const dims: Dimensions = { completeness: 0, accuracy: 0, consistency: 0, timeliness, validity_uniqueness: 0 };
+  let klineOk = 0;
+  let validRows = 0;
+  let overlapping = 0;
+  let consistent = 0;
+  let scoreSum = 0;
+  for (let i = 0; i < n; i++) {
+    const bits = kline[i];
+    for (let k = 0; bits && k < KLINE_RULES.length; k++) if (bits & (1 << k)) tally.hit(klineSlots[k], i);
+    const dup = keys.dup[i] === 1;
+    if (dup) tally.hit(dupSlot, i);
+    const flag = flags?.[i];
+    if (flag === false) tally.hit(conSlot, i);
+    if (bits === 0) klineOk++;
+    if (valid.failed[i] === 0) validRows++;
+    if (flag === true || flag === false) overlapping++;
+    if (flag === true) consistent++;
+    dims.completeness = (100 * (K - keyMissing[i])) / K;
+    dims.accuracy = bits === 0 ? 100 : 0;
+    dims.consistency = flag === false ? 0 : 100;
+    dims.validity_uniqueness = (100 * (1 - valid.failed[i] / valid.checked[i]) + (dup ? 0 : 100)) / 2;
+    const s = weighted(dims, score);
+    scoreSum += s;
+    scores[i] = penalties ? imputed(s, dims, penalties[i], score) : s;
+  }
+
   const missing: Record<string, number> = {};
   let missingCells = 0;
   for (const f of c.fields) {
-    const m = rows.filter((r) => !present(r[f])).length;
+    const m = missingCount(column<unknown>(t, f), n);
     missing[f] = n ? round(m / n, 6) : 0;
     missingCells += m;
   }
-  const withClose = new Set(rows.filter((r) => present(r.close)).map((r) => String(r.symbol))).size;
-  const symbols = new Set(rows.map((r) => String(r.symbol))).size;
+  const { symbols, withClose } = keys;
   const expected = Math.max(input.expected ?? symbols, symbols);
   const com = expected ? Math.min(1, withClose / expected) : 1;
   const keyMissingMean = c.key_fields.reduce((a, f) => a + missing[f], 0) / c.key_fields.length;
   const keyMissingMax = Math.max(...c.key_fields.map((f) => missing[f]));
   const ratio = (a: number, b: number) => (b ? a / b : 1);
   const conRatio = overlapping ? consistent / overlapping : null;
-  const uniqueness = ratio(seen.size, n);
-  const validity = ratio(valid, n);
-  const dims: Dimensions = {
+  const uniqueness = ratio(keys.unique, n);
+  const validityRatio = ratio(validRows, n);
+  const day: Dimensions = {
     completeness: 100 * com * (1 - keyMissingMean),
     accuracy: 100 * ratio(klineOk, n),
     consistency: 100 * (conRatio ?? 1),
     timeliness,
-    validity_uniqueness: (100 * validity + 100 * uniqueness) / 2,
+    validity_uniqueness: (100 * validityRatio + 100 * uniqueness) / 2,
   };
-  const composite = weighted(dims, score);
+  const composite = weighted(day, score);
   const report: Rec = {
     trade_date: input.tradeDate,
     rows: n,
@@ -156,15 +186,76 @@ export function scoreDay(
     close_missing_rate: round(expected ? 1 - withClose / expected : 0, 6),
     missing_rates: JSON.stringify(missing),
     uniqueness_ratio: round(uniqueness, 6),
-    validity_ratio: round(validity, 6),
-    ...Object.fromEntries(Object.entries(dims).map(([k, v]) => [`${k}_score`, round(v, 2)])),
+    validity_ratio: round(validityRatio, 6),
+    ...Object.fromEntries(Object.entries(day).map(([k, v]) => [`${k}_score`, round(v, 2)])),
     composite,
     band: band(composite, score),
-    rule_failures: JSON.stringify(failureCounts),
-    mean_row_score: n ? round(scored.reduce((a, s) => a + s.score, 0) / n, 2) : null,
+    rule_failures: JSON.stringify(tally.counts()),
+    mean_row_score: n ? round(scoreSum / n, 2) : null,
     scored_at: input.now.toISOString(),
   };
-  return { rows: scored, report };
+  return { scores, report };
+}
+
+/** The row's score with its `impute_penalty` (if any) taken off completeness and accuracy. */
+function imputed(s: number, dims: Dimensions, penalty: unknown, score: QualityScoreSpec): number {
+  if (!penalty || typeof penalty !== 'object') return s;
+  const p = penalty as { completeness?: unknown; accuracy?: unknown };
+  const c = num(p.completeness) ?? 0;
+  const a = num(p.accuracy) ?? 0;
+  if (!c && !a) return s;
+  return weighted(
+    { ...dims, completeness: Math.max(0, dims.completeness - c), accuracy: Math.max(0, dims.accuracy - a) },
+    score,
+  );
+}
+
+function missingCount(values: ArrayLike<unknown> | undefined, n: number): number {
+  if (!values) return n;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!present(values[i])) m++;
+  return m;
+}
+
+interface Keys {
+  /** Per row: 1 when another row has the same (symbol, trade_date). */
+  dup: Uint8Array;
+  /** Distinct (symbol, trade_date) keys. */
+  unique: number;
+  /** Distinct symbols. */
+  symbols: number;
+  /** Distinct symbols with a close. */
+  withClose: number;
+}
+
+/**
+ * Uniqueness of (symbol, trade_date) and symbol counts. A day's rows share one trade_date, so the
+ * symbol alone is the key (no string is built per row); mixed dates fall back to the pair.
+ */
+function uniqueKeys(t: ColumnTable): Keys {
+  const n = t.numRows();
+  const symbols = column<unknown>(t, 'symbol');
+  const dates = column<unknown>(t, 'trade_date');
+  const close = column<unknown>(t, 'close');
+  let oneDate = true;
+  for (let i = 1; oneDate && i < n; i++) oneDate = dates?.[i] === dates?.[0];
+  const seen = new Map<string, number>();
+  const dup = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = oneDate ? String(symbols?.[i]) : `${symbols?.[i]}|${dates?.[i]}`;
+    const j = seen.get(k);
+    if (j === undefined) seen.set(k, i);
+    else dup[i] = dup[j] = 1;
+  }
+  if (oneDate && seen.size === n) return { dup, unique: n, symbols: n, withClose: n - missingCount(close, n) };
+  const all = new Set<string>();
+  const closed = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const s = String(symbols?.[i]);
+    all.add(s);
+    if (present(close?.[i])) closed.add(s);
+  }
+  return { dup, unique: seen.size, symbols: all.size, withClose: closed.size };
 }
 
 /** The mean composite of daily reports (e.g. a month), with the band of the mean. */

@@ -4,7 +4,9 @@
  * while the pipeline settles, so a configured column like `close_qmt` is also found as
  * `close_miniQMT`, `qmt_close`, or nested under `raw|sources|by_source` → `qmt|miniQMT|...` → `close`.
  */
+import type { ColumnTable } from 'arquero';
 import type { Rec } from '../../../engine/api/index.ts';
+import { column } from '../../../engine/api/index.ts';
 
 const ALIASES: Record<string, string[]> = {
   qmt: ['qmt', 'miniQMT', 'miniqmt', 'QMT'],
@@ -38,31 +40,36 @@ function lookupOf(column: string): Lookup | null {
   return l;
 }
 
-/** Resolves `column` on `rec`, trying the aliases above when the exact column is absent. */
-export function sourceValue(rec: Rec, column: string): unknown {
-  if (rec[column] !== undefined) return rec[column];
-  const l = lookupOf(column);
-  if (!l) return undefined;
-  for (const k of l.flat) if (rec[k] !== undefined) return rec[k];
-  for (const c of CONTAINERS) {
-    const box = rec[c];
-    if (!box || typeof box !== 'object') continue;
-    for (const s of l.names) {
-      const side = (box as Record<string, unknown>)[s];
-      if (side && typeof side === 'object' && (side as Rec)[l.base] !== undefined)
-        return (side as Rec)[l.base];
-    }
+/**
+ * The values of `column` for every row of `t`: the column itself where a row has a value, else
+ * the first alias (flat columns, then the nested containers) that has one. `undefined` when no
+ * row can have a value. When the table has none of the aliases (the agreed shape), this is the
+ * column itself, without a copy.
+ * @example const closes = sourceColumn(t, 'close_qmt'); // also finds qmt_close or sources.miniQMT.close
+ */
+export function sourceColumn(t: ColumnTable, name: string): ArrayLike<unknown> | undefined {
+  const exact = column<unknown>(t, name);
+  const l = lookupOf(name);
+  const flat = (l?.flat ?? []).filter((k) => k !== name).map((k) => column<unknown>(t, k));
+  const boxes = l ? CONTAINERS.map((c) => column<unknown>(t, c)) : [];
+  if (!flat.some(Boolean) && !boxes.some(Boolean)) return exact;
+  const n = t.numRows();
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    let v = exact ? exact[i] : undefined;
+    for (let k = 0; v === undefined && k < flat.length; k++) v = flat[k]?.[i];
+    for (let k = 0; v === undefined && k < boxes.length; k++) v = nested(boxes[k]?.[i], l!);
+    out[i] = v;
   }
-  return undefined;
+  return out;
 }
 
-/** A view of `rec` with the configured columns resolved through {@link sourceValue}. */
-export function withSourceColumns(rec: Rec, columns: readonly string[]): Rec {
-  let out: Rec | undefined;
-  for (const c of columns) {
-    if (rec[c] !== undefined) continue;
-    const v = sourceValue(rec, c);
-    if (v !== undefined) (out ??= { ...rec })[c] = v;
+/** `box.<side>.<base>` for the first side alias that has it. */
+function nested(box: unknown, l: Lookup): unknown {
+  if (!box || typeof box !== 'object') return undefined;
+  for (const s of l.names) {
+    const side = (box as Record<string, unknown>)[s];
+    if (side && typeof side === 'object' && (side as Rec)[l.base] !== undefined) return (side as Rec)[l.base];
   }
-  return out ?? rec;
+  return undefined;
 }

@@ -6,27 +6,42 @@
  * mean over those symbols. A day with fewer usable symbols than `min_symbols` has no index (and so
  * the base tolerance applies), rather than an index computed from one odd stock.
  */
-import type { Rec } from '../../../engine/api/index.ts';
-import { firstNum } from './num.ts';
+import type { ColumnTable } from 'arquero';
+import { num } from './num.ts';
+import { sourceColumn } from './source-values.ts';
 import type { QualityPolicySpec, Tier } from './types.ts';
 
 export type VolatilityDef = QualityPolicySpec['dynamic']['volatility_index'];
 
 /**
- * @example volatilityIndex([{high_qmt: 10.4, low_qmt: 10, pre_close_qmt: 10}], def) // 0.04
+ * The index of one day's rows; each of high, low and reference is the first of its candidate
+ * columns (resolved through the source aliases) that holds a number on the row.
+ * @example volatilityIndex(table({high_qmt: [10.4], low_qmt: [10], pre_close_qmt: [10]}), def) // 0.04
  */
-export function volatilityIndex(records: readonly Rec[], def: VolatilityDef): number | undefined {
+export function volatilityIndex(t: ColumnTable, def: VolatilityDef): number | undefined {
+  const resolve = (names: readonly string[]) =>
+    names.map((c) => sourceColumn(t, c)).filter((c): c is ArrayLike<unknown> => c !== undefined);
+  const [highs, lows, refs] = [resolve(def.high), resolve(def.low), resolve(def.reference)];
   let sum = 0;
   let n = 0;
-  for (const r of records) {
-    const high = firstNum(r, def.high);
-    const low = firstNum(r, def.low);
-    const ref = firstNum(r, def.reference);
+  for (let i = 0, rows = t.numRows(); i < rows; i++) {
+    const high = first(highs, i);
+    const low = first(lows, i);
+    const ref = first(refs, i);
     if (high === undefined || low === undefined || ref === undefined || ref <= 0 || high < low) continue;
     sum += Math.abs(high - low) / ref;
     n++;
   }
   return n >= (def.min_symbols ?? 1) && n > 0 ? sum / n : undefined;
+}
+
+/** The first candidate column holding a finite number on row `i`. */
+function first(cols: readonly ArrayLike<unknown>[], i: number): number | undefined {
+  for (const c of cols) {
+    const x = num(c[i]);
+    if (x !== undefined) return x;
+  }
+  return undefined;
 }
 
 /**
