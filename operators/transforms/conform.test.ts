@@ -3,7 +3,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Rec, SpecDoc } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
-import { runTransform } from '../../engine/testing/drivers.ts';
+import { emitter, runTransform, testTableBatch } from '../../engine/testing/drivers.ts';
+import type { Transform } from '../../engine/api/index.ts';
 import conform from './conform.ts';
 
 const file = new URL('../../schemas/gold/a_share_daily/v1.yaml', import.meta.url);
@@ -66,5 +67,53 @@ describe('conform (gold.a_share_daily v1)', () => {
     await expect(async () => conform.create({ ...cfg, version: 2 }, ctx())).rejects.toThrow(
       /version 2 is not loaded/,
     );
+  });
+});
+
+describe('conform on column batches', () => {
+  const process = async (rows: Rec[]) => {
+    const t = (await conform.create(cfg, ctx())) as Transform & { kind: 'batch' };
+    const { emit, rows: got } = emitter();
+    await t.process(testTableBatch(rows), emit);
+    return { out: got('out'), error: got('error') };
+  };
+
+  it('keeps the good rows in order and sends each bad row to error with every problem named', async () => {
+    const { out, error } = await process([
+      good({ symbol: '600519.SH' }),
+      good({ symbol: '600519', high: 1000, close_source: null }),
+      good({ symbol: '000002.SZ', volume: 2.5 }),
+      good({ symbol: '000001.SZ' }),
+    ]);
+    expect(out.map((r) => r.symbol)).toEqual(['600519.SH', '000001.SZ']);
+    expect(error.map((e) => e.reason)).toEqual([
+      'does not conform to gold.a_share_daily v1: symbol: "600519" does not match /^[03468]\\d{5}\\.(SH|SZ|BJ)$/; ' +
+        'open: 1200.1234 > high (1000); high: 1000 < low (1190); close_source: missing (not nullable)',
+      'does not conform to gold.a_share_daily v1: volume: 2.5 is not a long',
+    ]);
+    expect(error[0].record).toMatchObject({ symbol: '600519', high: 1000, close_qmt: 10.8 });
+  });
+
+  it('judges a value again once it was found invalid, and a remembered valid one still passes', async () => {
+    const { out, error } = await process([
+      good(),
+      good({ analyst_rating: '强推' }),
+      good({ analyst_rating: '强推' }),
+      good(),
+    ]);
+    expect(out).toHaveLength(2);
+    expect(error.map((e) => e.reason)).toEqual([
+      expect.stringMatching(/analyst_rating: "强推" is not one of/),
+      expect.stringMatching(/analyst_rating: "强推" is not one of/),
+    ]);
+  });
+
+  it('fills a missing now column per row and a missing nullable column with null', async () => {
+    const rows = [good({ last_verified_utc: new Date('2024-06-14T10:00:00Z') }), good()];
+    delete rows[1].pe_ttm;
+    const { out } = await process(rows);
+    expect(out[0].last_verified_utc).toEqual(new Date('2024-06-14T10:00:00Z'));
+    expect(out[1].last_verified_utc).toBeInstanceOf(Date);
+    expect(out[1].pe_ttm).toBeNull();
   });
 });

@@ -11,8 +11,9 @@
  *   inputs: [adjust]
  *   config: {schema: gold.a_share_daily, version: 1, now_columns: [last_verified_utc]}
  */
-import type { Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
+import { table as aqTable, type ColumnTable } from 'arquero';
+import type { Batch, Rec } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { compileRules, type Check, type Rule } from '../lib/fusion/rules.ts';
 
 export interface ConformConfig {
@@ -110,29 +111,85 @@ export default defineOperator<ConformConfig>({
         config.check_rules === false || !c.rules?.length
           ? undefined
           : compileRules(numeric ? 'number' : 'string', c.rules as Rule[]);
-      return { name: c.name, nullable: c.nullable ?? true, type: typeCheck(c.type), rules, numeric };
+      const cross = (c.rules ?? []).some((r) => Object.keys(r).some((key) => key.endsWith('_field')));
+      const memo = /^(string|date)$/i.test(c.type.trim()) && !cross;
+      return { name: c.name, nullable: c.nullable ?? true, type: typeCheck(c.type), rules, numeric, memo };
     });
+    // String values already found valid, per column: symbols, dates and enum values repeat every
+    // day, so each distinct value is checked (regular expression, enum search) once, not per row.
+    // Only for columns whose rules do not read another field: the verdict depends on the value alone.
+    const known = columns.map((c) => (c.memo ? new Set<unknown>() : undefined));
+    const recordOf = (batch: Batch, t: ColumnTable, i: number): Rec =>
+      batch.table ? (t.object(i) as Rec) : batch.records[i];
+
     return {
-      kind: 'record',
-      process(r) {
-        const out: Rec = {};
-        const problems: string[] = [];
+      kind: 'batch',
+      process(batch, emit) {
+        const t = columnsOf(batch);
+        const n = t.numRows();
+        if (n === 0) return;
         const now = new Date();
-        for (const c of columns) {
-          let v = r[c.name];
-          if ((v === undefined || v === null) && nowCols.has(c.name)) v = now;
-          if (v === undefined || v === null) {
-            if (!c.nullable) problems.push(`${c.name}: missing (not nullable)`);
-            out[c.name] = null;
-            continue;
+        const input = new Map(t.columnNames().map((name) => [name, column<unknown>(t, name)!]));
+        // Cross-field rules read the input row as it came (before now_columns are filled).
+        let row = 0;
+        const other = (f: string) => input.get(f)?.[row];
+        // Problems per rejected row, in schema column order (columns are checked in that order).
+        const problems = new Map<number, string[]>();
+        const fail = (i: number, msg: string) => {
+          const list = problems.get(i);
+          if (list) list.push(msg);
+          else problems.set(i, [msg]);
+        };
+        const outCols: Record<string, ArrayLike<unknown>> = {};
+        columns.forEach((c, k) => {
+          const values = input.get(c.name);
+          const isNow = nowCols.has(c.name);
+          const seen = known[k];
+          let filled: unknown[] | undefined; // a copy, once a missing value must become null or now
+          for (row = 0; row < n; row++) {
+            const v = values?.[row];
+            if (v === undefined || v === null) {
+              filled ??= values ? Array.from(values) : new Array<unknown>(n);
+              filled[row] = isNow ? now : null;
+              if (!isNow) {
+                if (!c.nullable) fail(row, `${c.name}: missing (not nullable)`);
+                continue;
+              }
+            }
+            if (seen?.has(v)) continue;
+            const value = v ?? now;
+            const bad =
+              c.type(value) ??
+              c.rules?.(c.numeric && typeof value === 'string' ? Number(value) : value, other);
+            if (bad) fail(row, `${c.name}: ${bad}`);
+            else if (seen && typeof v === 'string') {
+              if (seen.size >= 1 << 16) seen.clear();
+              seen.add(v);
+            }
           }
-          const bad = c.type(v) ?? c.rules?.(c.numeric && typeof v === 'string' ? Number(v) : v, (f) => r[f]);
-          if (bad) problems.push(`${c.name}: ${bad}`);
-          out[c.name] = v;
+          outCols[c.name] = filled ?? values!;
+        });
+        let out = aqTable(outCols as Record<string, unknown[]>);
+        if (problems.size) {
+          const at = now.toISOString();
+          const ok: number[] = [];
+          for (let i = 0; i < n; i++) {
+            const list = problems.get(i);
+            if (!list) ok.push(i);
+            else
+              emit(
+                {
+                  node: ctx.node,
+                  reason: `does not conform to ${config.schema} v${config.version}: ${list.join('; ')}`,
+                  at,
+                  record: recordOf(batch, t, i),
+                },
+                'error',
+              );
+          }
+          out = out.reify(ok);
         }
-        if (problems.length)
-          throw new Error(`does not conform to ${config.schema} v${config.version}: ${problems.join('; ')}`);
-        return out;
+        if (out.numRows() > 0) emit.table(out);
       },
     };
   },
