@@ -46,4 +46,54 @@ describe('History', () => {
       positions: [0, 1],
     });
   });
+
+  it('answers like a plain sorted, bounded list through growth, compaction and late days', () => {
+    // Reference: every day in a sorted array, the oldest dropped past maxRows (what History means).
+    const maxRows = 7;
+    const h = new History(['close', 'volume'], maxRows);
+    const ref: { date: string; v: number[] }[] = [];
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    let seed = 3;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let step = 0; step < 400; step++) {
+      // Mostly the next day; sometimes a late (older) day or a redelivery; some values missing.
+      const r = rand();
+      const d = r < 0.75 ? step : Math.max(0, step - 1 - Math.floor(rand() * 10));
+      const date = day(d);
+      const v = [rand() < 0.2 ? NaN : step, rand() < 0.2 ? NaN : -step];
+      h.upsert('A', date, v);
+      const at = ref.findIndex((x) => x.date >= date);
+      const i = at < 0 ? ref.length : at;
+      if (ref[i]?.date === date) ref[i].v = ref[i].v.map((old, f) => (Number.isFinite(v[f]) ? v[f] : old));
+      else {
+        ref.splice(i, 0, { date, v: [...v] });
+        if (ref.length > maxRows) ref.splice(0, ref.length - maxRows);
+      }
+      for (const probe of [day(d - 1), date, day(d + 1), day(step + 1)]) {
+        const pos = ref.findIndex((x) => x.date === probe);
+        expect(h.position('A', probe)).toBe(pos);
+        for (const f of [0, 1]) {
+          expect(h.valueOn('A', f, probe)).toBe(pos < 0 ? NaN : ref[pos].v[f]);
+          const before = ref
+            .map((x, k) => ({ ...x, k }))
+            .filter((x) => x.date < probe && Number.isFinite(x.v[f]));
+          const at2 = ref.findIndex((x) => x.date >= probe);
+          const lastObs = before.at(-1);
+          expect(h.lastObserved('A', f, probe)).toEqual(
+            lastObs && {
+              date: lastObs.date,
+              value: lastObs.v[f],
+              gap: (at2 < 0 ? ref.length : at2) - lastObs.k,
+            },
+          );
+          const obs = before.slice(-3);
+          expect(h.observedBefore('A', f, probe, 3)).toEqual({
+            dates: obs.map((x) => x.date),
+            values: obs.map((x) => x.v[f]),
+            positions: obs.map((x) => x.k),
+          });
+        }
+      }
+    }
+  });
 });

@@ -12,9 +12,16 @@
  * h.lastObserved('600519.SH', 0, '2024-01-03'); // {date: '2024-01-02', value: 1685.01, gap: 1}
  */
 
+/**
+ * One symbol's days: `dates[p]` and the values at `values[p * fields .. + fields]`, physical row p.
+ * The history is the window `[start, dates.length)`: forgetting the oldest day only moves `start`,
+ * and appending writes into spare capacity, so recording a day allocates nothing (the rows are
+ * compacted to the front, or the buffer doubled, only when the capacity is used up).
+ */
 interface SymbolHistory {
   dates: string[];
-  rows: Float64Array[];
+  values: Float64Array;
+  start: number;
 }
 
 export interface Observed {
@@ -42,40 +49,66 @@ export class History {
    * the same day (a redelivered row with a gap must not destroy what an earlier copy had).
    */
   upsert(symbol: string, date: string, values: ArrayLike<number>): void {
+    const nf = this.fields.length;
     let h = this.bySymbol.get(symbol);
-    if (!h) this.bySymbol.set(symbol, (h = { dates: [], rows: [] }));
-    const i = lowerBound(h.dates, date);
-    if (h.dates[i] === date) {
-      const row = h.rows[i];
-      for (let f = 0; f < this.fields.length; f++) if (Number.isFinite(values[f])) row[f] = values[f];
+    if (!h) this.bySymbol.set(symbol, (h = { dates: [], values: new Float64Array(8 * nf), start: 0 }));
+    let end = h.dates.length;
+    // Days mostly arrive in order: a new last day skips the search.
+    let i = end > h.start && h.dates[end - 1] < date ? end : lowerBound(h.dates, date, h.start);
+    if (i < end && h.dates[i] === date) {
+      const at = i * nf;
+      for (let f = 0; f < nf; f++) if (Number.isFinite(values[f])) h.values[at + f] = values[f];
       return;
     }
-    const row = new Float64Array(this.fields.length);
-    for (let f = 0; f < this.fields.length; f++) row[f] = Number.isFinite(values[f]) ? values[f] : NaN;
-    h.dates.splice(i, 0, date);
-    h.rows.splice(i, 0, row);
-    // Bounded: forget the oldest days (a late, older row may itself be the one dropped).
-    if (h.dates.length > this.maxRows) {
-      const drop = h.dates.length - this.maxRows;
-      h.dates.splice(0, drop);
-      h.rows.splice(0, drop);
+    if (end * nf === h.values.length) {
+      i -= this.makeRoom(h);
+      end = h.dates.length;
     }
+    if (i < end) {
+      h.values.copyWithin((i + 1) * nf, i * nf, end * nf);
+      h.dates.splice(i, 0, date);
+    } else h.dates.push(date);
+    const at = i * nf;
+    for (let f = 0; f < nf; f++) h.values[at + f] = Number.isFinite(values[f]) ? values[f] : NaN;
+    // Bounded: forget the oldest days (a late, older row may itself be the one dropped).
+    if (h.dates.length - h.start > this.maxRows) h.start = h.dates.length - this.maxRows;
+  }
+
+  /** Frees a row at the end: drops the forgotten rows if any, else doubles the buffer. Returns the rows dropped. */
+  private makeRoom(h: SymbolHistory): number {
+    const nf = this.fields.length;
+    const drop = h.start;
+    if (drop > 0) {
+      h.values.copyWithin(0, drop * nf, h.dates.length * nf);
+      h.dates.splice(0, drop);
+      h.start = 0;
+      return drop;
+    }
+    // Room for maxRows plus half as many again, so compaction happens every maxRows / 2 days at most.
+    const cap = Math.min(
+      Math.max(8, (h.values.length / nf) * 2),
+      this.maxRows + Math.max(1, this.maxRows >> 1),
+    );
+    const grown = new Float64Array(cap * nf);
+    grown.set(h.values);
+    h.values = grown;
+    return 0;
   }
 
   /** Position of `date` in the symbol's day sequence, or -1. */
   position(symbol: string, date: string): number {
     const h = this.bySymbol.get(symbol);
     if (!h) return -1;
-    const i = lowerBound(h.dates, date);
-    return h.dates[i] === date ? i : -1;
+    const i = lowerBound(h.dates, date, h.start);
+    return h.dates[i] === date ? i - h.start : -1;
   }
 
   /** The observed value of a field on a day (NaN if none). */
   valueOn(symbol: string, field: number, date: string): number {
     const h = this.bySymbol.get(symbol);
     if (!h) return NaN;
-    const i = lowerBound(h.dates, date);
-    return h.dates[i] === date ? h.rows[i][field] : NaN;
+    const i = lowerBound(h.dates, date, h.start);
+    return h.dates[i] === date ? h.values[i * this.fields.length + field] : NaN;
   }
 
   /**
@@ -89,9 +122,10 @@ export class History {
   ): { date: string; value: number; gap: number } | undefined {
     const h = this.bySymbol.get(symbol);
     if (!h) return undefined;
-    const at = lowerBound(h.dates, date);
-    for (let i = at - 1; i >= 0; i--) {
-      const v = h.rows[i][field];
+    const nf = this.fields.length;
+    const at = lowerBound(h.dates, date, h.start);
+    for (let i = at - 1; i >= h.start; i--) {
+      const v = h.values[i * nf + field];
       if (Number.isFinite(v)) {
         // `at` is `date`'s position whether or not the day is recorded yet.
         return { date: h.dates[i], value: v, gap: at - i };
@@ -105,12 +139,13 @@ export class History {
     const out: Observed = { dates: [], values: [], positions: [] };
     const h = this.bySymbol.get(symbol);
     if (!h) return out;
-    for (let i = lowerBound(h.dates, date) - 1; i >= 0 && out.values.length < n; i--) {
-      const v = h.rows[i][field];
+    const nf = this.fields.length;
+    for (let i = lowerBound(h.dates, date, h.start) - 1; i >= h.start && out.values.length < n; i--) {
+      const v = h.values[i * nf + field];
       if (Number.isFinite(v)) {
         out.dates.push(h.dates[i]);
         out.values.push(v);
-        out.positions.push(i);
+        out.positions.push(i - h.start);
       }
     }
     out.dates.reverse();
@@ -120,9 +155,8 @@ export class History {
   }
 }
 
-/** First index whose date is ≥ `date` (ISO dates compare as strings). */
-function lowerBound(dates: readonly string[], date: string): number {
-  let lo = 0;
+/** First index from `lo` whose date is ≥ `date` (ISO dates compare as strings). */
+function lowerBound(dates: readonly string[], date: string, lo: number): number {
   let hi = dates.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

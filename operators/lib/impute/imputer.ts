@@ -198,19 +198,20 @@ export class Imputer {
     const unfilledPerDay = new Int32Array(g.days.length);
     scan.rows.forEach((i, k) => {
       const d = g.dayOf[i];
-      fields.forEach((f, fi) => (after[d][fi] += (isMissing(rows[k], f) ? 1 : 0) - scan.missing[i * nf + fi]));
-      for (const how of done.get(rows[k])?.values() ?? []) imputed[d][how.method] = (imputed[d][how.method] ?? 0) + 1;
+      fields.forEach(
+        (f, fi) => (after[d][fi] += (isMissing(rows[k], f) ? 1 : 0) - scan.missing[i * nf + fi]),
+      );
+      for (const how of done.get(rows[k])?.values() ?? [])
+        imputed[d][how.method] = (imputed[d][how.method] ?? 0) + 1;
       unfilledPerDay[d] += left.get(rows[k])?.length ?? 0;
     });
-    const days = g.days.map(
-      (date, d): DayStats => ({
-        trade_date: date,
-        before: ratesOf(scan.counts[d], scan.sizes[d], fields),
-        after: ratesOf(after[d], scan.sizes[d], fields),
-        imputed: imputed[d],
-        unfilled: unfilledPerDay[d],
-      }),
-    );
+    const days = g.days.map((date, d): DayStats => ({
+      trade_date: date,
+      before: ratesOf(scan.counts[d], scan.sizes[d], fields),
+      after: ratesOf(after[d], scan.sizes[d], fields),
+      imputed: imputed[d],
+      unfilled: unfilledPerDay[d],
+    }));
     const table = writeRows(t, scan.rows, rows, {
       imputed_fields: NOTHING_IMPUTED,
       impute_penalty: this.noPenalty,

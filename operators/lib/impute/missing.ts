@@ -63,7 +63,11 @@ export function missingRates(rows: readonly Rec[], fields: readonly ResolvedFiel
 }
 
 /** Missing rates from the count of missing cells per field (`counts[i]` for `fields[i]`) over `n` rows. */
-export function ratesOf(counts: ArrayLike<number>, n: number, fields: readonly ResolvedField[]): MissingRates {
+export function ratesOf(
+  counts: ArrayLike<number>,
+  n: number,
+  fields: readonly ResolvedField[],
+): MissingRates {
   const rate = (c: number, d: number) => (d > 0 ? c / d : 0);
   let keyCells = 0;
   let keyMissing = 0;
