@@ -17,8 +17,9 @@
  */
 import { Observable } from 'rxjs';
 import type { Batch, PortBatch, Rec, SpecDoc } from '../../engine/api/index.ts';
-import { defineOperator, derive, merge, settle } from '../../engine/api/index.ts';
+import { column, defineOperator, derive, deriveTable, merge, rowCount, settle } from '../../engine/api/index.ts';
 import { DayBuffer, type Day } from '../lib/fusion/day-buffer.ts';
+import { indexDay, type DayPart } from '../lib/fusion/day-index.ts';
 import { compileFusion } from '../lib/fusion/resolve.ts';
 import type { SourcePrioritySpec } from '../lib/fusion/policy.ts';
 
@@ -40,22 +41,40 @@ export interface FuseConfig {
  * day, so a writer must scope it per partition (txn appId `<app_id>:<trade_date>`); that is why it
  * is `meta.partitionTxnVersion` and not the sink's table-wide `meta.txnVersion`, which would skip an
  * older day committed after a newer one. Without ingest times it falls back to the day (`20240614`).
+ * @example dayVersion('2024-06-14', newestIngest(day.parts)) // 1718351100, or 20240614 without times
  */
-export function dayVersion(date: string, rows: Iterable<Rec> = []): number {
-  let newest = 0;
-  for (const r of rows) {
-    const t =
-      r.fetched_at instanceof Date
-        ? r.fetched_at.getTime()
-        : typeof r.fetched_at === 'string'
-          ? Date.parse(r.fetched_at)
-          : Number.NaN;
-    if (t > newest) newest = t;
-  }
-  if (newest > 0) return Math.floor(newest / 1000);
+export function dayVersion(date: string, newestMs = 0): number {
+  if (newestMs > 0) return Math.floor(newestMs / 1000);
   const v = Number(date.replaceAll('-', ''));
   if (!Number.isInteger(v)) throw new Error(`fuse: trade_date ${JSON.stringify(date)} is not YYYY-MM-DD`);
   return v;
+}
+
+/** The newest `fetched_at` (a Date or an ISO string) of the day's rows, epoch ms; 0 without any. */
+export function newestIngest(parts: readonly DayPart[]): number {
+  let newest = 0;
+  let lastText: unknown;
+  let lastTime = Number.NaN;
+  for (const { table, rows } of parts) {
+    const col = column(table, 'fetched_at');
+    if (!col) continue;
+    const n = rows ? rows.length : col.length;
+    for (let j = 0; j < n; j++) {
+      const v = col[rows ? rows[j] : j];
+      let t: number;
+      if (v instanceof Date) t = v.getTime();
+      else if (typeof v === 'string') {
+        // A day's rows mostly share a few ingest times: parse each distinct run once.
+        if (v !== lastText) {
+          lastText = v;
+          lastTime = Date.parse(v);
+        }
+        t = lastTime;
+      } else continue;
+      if (t > newest) newest = t;
+    }
+  }
+  return newest;
 }
 
 export default defineOperator<FuseConfig>({
@@ -130,21 +149,20 @@ export default defineOperator<FuseConfig>({
     ]);
 
     const emitDay = (day: Day, reason: string): PortBatch => {
-      const rows = [...day.keys.values()]
-        .map(({ key, rows }) => fuser.fuse(key, rows))
-        .sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
+      const table = fuser.fuseDay(indexDay(day.parts, fuser.keyColumns));
       const missing = (spec.expect ?? sources).filter((s) => !day.streams.has(s));
       if (missing.length)
         ctx.logger.warn(
           { trade_date: day.trade_date, missing, reason },
           'fuse: proceeding without every source',
         );
-      fusedRows.inc({ pipeline: ctx.pipeline, node: ctx.node, reason }, rows.length);
-      const held = merge(day.shares);
+      fusedRows.inc({ pipeline: ctx.pipeline, node: ctx.node, reason }, table.numRows());
+      // The shares' acks and meta only: their rows are in day.parts (merging them would copy them).
+      const held = merge(day.shares.map((b) => ({ records: [], meta: b.meta, acks: b.acks })));
       const meta = {
         ...held.meta,
         trade_date: day.trade_date,
-        partitionTxnVersion: dayVersion(day.trade_date, held.records),
+        partitionTxnVersion: dayVersion(day.trade_date, newestIngest(day.parts)),
         fusion: {
           reason,
           sources: [...day.sources].sort(),
@@ -152,7 +170,7 @@ export default defineOperator<FuseConfig>({
           policy: `${doc.metadata.name}@${doc.metadata.version}`,
         },
       };
-      return { port: 'out', batch: derive(held, rows, meta) };
+      return { port: 'out', batch: deriveTable(held, table, meta) };
     };
 
     const asErrors = (b: Batch): Batch =>
@@ -190,14 +208,14 @@ export default defineOperator<FuseConfig>({
               if (routed.errors) {
                 errorRows.inc(
                   { pipeline: ctx.pipeline, node: ctx.node, port: 'error' },
-                  routed.errors.records.length,
+                  rowCount(routed.errors),
                 );
                 subscriber.next({ port: 'error', batch: asErrors(routed.errors) });
               }
               if (routed.late) {
                 errorRows.inc(
                   { pipeline: ctx.pipeline, node: ctx.node, port: 'late' },
-                  routed.late.records.length,
+                  rowCount(routed.late),
                 );
                 subscriber.next({ port: 'late', batch: routed.late });
               }

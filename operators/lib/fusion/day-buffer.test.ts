@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome, Rec } from '../../../engine/api/index.ts';
 import { testBatch } from '../../../engine/testing/drivers.ts';
 import { DayBuffer, type DayBufferOptions } from './day-buffer.ts';
+import { indexDay } from './day-index.ts';
 
 const opts = (over: Partial<DayBufferOptions> = {}): DayBufferOptions => ({
   keyColumns: ['symbol', 'trade_date'],
@@ -55,7 +56,7 @@ describe('DayBuffer (injected clock)', () => {
       0,
     );
     const [{ day }] = b.takeReady(0, true);
-    expect([...day.keys.values()][0].rows.get('qmt')!.get('hist_kline')!.close).toBe(2);
+    expect(indexDay(day.parts, ['symbol', 'trade_date']).valueAt(0, 'qmt', 'hist_kline', 'close')).toBe(2);
     const outcomes: Outcome[] = [];
     const routed = b.add(
       testBatch(

@@ -1,6 +1,7 @@
 /**
- * The waiting room of the `fuse` operator: Bronze rows grouped per trading day and key, together with
- * the acknowledgement shares of the batches they came in, until the day is ready. Pure bookkeeping
+ * The waiting room of the `fuse` operator: per trading day, the input tables that hold the day's
+ * Bronze rows (with the row numbers filed for it: rows are never copied) together with the
+ * acknowledgement shares of the batches they came in, until the day is ready. Pure bookkeeping
  * with an injected clock, so the timing rules are unit-testable without timers.
  *
  * Expected streams are sources (`qmt`) or source/dataset pairs (`tushare/adj_factor`). A day is
@@ -9,9 +10,10 @@
  * delivered rows for it (or passed it) and no row came for `quietMs`. Otherwise it waits at most
  * `deadlineMs` after its first row, then proceeds with what it has; the end of input flushes all.
  */
+import type { ColumnTable } from 'arquero';
 import type { Batch, Rec } from '../../../engine/api/index.ts';
-import { fork } from '../../../engine/api/index.ts';
-import type { KeyRows } from './resolve.ts';
+import { column, columnsOf, fork, tableBatch } from '../../../engine/api/index.ts';
+import type { DayPart } from './day-index.ts';
 
 export interface DayBufferOptions {
   keyColumns: readonly string[];
@@ -32,8 +34,10 @@ export interface DayBufferOptions {
 
 export interface Day {
   trade_date: string;
+  /** Acknowledgement holders: one share of each input batch that had rows for the day (meta, acks). */
   shares: Batch[];
-  keys: Map<string, { key: Rec; rows: KeyRows }>;
+  /** The day's rows, where they are in the input tables. */
+  parts: DayPart[];
   sources: Set<string>;
   /** Streams (`source` and `source/dataset`) that delivered rows for the day. */
   streams: Set<string>;
@@ -50,11 +54,14 @@ export interface Routed {
   skipped?: Batch;
 }
 
-/** Newest ingest wins when a source repeats a row (Bronze dedups already; this is a safety net). */
-function newer(a: Rec, b: Rec): boolean {
-  const ta = String(a.fetched_at ?? a.ingested_at ?? '');
-  const tb = String(b.fetched_at ?? b.ingested_at ?? '');
-  return ta >= tb;
+/** Where each row of an input batch goes. */
+interface Sorted {
+  pass: number[];
+  errors: Rec[];
+  late: number[];
+  skipped: number[];
+  /** Day → row numbers; `undefined` rows: the whole batch is that one day. */
+  days: Map<string, number[] | undefined>;
 }
 
 export class DayBuffer {
@@ -69,67 +76,101 @@ export class DayBuffer {
     return this.days.size;
   }
 
-  /** Files `batch`'s rows; returns the parts to emit now. */
+  /** Files `batch`'s rows (records or columns); returns the parts to emit now. */
   add(batch: Batch, now: number): Routed {
-    const dateCol = this.opts.keyColumns[this.opts.keyColumns.length - 1];
-    const perDay = new Map<string, Rec[]>();
-    const pass: Rec[] = [];
-    const errors: Rec[] = [];
-    const late: Rec[] = [];
-    const skipped: Rec[] = [];
-    for (const r of batch.records) {
-      const dataset = String(r.dataset ?? '');
-      if (this.opts.passthrough.has(dataset)) {
-        pass.push(r);
-        continue;
-      }
-      if (!this.opts.datasets.has(dataset)) {
-        skipped.push(r);
-        continue;
-      }
-      const source = r.source;
-      const missing = this.opts.keyColumns.filter((c) => r[c] === undefined || r[c] === null || r[c] === '');
-      if (missing.length) {
-        errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: r });
-        continue;
-      }
-      if (typeof source !== 'string' || !this.opts.sources.includes(source)) {
-        errors.push({
-          reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${this.opts.sources.join(', ')})`,
-          record: r,
-        });
-        continue;
-      }
-      const day = String(r[dateCol]);
-      if (this.flushed.includes(day) && !this.days.has(day)) {
-        late.push(r);
-        continue;
-      }
-      const list = perDay.get(day);
-      if (list) list.push(r);
-      else perDay.set(day, [r]);
-    }
-    const parts = [...perDay.keys()].length + [pass, errors, late, skipped].filter((l) => l.length).length;
+    const table = columnsOf(batch);
+    const sorted = this.sort(batch, table);
+    const { pass, errors, late, skipped, days } = sorted;
+    const parts = days.size + [pass, errors, late, skipped].filter((l) => l.length).length;
     const shares = fork(batch, Math.max(parts, 1));
     let i = 0;
-    const take = (records: Rec[]): Batch => ({ ...shares[i++], records });
+    // Rows of a part: the input's own records when it came as records, else a table of those rows.
+    const take = (rows: number[]): Batch => {
+      const share = shares[i++];
+      if (!batch.table) return { records: rows.map((r) => batch.records[r]), meta: share.meta, acks: share.acks };
+      return rows.length === table.numRows() ? share : tableBatch(table.reify(rows), share.meta, share.acks);
+    };
     const routed: Routed = {};
     if (pass.length) routed.passthrough = take(pass);
-    if (errors.length) routed.errors = take(errors);
+    if (errors.length) {
+      const share = shares[i++];
+      routed.errors = { records: errors, meta: share.meta, acks: share.acks };
+    }
     if (late.length) routed.late = take(late);
     if (skipped.length) routed.skipped = take(skipped);
     if (parts === 0) routed.skipped = take([]);
-    for (const [date, recs] of perDay) this.file(date, take(recs), now);
+    for (const [date, rows] of days) {
+      const share = shares[i++];
+      this.file(date, { table, rows: rows && Int32Array.from(rows) }, share, now);
+    }
     return routed;
   }
 
-  private file(date: string, share: Batch, now: number): void {
+  /** Sorts the rows of a batch by where they go (one pass over its columns). */
+  private sort(batch: Batch, table: ColumnTable): Sorted {
+    const { keyColumns, passthrough, datasets, sources } = this.opts;
+    const n = table.numRows();
+    const dsCol = column(table, 'dataset');
+    const srcCol = column(table, 'source');
+    const keyCols = keyColumns.map((c) => column(table, c));
+    const dateCol = keyCols[keyCols.length - 1];
+    const record = (r: number): Rec => (batch.table ? (table.object(r) as Rec) : batch.records[r]);
+    const out: Sorted = { pass: [], errors: [], late: [], skipped: [], days: new Map() };
+    const dayRows: number[][] = [];
+    const dayOf: string[] = [];
+    // Rows of one batch mostly share dataset and day: decide those once per change, not per row.
+    let lastDataset: unknown = {};
+    let kind: 'pass' | 'fuse' | 'skip' = 'skip';
+    let lastDay: string | undefined;
+    let lastRows: number[] | undefined;
+    for (let r = 0; r < n; r++) {
+      const ds = dsCol?.[r];
+      if (ds !== lastDataset) {
+        lastDataset = ds;
+        const dataset = String(ds ?? '');
+        kind = passthrough.has(dataset) ? 'pass' : datasets.has(dataset) ? 'fuse' : 'skip';
+      }
+      if (kind === 'pass') out.pass.push(r);
+      else if (kind === 'skip') out.skipped.push(r);
+      else {
+        const missing = keyColumns.filter((_, c) => {
+          const v = keyCols[c]?.[r];
+          return v === undefined || v === null || v === '';
+        });
+        const source = srcCol?.[r];
+        if (missing.length) out.errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: record(r) });
+        else if (typeof source !== 'string' || !sources.includes(source))
+          out.errors.push({
+            reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${sources.join(', ')})`,
+            record: record(r),
+          });
+        else {
+          const day = String(dateCol![r]);
+          if (day !== lastDay) {
+            lastDay = day;
+            if (this.flushed.includes(day) && !this.days.has(day)) lastRows = undefined; // late
+            else {
+              let d = dayOf.indexOf(day);
+              if (d < 0) d = dayOf.push(day) - 1;
+              lastRows = dayRows[d] ??= [];
+            }
+          }
+          if (lastRows) lastRows.push(r);
+          else out.late.push(r);
+        }
+      }
+    }
+    dayOf.forEach((day, d) => out.days.set(day, dayRows[d].length === n ? undefined : dayRows[d]));
+    return out;
+  }
+
+  private file(date: string, part: DayPart, share: Batch, now: number): void {
     let day = this.days.get(date);
     if (!day) {
       day = {
         trade_date: date,
         shares: [],
-        keys: new Map(),
+        parts: [],
         sources: new Set(),
         streams: new Set(),
         firstAt: now,
@@ -138,22 +179,20 @@ export class DayBuffer {
       this.days.set(date, day);
     }
     day.shares.push(share);
+    day.parts.push(part);
     day.lastAt = now;
-    const cols = this.opts.keyColumns;
-    for (const r of share.records) {
-      // Key values are strings (symbol, date); a separator that cannot occur in them keeps keys unique.
-      let k = String(r[cols[0]]);
-      for (let i = 1; i < cols.length; i++) k += `\u0001${String(r[cols[i]])}`;
-      let entry = day.keys.get(k);
-      if (!entry) {
-        const key: Rec = {};
-        for (const c of cols) key[c] = r[c];
-        entry = { key, rows: new Map() };
-        day.keys.set(k, entry);
-      }
-      const source = r.source as string;
-      const dataset = String(r.dataset);
-      const stream = `${source}/${dataset}`;
+    const src = column<string>(part.table, 'source')!;
+    const ds = column(part.table, 'dataset')!;
+    const n = part.rows ? part.rows.length : part.table.numRows();
+    let lastSource: string | undefined;
+    let lastDataset: unknown;
+    for (let j = 0; j < n; j++) {
+      const r = part.rows ? part.rows[j] : j;
+      const source = src[r];
+      if (source === lastSource && ds[r] === lastDataset) continue;
+      lastSource = source;
+      lastDataset = ds[r];
+      const stream = `${source}/${String(ds[r])}`;
       if (!day.streams.has(stream)) {
         day.sources.add(source);
         for (const s of [source, stream]) {
@@ -161,10 +200,6 @@ export class DayBuffer {
           if ((this.watermarks.get(s) ?? '') < date) this.watermarks.set(s, date);
         }
       }
-      let byDataset = entry.rows.get(source);
-      if (!byDataset) entry.rows.set(source, (byDataset = new Map()));
-      const prev = byDataset.get(dataset);
-      if (!prev || newer(r, prev)) byDataset.set(dataset, r);
     }
   }
 

@@ -3,3 +3,6 @@ export * from './policy.ts';
 export * from './rules.ts';
 export * from './resolve.ts';
 export * from './day-buffer.ts';
+export * from './day-index.ts';
+export * from './day-columns.ts';
+export * from './masks.ts';

@@ -1,0 +1,139 @@
+/**
+ * A policy field's values and validity, per source, for a whole indexed trading day: each is one
+ * pass over the day's keys, computed on first use and cached for the day (record mode, field mode,
+ * cross-field rules and the per-source copies all reuse them).
+ *
+ * @example
+ * const cols = new DayColumns(day, fieldsByName);
+ * const closeQmt = cols.numeric(fieldsByName.get('close')!, 'qmt'); // Float64Array, NaN = no number
+ * const ok = cols.valid(fieldsByName.get('close')!, 'qmt');          // Uint8Array, 1 = valid
+ */
+import { column } from '../../../engine/api/index.ts';
+import type { DayIndex } from './day-index.ts';
+import type { NumberMask } from './masks.ts';
+import type { Check } from './rules.ts';
+
+/** Where a field's value comes from in one source's rows (resolved from the policy). */
+export interface FieldBinding {
+  dataset: string;
+  field: string;
+  scale: number;
+}
+
+/** A policy field compiled once per policy. */
+export interface CompiledField {
+  name: string;
+  /** `<name>_source`. */
+  sourceKey: string;
+  type: 'number' | 'string';
+  /** The scalar rules: the reason of an invalid value, and validity of string fields. */
+  check: Check;
+  /** The same rules over a day's numeric values. */
+  mask: NumberMask;
+  /** Per source in the group's order. */
+  bindings: ReadonlyMap<string, FieldBinding>;
+}
+
+export class DayColumns {
+  private readonly numbers = new Map<string, Float64Array>();
+  private readonly raws = new Map<string, unknown[]>();
+  private readonly masks = new Map<string, Uint8Array>();
+  private readonly presence = new Map<string, Uint8Array>();
+
+  constructor(
+    readonly day: DayIndex,
+    private readonly fields: ReadonlyMap<string, CompiledField>,
+  ) {}
+
+  /** `f`'s scaled value of source `s` for key `k`, as the row version read it (scalar, for reasons). */
+  read(f: CompiledField, s: string, k: number): unknown {
+    const b = f.bindings.get(s);
+    if (!b) return undefined;
+    const v = this.day.valueAt(k, s, b.dataset, b.field);
+    return b.scale !== 1 && typeof v === 'number' ? v * b.scale : v;
+  }
+
+  /** Visits the stream rows that hold `f` for source `s`: `(k, value)` for keys that have one. */
+  private each(f: CompiledField, s: string, visit: (k: number, v: unknown) => void): void {
+    const b = f.bindings.get(s);
+    const st = b && this.day.streams.get(s)?.get(b.dataset);
+    if (!b || !st) return;
+    const cols = this.day.parts.map((p) => column(p.table, b.field));
+    const { part, row } = st;
+    for (let k = 0; k < part.length; k++) {
+      const p = part[k];
+      if (p < 0) continue;
+      const c = cols[p];
+      if (c) visit(k, c[row[k]]);
+    }
+  }
+
+  /** `f` of source `s` as numbers (scaled); `NaN` where missing or not a number. */
+  numeric(f: CompiledField, s: string): Float64Array {
+    const id = `${f.name}\u0001${s}`;
+    let x = this.numbers.get(id);
+    if (x) return x;
+    const out = (x = new Float64Array(this.day.size).fill(Number.NaN));
+    const scale = f.bindings.get(s)?.scale ?? 1;
+    this.each(f, s, (k, v) => {
+      if (typeof v === 'number') out[k] = v * scale;
+    });
+    this.numbers.set(id, x);
+    return x;
+  }
+
+  /** `f` of source `s` as read (scaled when a number), `undefined` where absent. */
+  raw(f: CompiledField, s: string): unknown[] {
+    const id = `${f.name}\u0001${s}`;
+    let x = this.raws.get(id);
+    if (x) return x;
+    const out = (x = new Array<unknown>(this.day.size).fill(undefined));
+    const scale = f.bindings.get(s)?.scale ?? 1;
+    this.each(f, s, (k, v) => {
+      out[k] = scale !== 1 && typeof v === 'number' ? v * scale : v;
+    });
+    this.raws.set(id, x);
+    return x;
+  }
+
+  /** 1 where source `s`'s value of `f` is valid (present, of the type, every rule holds). */
+  valid(f: CompiledField, s: string): Uint8Array {
+    const id = `${f.name}\u0001${s}`;
+    let m = this.masks.get(id);
+    if (m) return m;
+    if (f.type === 'number') {
+      m = f.mask(this.numeric(f, s), (other) => {
+        const g = this.fields.get(other);
+        return g ? this.numeric(g, s) : undefined;
+      });
+    } else {
+      // String fields are rare: the scalar check per key, with the same source's siblings.
+      const values = this.raw(f, s);
+      m = new Uint8Array(this.day.size);
+      for (let k = 0; k < m.length; k++) m[k] = f.check(values[k], (o) => this.sibling(o, s, k)) === undefined ? 1 : 0;
+    }
+    this.masks.set(id, m);
+    return m;
+  }
+
+  /** Why source `s`'s value of `f` for key `k` is invalid (scalar, only called for invalid values). */
+  why(f: CompiledField, s: string, k: number): string | undefined {
+    return f.check(this.read(f, s, k), (o) => this.sibling(o, s, k));
+  }
+
+  private sibling(other: string, s: string, k: number): unknown {
+    const g = this.fields.get(other);
+    return g ? this.read(g, s, k) : undefined;
+  }
+
+  /** 1 where source `s` has a row of any fused dataset for the key. */
+  present(s: string): Uint8Array {
+    let m = this.presence.get(s);
+    if (m) return m;
+    m = new Uint8Array(this.day.size);
+    for (const st of this.day.streams.get(s)?.values() ?? [])
+      for (let k = 0; k < m.length; k++) if (st.part[k] >= 0) m[k] = 1;
+    this.presence.set(s, m);
+    return m;
+  }
+}
