@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Rec } from '../../engine/api/index.ts';
-import { runTransform } from '../../engine/testing/drivers.ts';
+import type { ColumnTable } from 'arquero';
+import type { Rec, Transform } from '../../engine/api/index.ts';
+import { testContext } from '../../engine/testing/context.ts';
+import { emitter, runTransform, testTableBatch } from '../../engine/testing/drivers.ts';
 import actions from './corporate_actions.ts';
 
 const div = (over: Rec = {}): Rec => ({
@@ -94,5 +96,65 @@ describe('corporate_actions', () => {
       row('2020-05-22'),
     ]);
     expect(out[0]).toMatchObject({ analyst_rating: '增持', analyst_rating_source: 'Tushare' });
+  });
+});
+
+describe('corporate_actions on column batches', () => {
+  async function process(batches: Rec[][], config = {}) {
+    const t = (await actions.create(config, testContext())) as Transform & { kind: 'batch' };
+    const tables: ColumnTable[] = [];
+    const { emit, rows } = emitter();
+    const collect = Object.assign((r: Rec, port?: string) => emit(r, port), {
+      table: (tb: ColumnTable, port?: string) => {
+        tables.push(tb);
+        emit.table(tb, port);
+      },
+    });
+    const inputs = batches.map((b) => testTableBatch(b));
+    for (const b of inputs) await t.process(b, collect);
+    return { out: rows('out'), error: rows('error'), tables, inputs };
+  }
+
+  it('applies events of the same batch to its rows, even when they come after them', async () => {
+    const { out, error } = await process([
+      [
+        row('2020-05-25'),
+        div(),
+        rc('2020-05-20', '买入'),
+        { ...row('2020-05-25'), symbol: 7 },
+        row('2020-05-26'),
+      ],
+    ]);
+    expect(
+      out.map((r) => [r.trade_date, r.div_cash, r.split_ratio, r.analyst_rating, r.analyst_rating_source]),
+    ).toEqual([
+      ['2020-05-25', 0.2, 1.2, '买入', 'Tushare'],
+      ['2020-05-26', null, null, '买入', 'Tushare'],
+    ]);
+    expect(error.map((e) => e.reason)).toEqual(['corporate_actions: row has no symbol/trade_date']);
+    expect(error[0].record).toMatchObject({ symbol: 7, close: 95 });
+  });
+
+  it('shares the input columns of a batch of fused rows and adds the six fields', async () => {
+    const { tables, inputs, out } = await process([[div()], [row('2020-05-22'), row('2020-05-25')]]);
+    expect(tables).toHaveLength(1);
+    expect(tables[0].column('close')).toBe(inputs[1].table!.column('close'));
+    expect(tables[0].columnNames().slice(-6)).toEqual([
+      'div_cash',
+      'div_cash_source',
+      'split_ratio',
+      'split_ratio_source',
+      'analyst_rating',
+      'analyst_rating_source',
+    ]);
+    expect(out.map((r) => r.div_cash)).toEqual([null, 0.2]);
+  });
+
+  it('sees a later rating of the same day once it arrives (most frequent of that day wins)', async () => {
+    const { out } = await process([
+      [rc('2020-05-20', '中性', '国泰君安'), row('2020-05-21')],
+      [rc('2020-05-20', '买入', '海通证券'), rc('2020-05-20', '买入', '中信证券'), row('2020-05-21')],
+    ]);
+    expect(out.map((r) => r.analyst_rating)).toEqual(['中性', '买入']);
   });
 });

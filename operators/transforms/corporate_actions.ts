@@ -11,9 +11,10 @@
  *   inputs: [fuse]
  *   config: {rating_max_age_days: 180}
  */
-import type { Lake, Rec } from '../../engine/api/index.ts';
-import { defineOperator } from '../../engine/api/index.ts';
-import { EventBook, DEFAULT_RATING_MAP } from '../lib/fusion/corporate-actions.ts';
+import type { ColumnTable } from 'arquero';
+import type { Batch, Lake, Rec } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
+import { dividendFields, EventBook, DEFAULT_RATING_MAP } from '../lib/fusion/corporate-actions.ts';
 
 export interface CorporateActionsConfig {
   dividend_dataset?: string;
@@ -127,18 +128,26 @@ export default defineOperator<CorporateActionsConfig>({
       record: r,
     });
 
+    const recordOf = (batch: Batch, t: ColumnTable, i: number): Rec =>
+      batch.table ? (t.object(i) as Rec) : batch.records[i];
+
     return {
       kind: 'batch',
       async process(batch, emit) {
         if (config.preload) await (preloaded ??= preload());
+        const t = columnsOf(batch);
+        const n = t.numRows();
+        const datasets = column<unknown>(t, 'dataset');
         // Events first, so an ex-date in the same batch as its day's rows still applies.
-        const rows: Rec[] = [];
-        for (const r of batch.records) {
-          const ds = r.dataset;
+        let rows: number[] | undefined; // the fused rows' indices, once an event row is seen
+        for (let i = 0; i < n; i++) {
+          const ds = datasets?.[i];
           if (ds !== dividendDs && ds !== ratingDs) {
-            rows.push(r);
+            rows?.push(i);
             continue;
           }
+          rows ??= Array.from({ length: i }, (_, k) => k);
+          const r = recordOf(batch, t, i);
           const symbol =
             typeof r.symbol === 'string' ? r.symbol : typeof r.ts_code === 'string' ? r.ts_code : undefined;
           if (!symbol) {
@@ -152,22 +161,51 @@ export default defineOperator<CorporateActionsConfig>({
             emit(fail(r, (err as Error).message), 'error');
           }
         }
-        for (const r of rows) {
-          if (typeof r.symbol !== 'string' || typeof r.trade_date !== 'string') {
-            emit(fail(r, 'row has no symbol/trade_date'), 'error');
+        const symbols = column<unknown>(t, 'symbol');
+        const dates = column<unknown>(t, 'trade_date');
+        const m = rows ? rows.length : n;
+        const keep: number[] = []; // input index of each output row
+        const divCash = new Array<unknown>(m);
+        const divSource = new Array<unknown>(m);
+        const split = new Array<unknown>(m);
+        const splitSource = new Array<unknown>(m);
+        const rating = new Array<unknown>(m);
+        const ratingSource = new Array<unknown>(m);
+        let o = 0;
+        for (let k = 0; k < m; k++) {
+          const i = rows ? rows[k] : k;
+          const symbol = symbols?.[i];
+          const date = dates?.[i];
+          if (typeof symbol !== 'string' || typeof date !== 'string') {
+            emit(fail(recordOf(batch, t, i), 'row has no symbol/trade_date'), 'error');
             continue;
           }
-          const f = book.fieldsFor(r.symbol, r.trade_date);
-          emit({
-            ...r,
-            div_cash: f.div_cash,
-            div_cash_source: f.div_cash === null ? null : lineage,
-            split_ratio: f.split_ratio,
-            split_ratio_source: f.split_ratio === null ? null : lineage,
-            analyst_rating: f.analyst_rating,
-            analyst_rating_source: f.analyst_rating === null ? null : lineage,
-          });
+          const events = book.dividendsOn(symbol, date);
+          const f = events ? dividendFields(events) : undefined;
+          const a = book.ratingAsOf(symbol, date);
+          divCash[o] = f?.div_cash ?? null;
+          divSource[o] = f?.div_cash == null ? null : lineage;
+          split[o] = f?.split_ratio ?? null;
+          splitSource[o] = f?.split_ratio == null ? null : lineage;
+          rating[o] = a;
+          ratingSource[o] = a === null ? null : lineage;
+          keep.push(i);
+          o++;
         }
+        if (o === 0) return;
+        for (const col of [divCash, divSource, split, splitSource, rating, ratingSource]) col.length = o;
+        // Usually every row is a fused row: the input columns are shared, not copied.
+        const base = o === n ? t : t.reify(keep);
+        emit.table(
+          base.assign({
+            div_cash: divCash,
+            div_cash_source: divSource,
+            split_ratio: split,
+            split_ratio_source: splitSource,
+            analyst_rating: rating,
+            analyst_rating_source: ratingSource,
+          }),
+        );
       },
     };
   },

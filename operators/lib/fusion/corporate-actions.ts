@@ -70,6 +70,10 @@ export interface EventBookOptions {
 export class EventBook {
   private readonly dividends = new Map<string, Map<string, Dividend[]>>();
   private readonly ratings = new Map<string, Rating[]>();
+  /** The winning rating of each rating day, per symbol; dropped when the symbol gets a rating. */
+  private readonly bestOfDay = new Map<string, Map<string, string>>();
+  /** Date.parse of the dates seen (a few distinct trading days against many rows). */
+  private readonly parsed = new Map<string, number>();
   private readonly implemented: string;
   private readonly ratingMap: Record<string, string>;
 
@@ -114,7 +118,13 @@ export class EventBook {
     if (list.length > (this.opts.keepRatings ?? 64))
       list.splice(0, list.length - (this.opts.keepRatings ?? 64));
     this.ratings.set(symbol, list);
+    this.bestOfDay.delete(symbol);
     return undefined;
+  }
+
+  /** The implemented dividends of a symbol with their ex-date on `tradeDate`, if any. */
+  dividendsOn(symbol: string, tradeDate: string): readonly { cash: number; stk: number }[] | undefined {
+    return this.dividends.get(symbol)?.get(tradeDate);
   }
 
   /** The corporate-action fields for one row (null where there is no event). */
@@ -122,12 +132,8 @@ export class EventBook {
     symbol: string,
     tradeDate: string,
   ): { div_cash: number | null; split_ratio: number | null; analyst_rating: string | null } {
-    const events = this.dividends.get(symbol)?.get(tradeDate) ?? [];
-    const cash = events.reduce((s, d) => s + d.cash, 0);
-    const stk = events.reduce((s, d) => s + d.stk, 0);
     return {
-      div_cash: cash > 0 ? Math.round(cash * 1e8) / 1e8 : null,
-      split_ratio: stk > 0 ? Math.round((1 + stk) * 1e8) / 1e8 : null,
+      ...dividendFields(this.dividendsOn(symbol, tradeDate)),
       analyst_rating: this.ratingAsOf(symbol, tradeDate),
     };
   }
@@ -141,11 +147,45 @@ export class EventBook {
     if (i < 0) return null;
     const day = list[i].date;
     const maxAge = this.opts.ratingMaxAgeDays ?? 180;
-    if ((Date.parse(date) - Date.parse(day)) / 86_400_000 > maxAge) return null;
-    const sameDay = list.filter((r) => r.date === day);
-    const counts = new Map<string, number>();
-    for (const r of sameDay) counts.set(r.rating, (counts.get(r.rating) ?? 0) + 1);
-    const best = Math.max(...counts.values());
-    return sameDay.find((r) => counts.get(r.rating) === best)!.rating;
+    if ((this.parse(date) - this.parse(day)) / 86_400_000 > maxAge) return null;
+    let best = this.bestOfDay.get(symbol);
+    if (!best) this.bestOfDay.set(symbol, (best = new Map()));
+    let rating = best.get(day);
+    if (rating === undefined) best.set(day, (rating = mostFrequent(list.filter((r) => r.date === day))));
+    return rating;
   }
+
+  private parse(date: string): number {
+    let t = this.parsed.get(date);
+    if (t === undefined) {
+      if (this.parsed.size >= 4096) this.parsed.clear();
+      this.parsed.set(date, (t = Date.parse(date)));
+    }
+    return t;
+  }
+}
+
+/** The most frequent rating of one day's ratings (sorted by broker); ties → the first broker's. */
+function mostFrequent(sameDay: readonly Rating[]): string {
+  const counts = new Map<string, number>();
+  for (const r of sameDay) counts.set(r.rating, (counts.get(r.rating) ?? 0) + 1);
+  const best = Math.max(...counts.values());
+  return sameDay.find((r) => counts.get(r.rating) === best)!.rating;
+}
+
+/**
+ * div_cash (sum of pre-tax cash) and split_ratio (1 + sum of stock dividends) of one ex-date's
+ * dividends, each null when zero; rounded to 8 decimals so that sums of 3-decimal amounts stay clean.
+ * @example dividendFields([{ cash: 0.2, stk: 0.2 }]) // { div_cash: 0.2, split_ratio: 1.2 }
+ */
+export function dividendFields(events: readonly { cash: number; stk: number }[] = []): {
+  div_cash: number | null;
+  split_ratio: number | null;
+} {
+  const cash = events.reduce((s, d) => s + d.cash, 0);
+  const stk = events.reduce((s, d) => s + d.stk, 0);
+  return {
+    div_cash: cash > 0 ? Math.round(cash * 1e8) / 1e8 : null,
+    split_ratio: stk > 0 ? Math.round((1 + stk) * 1e8) / 1e8 : null,
+  };
 }
