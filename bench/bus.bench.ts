@@ -27,7 +27,7 @@ import { REAL_DATA_DIR } from '../operators/lib/hfq/real-data.ts';
 
 export interface BusBenchOptions {
   events?: number;
-  /** Interleaved repetitions; the rows report medians. Default 3. */
+  /** Interleaved repetitions; the rows report medians. Default 5 (2 per run under the runner). */
   repeats?: number;
   rowsPerEvent?: number;
   brokers?: string[];
@@ -41,6 +41,7 @@ export interface BusBenchRow extends BenchRow {
   events_per_s: number;
   rows_per_s: number;
   ratio: number;
+  cpu_ms_per_1k_events: number;
 }
 
 const DATA = REAL_DATA_DIR;
@@ -50,7 +51,7 @@ const DATA = REAL_DATA_DIR;
  * of `rowsPerEvent` symbols (the QMT collector batches `symbols=`; Tushare answers whole-market by
  * trade_date). 1,000 synthetic symbols (600000.SH …) replay the real bars of the ten recorded stocks.
  */
-function responses(events: number, rowsPerEvent: number, symbols = 1000): Record<string, unknown>[] {
+export function responses(events: number, rowsPerEvent: number, symbols = 1000): Record<string, unknown>[] {
   const files = readdirSync(DATA)
     .filter((f) => f.endsWith('.csv'))
     .sort();
@@ -96,7 +97,7 @@ function asEvent(r: Record<string, unknown>): string {
   });
 }
 
-async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Promise<number> {
+export async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Promise<number> {
   const topic = `bench-raw-${randomBytes(4).toString('hex')}`;
   await bus.ensureTopics([
     { name: topic, partitions: 6, replicationFactor: 1, config: { 'compression.type': 'gzip' } },
@@ -137,7 +138,11 @@ async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Prom
   return s;
 }
 
-async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta: boolean): Promise<number> {
+export async function argus(
+  bus: KafkaBus,
+  input: Record<string, unknown>[],
+  withDelta: boolean,
+): Promise<number> {
   const id = randomBytes(4).toString('hex');
   const names = { topic: `bench-${id}`, dlq: `bench-dlq-${id}`, group: `bench-${id}` };
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-bus-'));
@@ -224,16 +229,41 @@ async function argus(bus: KafkaBus, input: Record<string, unknown>[], withDelta:
   return s;
 }
 
+/** Wall seconds and this process's CPU seconds (user + system) of one measured case. */
+interface Timing {
+  s: number;
+  cpu: number;
+}
+
+async function timed(run: () => Promise<number>): Promise<Timing> {
+  const c0 = process.cpuUsage();
+  const s = await run();
+  const c = process.cpuUsage(c0);
+  return { s, cpu: (c.user + c.system) / 1e6 };
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length ? (v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2) : NaN;
+};
+
+let warmed = false;
+
 const bench = {
   name: 'bus',
   description:
     'raw kafkajs produce+consume vs Argus collect→Kafka→Bronze (without, then with the Delta write); events/s, rows/s, ratio',
   async run(opts: Partial<BenchOptions> & BusBenchOptions = {}): Promise<BusBenchRow[]> {
-    // Under the runner (`npm run bench -- bus [--scale s] [--runs n]`) one repetition per run, the
-    // runner takes medians; called directly, medians of `repeats` interleaved repetitions.
+    // Fairness on a shared 2-core machine: (1) both sides warm (one untimed pass each per process,
+    // so neither pays module loading or JIT warm-up); (2) interleaved pairs whose order alternates
+    // (peer first, then Argus first), so drift in the machine's load hits both alike; (3) the ratio
+    // is the median of the per-pair ratios (a pair runs seconds apart, under the same load), and
+    // CPU ms per 1,000 events of this process is reported beside the noisy wall time.
     const events = opts.events ?? Math.max(200, Math.round(5000 * (opts.scale ?? 1)));
-    const repeats = opts.repeats ?? (opts.scale !== undefined ? 1 : 3);
+    const repeats = opts.repeats ?? (opts.scale !== undefined ? 2 : 5);
     const rowsPerEvent = opts.rowsPerEvent ?? 20;
+    const withDelta = !process.env.BENCH_SKIP_DELTA;
     const bus = createBus({
       type: 'kafka',
       brokers: opts.brokers ?? services().kafka.brokers,
@@ -241,29 +271,41 @@ const bench = {
     }) as KafkaBus;
     const input = responses(events, rowsPerEvent);
     const rows = input.reduce((n, r) => n + (r.rows as unknown[]).length, 0);
-    const row = (name: string, s: number, base: number): BusBenchRow => ({
-      metric: name,
-      events,
-      rows,
-      seconds: Number(s.toFixed(3)),
-      events_per_s: Math.round(events / s),
-      rows_per_s: Math.round(rows / s),
-      ratio: Number((base / s).toFixed(2)),
-    });
-    // Interleaved repetitions, medians: the machine is shared, so single runs are noisy.
-    const times: number[][] = [[], [], []];
-    for (let i = 0; i < repeats; i++) {
-      times[0].push(await rawKafkajs(bus, input));
-      times[1].push(await argus(bus, input, false));
-      if (!process.env.BENCH_SKIP_DELTA) times[2].push(await argus(bus, input, true));
+    if (!warmed) {
+      const warm = input.slice(0, Math.min(1000, events));
+      await rawKafkajs(bus, warm);
+      await argus(bus, warm, false);
+      if (withDelta) await argus(bus, warm, true);
+      warmed = true;
     }
-    const median = (xs: number[]) =>
-      xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN;
-    const [peer, plain, delta] = times.map(median);
+    const cases: (() => Promise<number>)[] = [
+      () => rawKafkajs(bus, input),
+      () => argus(bus, input, false),
+      ...(withDelta ? [() => argus(bus, input, true)] : []),
+    ];
+    const times: Timing[][] = cases.map(() => []);
+    for (let i = 0; i < repeats; i++) {
+      const order = cases.map((_, k) => k);
+      if (((opts.run ?? 0) + i) % 2) order.reverse();
+      for (const k of order) times[k].push(await timed(cases[k]));
+    }
+    const row = (name: string, t: Timing[]): BusBenchRow => {
+      const s = median(t.map((x) => x.s));
+      return {
+        metric: name,
+        events,
+        rows,
+        seconds: Number(s.toFixed(3)),
+        events_per_s: Math.round(events / s),
+        rows_per_s: Math.round(rows / s),
+        ratio: Number(median(t.map((x, i) => times[0][i].s / x.s)).toFixed(2)),
+        cpu_ms_per_1k_events: Number(((median(t.map((x) => x.cpu)) * 1e6) / events).toFixed(1)),
+      };
+    };
     return [
-      row('raw kafkajs produce+consume', peer, peer),
-      row('argus collect→kafka→bronze (no delta)', plain, peer),
-      row('argus collect→kafka→bronze + delta', delta, peer),
+      row('raw kafkajs produce+consume', times[0]),
+      row('argus collect→kafka→bronze (no delta)', times[1]),
+      ...(withDelta ? [row('argus collect→kafka→bronze + delta', times[2])] : []),
     ];
   },
 } satisfies Bench;
@@ -271,7 +313,7 @@ export default bench;
 
 if (process.argv[1]?.endsWith('bus.bench.ts')) {
   const events = Number(process.argv[2] ?? 5000);
-  const rows = await bench.run({ events, repeats: Number(process.argv[3] ?? 3) });
+  const rows = await bench.run({ events, repeats: Number(process.argv[3] ?? 5) });
   console.table(rows);
   process.exit(0);
 }

@@ -6,6 +6,10 @@
  * no rule or has a bad field goes to `error`, with every problem in the reason.
  * See operators/lib/normalize for the accepted spellings.
  *
+ * Column-wise (records input works through `columnsOf`): each output field is one loop over its
+ * input column. Rows of different rules leave as one table per rule (concatenated on the port),
+ * so a row of one rule has no values for another rule's columns.
+ *
  * @example
  * - id: norm
  *   type: normalize
@@ -19,8 +23,9 @@
  *           trade_date: {type: date, required: true}
  *           volume: {from: vol, type: integer, scale: 100, min: 0}
  */
-import { defineOperator, type RecordTransform } from '../../engine/api/index.ts';
-import { compileRules, type NormalizeRule } from '../lib/normalize/rules.ts';
+import type { ColumnTable } from 'arquero';
+import { columnsOf, defineOperator, type BatchTransform, type Rec } from '../../engine/api/index.ts';
+import { compileColumnRules, type NormalizeRule } from '../lib/normalize/rules.ts';
 
 export interface NormalizeConfig {
   rules: NormalizeRule[];
@@ -113,8 +118,31 @@ export default defineOperator<NormalizeConfig>({
       output: [{ symbol: '600519.SH', trade_date: '2024-12-31', volume: 3935445, amount: 6033540366 }],
     },
   ],
-  create(config): RecordTransform {
-    const norm = compileRules(config.rules);
-    return { kind: 'record', process: (rec) => norm(rec) };
+  create(config, ctx): BatchTransform {
+    const norm = compileColumnRules(config.rules);
+    return {
+      kind: 'batch',
+      process(batch, emit) {
+        const input = columnsOf(batch);
+        const { tables, errors } = norm(input);
+        for (const t of tables) emit.table(t);
+        const at = errors.length ? new Date().toISOString() : '';
+        for (const { row, reason } of errors)
+          emit(
+            { node: ctx.node, reason, at, record: batch.table ? rowOf(input, row) : batch.records[row] },
+            'error',
+          );
+      },
+    };
   },
 });
+
+/** Row `r` of a table as a record, without the keys it has no value for (`undefined`). */
+function rowOf(t: ColumnTable, r: number): Rec {
+  const rec: Rec = {};
+  for (const name of t.columnNames()) {
+    const v = (t.column(name) as unknown as ArrayLike<unknown>)[r];
+    if (v !== undefined) rec[name] = v;
+  }
+  return rec;
+}

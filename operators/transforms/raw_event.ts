@@ -64,13 +64,17 @@ function isoDate(v: unknown): string {
 /** The distinct ISO dates of the rows (unparseable dates are left for Bronze to reject). */
 export function tradeDates(rows: readonly unknown[], fields: readonly string[]): string[] {
   const out = new Set<string>();
+  let prev: unknown;
   for (const row of rows) {
     if (!row || typeof row !== 'object') continue;
-    const r = row as Rec;
-    const f = fields.find((k) => r[k] !== undefined && r[k] !== null && r[k] !== '');
-    if (f === undefined) continue;
+    // A plain loop, not fields.find(closure): this runs once per source row at collection.
+    let v: unknown;
+    for (let i = 0; i < fields.length && (v === undefined || v === null || v === ''); i++)
+      v = (row as Rec)[fields[i]];
+    if (v === undefined || v === null || v === '' || v === prev) continue; // rows repeat their date
+    prev = v;
     try {
-      out.add(isoDate(r[f]));
+      out.add(isoDate(v));
     } catch {
       // Bronze rejects the row with the reason; the event itself is still well-formed.
     }
