@@ -2,6 +2,7 @@
  * Deterministic Gold-like rows (schema v1 of gold.a_share_daily, domain.md §4) for benchmarks:
  * `days × symbols` rows, prices with 4 decimals, some nullable valuation fields null.
  */
+import { table, type ColumnTable } from 'arquero';
 import type { Rec } from '../../engine/api/batch.ts';
 
 export const GOLD_COLUMNS = [
@@ -71,4 +72,17 @@ export function goldRows(days: number, symbols: number): Rec[] {
     }
   }
   return out;
+}
+
+/**
+ * The same rows as an Arquero table, shaped as column-wise operators build them: numeric
+ * columns without nulls as Float64Array, everything else plain arrays (nulls stay null).
+ */
+export function goldTable(rows: readonly Rec[]): ColumnTable {
+  const cols: Record<string, unknown[] | Float64Array> = {};
+  for (const { name } of GOLD_COLUMNS) {
+    const col = rows.map((r) => r[name]);
+    cols[name] = col.every((v) => typeof v === 'number') ? Float64Array.from(col as number[]) : col;
+  }
+  return table(cols as Record<string, unknown[]>);
 }

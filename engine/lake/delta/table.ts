@@ -10,19 +10,20 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { table as aqTable, type ColumnTable } from 'arquero';
 import type { Rec } from '../../api/batch.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 import { commit, type CommitPlan } from './commit.ts';
 import { LOG_DIR, listLog, readCommit } from './log.ts';
 import { decodeAddPath, parsePartitionValue, partitionValueString } from './partitions.ts';
-import { readParquet, type ReadOptions } from './parquet/read.ts';
+import { parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
 import { compilePredicate, type PartitionPredicate } from './predicate.ts';
 import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
 import { checkpointActions, loadSnapshot, type Snapshot } from './snapshot.ts';
 import { versionAtTimestamp } from './timetravel.ts';
 import type { Action, Add, CommitInfo, Field, Metadata, Protocol } from './types.ts';
 import { DeltaConflictError, DeltaSchemaError } from './types.ts';
-import { primOf } from './values.ts';
+import { primOf, type Prim } from './values.ts';
 import { rowsOf, writeDataFiles, type FileWriteOptions, type WriteData } from './write-files.ts';
 import { optimize, vacuum, type OptimizeOptions, type VacuumOptions } from './maintenance.ts';
 
@@ -309,38 +310,39 @@ export class DeltaTable {
    * Values follow the documented representation (dates as strings, timestamps as Dates, ...).
    */
   async read(opts: TableReadOptions = {}): Promise<Rec[]> {
-    const { names, parts } = await this.scan(opts);
-    const out: Rec[] = [];
+    const { names, numRows, columns } = await this.scan(opts, false);
+    const out: Rec[] = new Array(numRows);
     // One object literal per row with a fixed shape (fast in V8), values taken from column arrays.
     const make = recordFactory(names);
-    for (const { numRows, cols } of parts) for (let i = 0; i < numRows; i++) out.push(make(cols, i));
+    for (let i = 0; i < numRows; i++) out[i] = make(columns, i);
     return out;
   }
 
   /**
    * Reads a snapshot column-wise (no per-row objects): `{numRows, columns: {name: values[]}}`, values
-   * in the same representation as {@link read}. The fastest way to scan a whole table.
+   * in the same representation as {@link read}.
    */
   async readColumns(opts: TableReadOptions = {}): Promise<{ numRows: number; columns: Record<string, unknown[]> }> {
-    const { names, parts } = await this.scan(opts);
-    const numRows = parts.reduce((n, p) => n + p.numRows, 0);
-    const columns: Record<string, unknown[]> = {};
-    names.forEach((name, k) => {
-      const col = new Array(numRows);
-      let at = 0;
-      for (const p of parts) {
-        const c = p.cols[k];
-        if (Array.isArray(c)) for (let i = 0; i < p.numRows; i++) col[at + i] = c[i];
-        else col.fill(c.constant, at, at + p.numRows);
-        at += p.numRows;
-      }
-      columns[name] = col;
-    });
-    return { numRows, columns };
+    const { names, numRows, columns } = await this.scan(opts, false);
+    return { numRows, columns: Object.fromEntries(names.map((n, k) => [n, columns[k] as unknown[]])) };
   }
 
-  /** Decodes the selected files' columns (partition columns as per-file constants). */
-  private async scan(opts: TableReadOptions): Promise<{ names: string[]; parts: { numRows: number; cols: Column[] }[] }> {
+  /**
+   * Reads a snapshot as an Arquero table: the fastest full scan. Same values as {@link read}, but
+   * numeric columns that the files prove null-free (double, float, integer, decimals as numbers)
+   * are Float64Arrays, so they hold unboxed doubles (no allocation per value).
+   * @example const t = await table.readTable({ partitions: { trade_date: '2024-01-02' } });
+   */
+  async readTable(opts: TableReadOptions = {}): Promise<ColumnTable> {
+    const { names, columns } = await this.scan(opts, true);
+    return aqTable(Object.fromEntries(names.map((n, k) => [n, columns[k]])) as Record<string, unknown[]>);
+  }
+
+  /**
+   * Decodes the selected files' columns into one container per column (partition columns filled
+   * from the log). `typed`: Float64Array for numeric columns every file proves null-free.
+   */
+  private async scan(opts: TableReadOptions, typed: boolean): Promise<{ names: string[]; numRows: number; columns: OutColumn[] }> {
     const snap = await this.snapshot(opts);
     const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
     const names = opts.columns ?? snap.fields.map((f) => f.name);
@@ -351,14 +353,26 @@ export class DeltaTable {
     };
     const wanted = names.map((c) => ({ name: c, prim: primOf(fieldOf(c).type, c), part: snap.partitionColumns.includes(c) }));
     const dataCols = wanted.filter((w) => !w.part);
-    const files = [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
-    const parts = await Promise.all(files.map(async (add) => {
-      const data = await readParquet(await fs.readFile(absolute(this.path, add.path)), dataCols, opts);
-      let d = 0;
-      const cols: Column[] = wanted.map((w) => (w.part ? { constant: parsePartitionValue(add.partitionValues?.[w.name], w.prim, opts) } : data.columns[d++]));
-      return { numRows: data.numRows, cols };
+    const adds = [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
+    const files = await Promise.all(adds.map(async (add) => {
+      const bytes = await fs.readFile(absolute(this.path, add.path));
+      const meta = parquetMeta(bytes);
+      return { add, bytes, meta, numRows: Number(meta.num_rows) };
     }));
-    return { names, parts };
+    const numRows = files.reduce((n, f) => n + f.numRows, 0);
+    const columns: OutColumn[] = wanted.map((w) =>
+      typed && !w.part && numberValued(w.prim, opts) && files.every((f) => provesNoNulls(f.meta, w.name)) ? new Float64Array(numRows) : new Array(numRows),
+    );
+    const dataOut = columns.filter((_, k) => !wanted[k].part);
+    let at = 0;
+    for (const f of files) {
+      wanted.forEach((w, k) => {
+        if (w.part) (columns[k] as unknown[]).fill(parsePartitionValue(f.add.partitionValues?.[w.name], w.prim, opts), at, at + f.numRows);
+      });
+      await readParquetInto(f.bytes, f.meta, dataCols, opts, dataOut, at);
+      at += f.numRows;
+    }
+    return { names, numRows, columns };
   }
 
   /** Compacts small files per partition (see maintenance.ts). */
@@ -383,19 +397,30 @@ export class DeltaTable {
   }
 }
 
-type Column = unknown[] | { constant: unknown };
-const factories = new Map<string, (cols: Column[], i: number) => Rec>();
+const factories = new Map<string, (cols: ArrayLike<unknown>[], i: number) => Rec>();
 
-/** A compiled `(cols, i) => ({a: cols[0][i], ...})` for these column names (constants for partition columns). */
-function recordFactory(names: readonly string[]): (cols: Column[], i: number) => Rec {
+/** A compiled `(cols, i) => ({a: cols[0][i], ...})` for these column names. */
+function recordFactory(names: readonly string[]): (cols: ArrayLike<unknown>[], i: number) => Rec {
   const key = JSON.stringify(names);
   let f = factories.get(key);
   if (!f) {
-    const body = names.map((n, k) => `${JSON.stringify(n)}: (Array.isArray(c[${k}]) ? c[${k}][i] : c[${k}].constant)`).join(',\n');
-    f = new Function('c', 'i', `return {\n${body}\n};`) as (cols: Column[], i: number) => Rec;
+    const body = names.map((n, k) => `${JSON.stringify(n)}: c[${k}][i]`).join(',\n');
+    f = new Function('c', 'i', `return {\n${body}\n};`) as (cols: ArrayLike<unknown>[], i: number) => Rec;
     factories.set(key, f);
   }
   return f;
+}
+
+/** Types whose values are always JS numbers when read (so a Float64Array can hold them). */
+function numberValued(prim: Prim, opts: ReadOptions): boolean {
+  switch (prim.kind) {
+    case 'double': case 'float': case 'integer': case 'short': case 'byte':
+      return true;
+    case 'decimal':
+      return opts.decimals !== 'string';
+    default:
+      return false;
+  }
 }
 
 /** Refuses a partition of an overwrite that its predicate does not cover. */

@@ -11,6 +11,7 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import type { Prim } from '../values.ts';
 import { fromDays, fromLong, unscaledToText } from '../values.ts';
 import { readBigEndian } from './columns.ts';
+import { COMPRESSORS } from './snappy.ts';
 
 const OK_ENCODINGS = new Set(['PLAIN', 'RLE', 'RLE_DICTIONARY', 'PLAIN_DICTIONARY', 'BIT_PACKED']);
 const OK_CODECS = new Set(['SNAPPY', 'UNCOMPRESSED']);
@@ -33,12 +34,16 @@ export function fastReadable(metadata: FileMetaData, names: readonly string[]): 
 
 type Convert = (view: DataView, bytes: Uint8Array, at: number, n: number, out: unknown[], o: number) => number;
 
-/** Decodes one column over all row groups into `out` (length num_rows), converting to Argus values. */
-export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, element: SchemaElement, prim: Prim, decimals: 'number' | 'string', out: unknown[]): void {
+/**
+ * Decodes one column over all row groups into `out[offset ..]`, converting to Argus values. `out`
+ * may be a Float64Array when the caller knows the column is numeric and null-free.
+ */
+export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, element: SchemaElement, prim: Prim, decimals: 'number' | 'string', outColumn: unknown[] | Float64Array, offset = 0): void {
+  const out = outColumn as unknown[]; // numbers only when it is a Float64Array (see read.ts)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const plain = plainDecoder(element, prim, decimals);
   const optional = element.repetition_type !== 'REQUIRED';
-  let row = 0;
+  let row = offset;
   for (const rg of metadata.row_groups) {
     const chunk = rg.columns.find((c: ColumnChunk) => c.meta_data?.path_in_schema[0] === element.name);
     const rgRows = Number(rg.num_rows);
@@ -60,7 +65,7 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
       const raw = bytes.subarray(pos, pos + h.compressed_page_size);
       pos += h.compressed_page_size;
       if (h.type === 'DICTIONARY_PAGE') {
-        const page = decompressPage(raw, h.uncompressed_page_size, m.codec, undefined);
+        const page = decompressPage(raw, h.uncompressed_page_size, m.codec, COMPRESSORS);
         const n = h.dictionary_page_header!.num_values;
         dict = new Array(n);
         plain(new DataView(page.buffer, page.byteOffset, page.byteLength), page, 0, n, dict, 0);
@@ -68,7 +73,7 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
       }
       let page: Uint8Array, n: number, def: Uint8Array | undefined, off = 0, encoding: string;
       if (h.type === 'DATA_PAGE') {
-        page = decompressPage(raw, h.uncompressed_page_size, m.codec, undefined);
+        page = decompressPage(raw, h.uncompressed_page_size, m.codec, COMPRESSORS);
         n = h.data_page_header!.num_values;
         encoding = h.data_page_header!.encoding;
         if (optional) {
@@ -88,7 +93,7 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
           readRleBitPackedHybrid({ view: new DataView(lv.buffer, lv.byteOffset, lv.byteLength), offset: 0 }, 1, def, lv.length);
         }
         const body = raw.subarray(levels);
-        page = d.is_compressed === false ? body : decompressPage(body, h.uncompressed_page_size - levels, m.codec, undefined);
+        page = d.is_compressed === false ? body : decompressPage(body, h.uncompressed_page_size - levels, m.codec, COMPRESSORS);
       } else continue;
       const pv = new DataView(page.buffer, page.byteOffset, page.byteLength);
       let present = n;

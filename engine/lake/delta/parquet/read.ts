@@ -4,11 +4,12 @@
  * through float64 and milliseconds) and convert them exactly here.
  */
 import { parquetMetadata, parquetRead } from 'hyparquet';
-import type { FileMetaData, SchemaElement } from 'hyparquet';
+import type { ColumnChunk, FileMetaData, SchemaElement } from 'hyparquet';
 import type { Prim } from '../values.ts';
 import { fromDays, fromLong, fromMicros, unscaledToText } from '../values.ts';
 import { readBigEndian } from './columns.ts';
 import { fastReadable, fastReadColumn } from './fast-read.ts';
+import { COMPRESSORS } from './snappy.ts';
 
 export interface ReadColumn {
   name: string;
@@ -27,28 +28,62 @@ const RAW_PARSERS = {
   dateFromDays: (d: number) => d,
 };
 
+/** Column containers a reader fills: plain arrays, or Float64Array for null-free numeric columns. */
+export type OutColumn = unknown[] | Float64Array;
+
+/** A file's Parquet footer (decimals and timestamps kept raw; see {@link readParquetInto}). */
+export function parquetMeta(bytes: Uint8Array): FileMetaData {
+  return parquetMetadata(bytes as unknown as ArrayBuffer, { parsers: RAW_PARSERS }) as FileMetaData;
+}
+
+/**
+ * True when the file proves the column has no nulls: REQUIRED, or every chunk's statistics say
+ * null_count 0. (The table schema's nullability alone is not trusted for a reader's containers.)
+ */
+export function provesNoNulls(metadata: FileMetaData, name: string): boolean {
+  const el = (metadata.schema as SchemaElement[]).find((e) => e.type && e.name === name);
+  if (!el) return false;
+  if (el.repetition_type === 'REQUIRED') return true;
+  for (const rg of metadata.row_groups) {
+    const c = rg.columns.find((x: ColumnChunk) => x.meta_data?.path_in_schema[0] === name);
+    if (!c?.meta_data?.statistics || Number(c.meta_data.statistics.null_count ?? -1) !== 0) return false;
+  }
+  return true;
+}
+
 /**
  * Decodes the wanted columns of a Parquet file. Columns absent from the file (added later by
  * schema evolution) come back as nulls, as the protocol requires.
+ * @example const { numRows, columns } = await readParquet(bytes, [{ name: 'x', prim: { kind: 'long' } }]);
  */
 export async function readParquet(bytes: Uint8Array, wanted: readonly ReadColumn[], opts: ReadOptions = {}): Promise<{ numRows: number; columns: unknown[][] }> {
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const metadata = parquetMetadata(buf, { parsers: RAW_PARSERS }) as FileMetaData;
+  const metadata = parquetMeta(bytes);
+  const numRows = Number(metadata.num_rows);
+  const columns = wanted.map(() => new Array(numRows));
+  await readParquetInto(bytes, metadata, wanted, opts, columns, 0);
+  return { numRows, columns };
+}
+
+/**
+ * Decodes the wanted columns of a file straight into `out[k]` from row `offset` on (a table scan
+ * fills one container per column across all its files, with no per-file arrays or copies).
+ */
+export async function readParquetInto(bytes: Uint8Array, metadata: FileMetaData, wanted: readonly ReadColumn[], opts: ReadOptions, out: readonly OutColumn[], offset: number): Promise<void> {
   const numRows = Number(metadata.num_rows);
   const present = new Set<string>();
   const elements = new Map<string, SchemaElement>();
   for (const el of metadata.schema as SchemaElement[]) if (el.type) elements.set(el.name, el);
   const found = wanted.filter((w) => elements.has(w.name));
   if (fastReadable(metadata, found.map((w) => w.name))) {
-    const columns = wanted.map((w) => {
-      const out = new Array(numRows);
+    wanted.forEach((w, k) => {
       const el = elements.get(w.name);
-      if (!el) out.fill(null);
-      else fastReadColumn(bytes, metadata, el, w.prim, opts.decimals ?? 'number', out);
-      return out;
+      if (!el) (out[k] as unknown[]).fill(null, offset, offset + numRows);
+      else fastReadColumn(bytes, metadata, el, w.prim, opts.decimals ?? 'number', out[k], offset);
     });
-    return { numRows, columns };
+    return;
   }
+  // Other writers' encodings (DELTA_*, INT96, zstd, ...): hyparquet decodes, we convert.
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   for (const el of metadata.schema as SchemaElement[]) {
     if (el.type) present.add(el.name);
     // Keep DECIMAL raw (unscaled integers / bytes): hyparquet would scale through float64.
@@ -66,19 +101,23 @@ export async function readParquet(bytes: Uint8Array, wanted: readonly ReadColumn
       metadata,
       columns: names,
       parsers: RAW_PARSERS as never,
+      compressors: COMPRESSORS,
       utf8: false, // BINARY stays bytes; UTF8/STRING columns are still decoded as text
       onChunk: ({ columnName, columnData, rowStart }) => {
-        const out = raw.get(columnName)!;
-        for (let i = 0; i < columnData.length; i++) out[rowStart + i] = columnData[i];
+        const o = raw.get(columnName)!;
+        for (let i = 0; i < columnData.length; i++) o[rowStart + i] = columnData[i];
       },
     });
   }
-  const columns = wanted.map((w) => {
+  wanted.forEach((w, k) => {
     const r = raw.get(w.name);
-    if (!r) return new Array(numRows).fill(null);
-    return convertColumn(r, w.prim, opts);
+    const o = out[k];
+    if (!r) (o as unknown[]).fill(null, offset, offset + numRows);
+    else {
+      const c = convertColumn(r, w.prim, opts);
+      for (let i = 0; i < numRows; i++) o[offset + i] = c[i] as never;
+    }
   });
-  return { numRows, columns };
 }
 
 function convertColumn(r: unknown[], prim: Prim, opts: ReadOptions): unknown[] {

@@ -7,7 +7,7 @@
  * the native one ~0.1 µs (`.scratch/delta/snappy-cmp.ts`, CPU time, same pages). delta-rs uses a
  * native compressor too, so the write benchmark compares like with like.
  */
-import { compressSync } from 'snappy';
+import { compressSync, uncompressSync } from 'snappy';
 
 /**
  * Snappy-compresses `input` (raw format: varint length, then literal/copy elements).
@@ -19,3 +19,17 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   const out = compressSync(buf);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
+
+/**
+ * Decompresses a raw snappy block of known uncompressed size (a Parquet page).
+ * @example const page = snappyUncompress(snappyCompress(bytes), bytes.length);
+ */
+export function snappyUncompress(input: Uint8Array, size: number): Uint8Array {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const out = uncompressSync(buf) as Buffer;
+  if (out.length !== size) throw new Error(`snappy: page decompressed to ${out.length} bytes, header says ${size}`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** hyparquet `compressors` option: native snappy for pages it decodes. */
+export const COMPRESSORS = { SNAPPY: snappyUncompress };
