@@ -5,7 +5,10 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Rec, SpecDoc } from '../../../engine/api/index.ts';
 import { testContext } from '../../../engine/testing/context.ts';
-import { runTransform } from '../../../engine/testing/drivers.ts';
+import type { ColumnTable } from 'arquero';
+import type { Batch, Emit } from '../../../engine/api/index.ts';
+import { tableBatch, tableFromRecords } from '../../../engine/api/index.ts';
+import { runTransform, testBatch } from '../../../engine/testing/drivers.ts';
 import { loadTushareDaily } from '../../lib/impute/evaluate.ts';
 import impute from '../impute.ts';
 import { REAL_DATA_DIR } from '../../lib/hfq/real-data.ts';
@@ -170,5 +173,105 @@ describe('impute operator', () => {
     expect(warned).toHaveLength(1);
     const metrics = await ctx.metrics.registry.getSingleMetricAsString('argus_impute_forecasts_total');
     expect(metrics).toMatch(/argus_impute_forecasts_total\{model="native_drift",reason="fallback"\} 2/);
+  });
+
+  describe('column batches', () => {
+    /** Calls `process` directly and keeps what was emitted as it was (tables stay tables). */
+    async function processAll(input: Batch[]) {
+      const t = (await impute.create(
+        { forecaster: 'native' },
+        testContext({ specs: [policy] }),
+      )) as unknown as { process(b: Batch, e: Emit): Promise<void> };
+      const out: { tables: ColumnTable[]; records: Rec[]; side: Rec[] }[] = [];
+      for (const b of input) {
+        const o = { tables: [] as ColumnTable[], records: [] as Rec[], side: [] as Rec[] };
+        const emit = ((r: Rec, port = 'out') => void (port === 'out' ? o.records : o.side).push(r)) as Emit;
+        emit.table = (tb, port = 'out') => {
+          expect(port).toBe('out');
+          o.tables.push(tb);
+        };
+        await t.process(b, emit);
+        out.push(o);
+      }
+      return out;
+    }
+    const asTable = (rows: Rec[]) => tableBatch(tableFromRecords(rows), {}, []);
+    const snapshot = (t: ColumnTable) =>
+      Object.fromEntries(
+        t.columnNames().map((c) => [c, Array.from(t.column(c) as unknown as ArrayLike<unknown>)]),
+      );
+    /** Real bars with the valuation fields Tushare `daily` lacks, reported: rows with nothing missing. */
+    const complete = (rows: Rec[]) =>
+      rows.map((r) => ({
+        ...r,
+        ...Object.fromEntries(
+          ['pe_ttm', 'pb_mrq', 'total_mv', 'dividend_yield'].flatMap((f, i) => [
+            [f, 10 ** i],
+            [`${f}_source`, 'Tushare'],
+          ]),
+        ),
+      }));
+    const noAt = (r: Rec) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'at'));
+
+    it('passes a complete day through as the same columns, adding only the lineage columns', async () => {
+      const all = days(4).map(complete);
+      const batches = all.slice(0, 3).map(asTable);
+      const [, , last] = await processAll(batches);
+      const input = batches[2].table!;
+      expect(last.records).toEqual([]);
+      expect(last.tables).toHaveLength(1);
+      const out = last.tables[0];
+      for (const c of input.columnNames()) expect(out.column(c)).toBe(input.column(c));
+      expect(out.columnNames()).toEqual([...input.columnNames(), 'imputed_fields', 'impute_penalty']);
+      expect(out.objects()).toEqual(
+        input
+          .objects()
+          .map((r) => ({ ...r, imputed_fields: [], impute_penalty: { completeness: 0, accuracy: 0 } })),
+      );
+      // Complete days still feed the history: a gap the day after is carried forward from them.
+      const next = all[3];
+      drop(next[0], 'close');
+      const [, , , gap] = await processAll([...batches, asTable(next)]);
+      const filled = gap.tables[0].objects()[0] as Rec;
+      expect(filled.close).toBe(last.tables[0].objects()[0].close);
+      expect(filled.imputation).toMatchObject({
+        close: { method: 'ffill', from: batches[2].table!.get('trade_date', 0) },
+      });
+    });
+
+    it('imputes only the rows with gaps, in new arrays, leaving the input table as it was', async () => {
+      const rows = days(40);
+      drop(rows[39][0], 'close', 'volume');
+      drop(rows[39][2], 'pe_ttm');
+      rows[38].push({ symbol: '600519.SH', trade_date: 'yesterday', close: 1 });
+      rows[0].unshift({ dataset: 'stock_basic', ts_code: '000001.SZ', industry: '银行' });
+      const tables = rows.map(asTable);
+      const before = snapshot(tables[39].table!);
+      const byColumns = await processAll(tables);
+      const byRecords = await processAll(rows.map((r) => testBatch(r.map((x) => ({ ...x })))));
+      expect(snapshot(tables[39].table!)).toEqual(before);
+
+      const out = byColumns[39].tables[0];
+      const input = tables[39].table!;
+      for (const c of ['close', 'close_source', 'volume', 'volume_source'])
+        expect(out.column(c)).not.toBe(input.column(c));
+      for (const c of ['open', 'high', 'low', 'amount', 'symbol'])
+        expect(out.column(c)).toBe(input.column(c));
+      const [gapRow, ok] = out.objects() as Rec[];
+      expect(gapRow.imputed_fields).toEqual(['close', 'volume']);
+      expect(ok.imputed_fields).toEqual([]);
+      expect(ok.imputation).toBeUndefined();
+
+      // The same answers as record batches give, on every port.
+      for (let d = 0; d < 40; d++) {
+        const got = byColumns[d].tables.flatMap((t) => t.objects() as Rec[]);
+        const want = byRecords[d].tables.flatMap((t) => t.objects() as Rec[]);
+        expect(got).toEqual(want);
+        expect(byColumns[d].side.map(noAt)).toEqual(byRecords[d].side.map(noAt));
+      }
+      expect(byColumns[38].side.filter((r) => r.reason)).toHaveLength(1);
+      expect(byColumns[38].tables[0].numRows()).toBe(3);
+      expect(byColumns[0].tables[0].numRows()).toBe(3);
+    });
   });
 });
