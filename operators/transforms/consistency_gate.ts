@@ -144,7 +144,10 @@ function flags(v: GroupVerdict): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = { dq_consistent: v.rowConsistent, dq_reasons: v.rowReasons };
   for (const f of v.fields) {
     const diffs = new Array<number | null>(f.diff.length);
-    for (let i = 0; i < diffs.length; i++) diffs[i] = Number.isNaN(f.diff[i]) ? null : round(f.diff[i], 8);
+    for (let i = 0; i < diffs.length; i++) {
+      const d = f.diff[i];
+      diffs[i] = d === 0 ? 0 : Number.isNaN(d) ? null : round(d, 8); // agreeing sources, the usual case, first
+    }
     out[`dq_${f.field}_diff`] = diffs;
   }
   return out;
@@ -176,26 +179,31 @@ function quarantineRow(rec: Rec, v: GroupVerdict, i: number, batchId: string, at
 
 /** Diffs above the review threshold, row by row (then field by field), for the review table. */
 function reviewRows(day: ColumnTable, v: GroupVerdict, threshold: number, batchId: string): Rec[] {
-  const out: Rec[] = [];
+  // Scan field by field (few hits), then order the hits row by row as the review table lists them.
+  const F = v.fields.length;
+  const hits: number[] = [];
+  v.fields.forEach((f, k) => {
+    for (let i = 0; i < v.rows; i++) if (exceeds(f.diff[i], threshold)) hits.push(i * F + k); // NaN never exceeds
+  });
+  hits.sort((a, b) => a - b);
   const dates = column<unknown>(day, 'trade_date');
   const symbols = column<unknown>(day, 'symbol');
-  for (let i = 0; i < v.rows; i++)
-    for (const f of v.fields) {
-      const diff = f.diff[i];
-      if (!exceeds(diff, threshold)) continue; // NaN (a side missing) never exceeds
-      out.push({
-        batch_id: batchId,
-        trade_date: dates?.[i] ?? null,
-        symbol: symbols?.[i] ?? null,
-        field: f.field,
-        qmt: f.primary[i],
-        tushare: f.secondary[i],
-        diff: Number.isFinite(diff) ? round(diff, 8) : null,
-        tolerance: f.tolerance,
-        verdict: v.verdict,
-      });
-    }
-  return out;
+  return hits.map((h) => {
+    const i = Math.floor(h / F);
+    const f = v.fields[h % F];
+    const diff = f.diff[i];
+    return {
+      batch_id: batchId,
+      trade_date: dates?.[i] ?? null,
+      symbol: symbols?.[i] ?? null,
+      field: f.field,
+      qmt: f.primary[i],
+      tushare: f.secondary[i],
+      diff: Number.isFinite(diff) ? round(diff, 8) : null,
+      tolerance: f.tolerance,
+      verdict: v.verdict,
+    };
+  });
 }
 
 /** Consistent / overlapping rows per board (rounded), boards in order of first appearance. */

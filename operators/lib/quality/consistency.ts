@@ -3,21 +3,25 @@
  * values, the relative diff of each configured field against its effective tolerance; per group
  * (trading day) the ratio of consistent rows among overlapping ones and the verdict.
  *
- * Column-wise: a day is one table; per field the two sides and the diff are `Float64Array`s where
- * `NaN` means "a side is missing" (a diff of two finite numbers is never NaN, so it is a safe marker).
+ * Column-wise: a day is one table; per field the two sides and the diff are `Float64Array`s. A side
+ * is missing where it is not finite (see {@link numbers}); the diff is `NaN` where a side is missing
+ * (a diff of two finite numbers is never NaN, so it is a safe marker; it may be Infinity).
  */
 import type { ColumnTable } from 'arquero';
-import { num, round } from './num.ts';
+import { numbers } from './numbers.ts';
+import { round } from './num.ts';
 import { sourceColumn } from './source-values.ts';
 import type { QualityPolicySpec } from './types.ts';
 import { tierMultiplier, volatilityIndex } from './volatility.ts';
 
-/** One configured field of a day: both sides and their relative diff per row (`NaN`: missing). */
+/** One configured field of a day: both sides and their relative diff per row. */
 export interface FieldDiffs {
   field: string;
   /** Effective tolerance (base × the tier multiplier unless the field is not dynamic). */
   tolerance: number;
+  /** Primary (miniQMT) values; not finite: missing. */
   primary: Float64Array;
+  /** Secondary (Tushare) values; not finite: missing. */
   secondary: Float64Array;
   /** |primary - secondary| / |primary| per row; `NaN` when a side is missing. */
   diff: Float64Array;
@@ -87,6 +91,9 @@ export function evaluateGroup(
     fieldDiffs(t, f.name, f.primary, f.secondary, f.tolerance * (f.dynamic === false ? 1 : multiplier)),
   );
 
+  // Field by field, the rows with a diff beyond tolerance (NaN, a side missing, never exceeds).
+  const bad = new Uint8Array(n);
+  for (const f of fields) for (let i = 0; i < n; i++) if (exceeds(f.diff[i], f.tolerance)) bad[i] = 1;
   const rowConsistent = new Array<boolean | null>(n);
   const rowReasons = new Array<string | null>(n);
   let overlapping = 0;
@@ -99,10 +106,8 @@ export function evaluateGroup(
       continue;
     }
     overlapping++;
-    let ok = true;
-    for (const f of fields) if (exceeds(f.diff[i], f.tolerance)) ok = false; // NaN never exceeds
-    rowConsistent[i] = ok;
-    if (ok) consistent++;
+    rowConsistent[i] = bad[i] === 0;
+    if (bad[i] === 0) consistent++;
     else rowReasons[i] = reasons(fields, i);
   }
 
@@ -140,17 +145,13 @@ function fieldDiffs(
   tolerance: number,
 ): FieldDiffs {
   const n = t.numRows();
-  const P = sourceColumn(t, primaryColumn);
-  const S = sourceColumn(t, secondaryColumn);
-  const primary = new Float64Array(n).fill(NaN);
-  const secondary = new Float64Array(n).fill(NaN);
+  const primary = numbers(sourceColumn(t, primaryColumn), n);
+  const secondary = numbers(sourceColumn(t, secondaryColumn), n);
   const diff = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
-    const p = P ? num(P[i]) : undefined;
-    const s = S ? num(S[i]) : undefined;
-    if (p !== undefined) primary[i] = p;
-    if (s !== undefined) secondary[i] = s;
-    if (p !== undefined && s !== undefined) diff[i] = relativeDiff(p, s);
+    const p = primary[i];
+    const s = secondary[i];
+    if (Number.isFinite(p) && Number.isFinite(s)) diff[i] = relativeDiff(p, s);
   }
   return { field, tolerance, primary, secondary, diff };
 }
@@ -166,9 +167,9 @@ function reasons(fields: readonly FieldDiffs[], i: number): string {
   return out.join('; ');
 }
 
-/** A side or diff as a record value: `NaN` (missing) is `null`. */
+/** A side as a record value: not finite (missing) is `null`. */
 export function orNull(x: number): number | null {
-  return Number.isNaN(x) ? null : x;
+  return Number.isFinite(x) ? x : null;
 }
 
 function pct(x: number): string {

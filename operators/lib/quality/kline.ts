@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { column } from '../../../engine/api/index.ts';
-import { num } from './num.ts';
+import { numbers } from './numbers.ts';
 import type { QualityPolicySpec } from './types.ts';
 
 /** K-line rule ids; bit `k` of {@link klineFailures}'s per-row mask is rule `k`. */
@@ -19,14 +19,14 @@ export const KLINE_RULES = ['high_ge_max', 'low_le_min', 'positive_prices'] as c
 export function klineFailures(t: ColumnTable): Uint8Array {
   const n = t.numRows();
   const out = new Uint8Array(n);
-  const [O, H, L, C] = ['open', 'high', 'low', 'close'].map((f) => column<unknown>(t, f));
-  if (!O || !H || !L || !C) return out;
+  if (!['open', 'high', 'low', 'close'].every((f) => column(t, f))) return out;
+  const [O, H, L, C] = ['open', 'high', 'low', 'close'].map((f) => numbers(column<unknown>(t, f), n));
   for (let i = 0; i < n; i++) {
-    const open = num(O[i]);
-    const high = num(H[i]);
-    const low = num(L[i]);
-    const close = num(C[i]);
-    if (open === undefined || high === undefined || low === undefined || close === undefined) continue;
+    const open = O[i];
+    const high = H[i];
+    const low = L[i];
+    const close = C[i];
+    if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close))) continue;
     let bits = 0;
     if (high < Math.max(open, close, low)) bits |= 1;
     if (low > Math.min(open, close)) bits |= 2;
@@ -92,14 +92,15 @@ export function compileValidity(v: QualityPolicySpec['validity']): Validity {
       ranges.forEach((range, k) => {
         const values = column<unknown>(t, range.field);
         if (!values) return;
+        const x = numbers(values, n);
+        const typed = values instanceof Float64Array; // no nulls: every row is checked
         for (let i = 0; i < n; i++) {
-          if (values[i] == null) continue; // nullability is completeness's business
+          if (!typed && values[i] == null) continue; // nullability is completeness's business
           checked[i]++;
-          const x = num(values[i]);
           const ok =
-            x !== undefined &&
-            (range.min === undefined || (range.exclusive_min ? x > range.min : x >= range.min)) &&
-            (range.max === undefined || x <= range.max);
+            Number.isFinite(x[i]) &&
+            (range.min === undefined || (range.exclusive_min ? x[i] > range.min : x[i] >= range.min)) &&
+            (range.max === undefined || x[i] <= range.max);
           if (!ok) fail(2 + k, i);
         }
       });

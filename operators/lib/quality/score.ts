@@ -106,13 +106,13 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
   const valid = validity.check(t, (rule, row) => tally.hit(validitySlots[rule], row));
   const keys = uniqueKeys(t);
   const keyMissing = new Uint8Array(n);
+  const missingOf = new Map<string, number>(); // per field, shared by the key fields and the report
   c.key_fields.forEach((f, k) => {
-    const values = column<unknown>(t, f);
-    for (let i = 0; i < n; i++)
-      if (!present(values?.[i])) {
-        keyMissing[i]++;
-        tally.hit(missingSlots[k], i);
-      }
+    const m = missingRows(column<unknown>(t, f), n, (i) => {
+      keyMissing[i]++;
+      tally.hit(missingSlots[k], i);
+    });
+    missingOf.set(f, m);
   });
 
   const flags = column<unknown>(t, 'dq_consistent');
@@ -148,7 +148,7 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
   const missing: Record<string, number> = {};
   let missingCells = 0;
   for (const f of c.fields) {
-    const m = missingCount(column<unknown>(t, f), n);
+    const m = missingOf.get(f) ?? missingRows(column<unknown>(t, f), n);
     missing[f] = n ? round(m / n, 6) : 0;
     missingCells += m;
   }
@@ -210,10 +210,26 @@ function imputed(s: number, dims: Dimensions, penalty: unknown, score: QualitySc
   );
 }
 
-function missingCount(values: ArrayLike<unknown> | undefined, n: number): number {
-  if (!values) return n;
+/** Rows where `values` has no usable value (`onMissing` is told each); a missing column is all missing. */
+function missingRows(values: ArrayLike<unknown> | undefined, n: number, onMissing?: (row: number) => void): number {
   let m = 0;
-  for (let i = 0; i < n; i++) if (!present(values[i])) m++;
+  if (!values) {
+    for (let i = 0; i < n; i++) onMissing?.(i);
+    return n;
+  }
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(values[i])) {
+        m++;
+        onMissing?.(i);
+      }
+    return m;
+  }
+  for (let i = 0; i < n; i++)
+    if (!present(values[i])) {
+      m++;
+      onMissing?.(i);
+    }
   return m;
 }
 
@@ -247,7 +263,7 @@ function uniqueKeys(t: ColumnTable): Keys {
     if (j === undefined) seen.set(k, i);
     else dup[i] = dup[j] = 1;
   }
-  if (oneDate && seen.size === n) return { dup, unique: n, symbols: n, withClose: n - missingCount(close, n) };
+  if (oneDate && seen.size === n) return { dup, unique: n, symbols: n, withClose: n - missingRows(close, n) };
   const all = new Set<string>();
   const closed = new Set<string>();
   for (let i = 0; i < n; i++) {

@@ -7,7 +7,7 @@
  * the base tolerance applies), rather than an index computed from one odd stock.
  */
 import type { ColumnTable } from 'arquero';
-import { num } from './num.ts';
+import { numbers } from './numbers.ts';
 import { sourceColumn } from './source-values.ts';
 import type { QualityPolicySpec, Tier } from './types.ts';
 
@@ -20,7 +20,10 @@ export type VolatilityDef = QualityPolicySpec['dynamic']['volatility_index'];
  */
 export function volatilityIndex(t: ColumnTable, def: VolatilityDef): number | undefined {
   const resolve = (names: readonly string[]) =>
-    names.map((c) => sourceColumn(t, c)).filter((c): c is ArrayLike<unknown> => c !== undefined);
+    names
+      .map((c) => sourceColumn(t, c))
+      .filter((c): c is ArrayLike<unknown> => c !== undefined)
+      .map((c) => numbers(c, t.numRows()));
   const [highs, lows, refs] = [resolve(def.high), resolve(def.low), resolve(def.reference)];
   let sum = 0;
   let n = 0;
@@ -36,10 +39,10 @@ export function volatilityIndex(t: ColumnTable, def: VolatilityDef): number | un
 }
 
 /** The first candidate column holding a finite number on row `i`. */
-function first(cols: readonly ArrayLike<unknown>[], i: number): number | undefined {
-  for (const c of cols) {
-    const x = num(c[i]);
-    if (x !== undefined) return x;
+function first(cols: readonly Float64Array[], i: number): number | undefined {
+  for (let k = 0; k < cols.length; k++) {
+    const x = cols[k][i];
+    if (Number.isFinite(x)) return x;
   }
   return undefined;
 }
