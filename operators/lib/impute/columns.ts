@@ -187,7 +187,12 @@ export function writeRows(
   const n = t.numRows();
   const names = new Set(t.columnNames());
   const added: string[] = [];
-  for (const r of recs) for (const k in r) if (!names.has(k)) (names.add(k), added.push(k));
+  for (const r of recs)
+    for (const k in r)
+      if (!names.has(k)) {
+        names.add(k);
+        added.push(k);
+      }
   const out: Record<string, ArrayLike<unknown>> = {};
   for (const name of [...t.columnNames(), ...added]) {
     const col = column<unknown>(t, name);

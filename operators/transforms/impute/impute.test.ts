@@ -233,7 +233,7 @@ describe('impute operator', () => {
       drop(next[0], 'close');
       const [, , , gap] = await processAll([...batches, asTable(next)]);
       const filled = gap.tables[0].objects()[0] as Rec;
-      expect(filled.close).toBe(last.tables[0].objects()[0].close);
+      expect(filled.close).toBe((last.tables[0].objects()[0] as Rec).close);
       expect(filled.imputation).toMatchObject({
         close: { method: 'ffill', from: batches[2].table!.get('trade_date', 0) },
       });
