@@ -16,6 +16,7 @@ export type BusConfig =
       brokers: string[] | string;
       clientId?: string;
       onError?: (message: string, err: unknown) => void;
+      retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
     };
 
 export function createBus(config: BusConfig): Bus {
@@ -30,7 +31,12 @@ export function createBus(config: BusConfig): Bus {
               .map((b) => b.trim())
               .filter(Boolean)
           : config.brokers;
-      return new KafkaBus({ brokers, clientId: config.clientId, onError: config.onError });
+      return new KafkaBus({
+        brokers,
+        clientId: config.clientId,
+        onError: config.onError,
+        retry: config.retry,
+      });
     }
     default:
       throw new Error(

@@ -35,6 +35,11 @@ export interface KafkaBusOptions {
   clientId?: string;
   /** Receives client errors that are not thrown to a caller (commit failures, crashes). */
   onError?: (message: string, err: unknown) => void;
+  /**
+   * kafkajs' own retry of connections and requests (default: about a minute, enough for a broker
+   * restart; consumers about twice that). Tests lower it to reach the caller's retry quickly.
+   */
+  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
 }
 
 export class KafkaBus implements Bus {
@@ -49,8 +54,13 @@ export class KafkaBus implements Bus {
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3000,
       // A broker restart takes seconds: keep retrying for about a minute before surfacing an error.
-      retry: { initialRetryTime: 250, maxRetryTime: 5000, retries: 15 },
+      retry: opts.retry ?? { initialRetryTime: 250, maxRetryTime: 5000, retries: 15 },
     });
+  }
+
+  /** The client retry settings given at construction (consumers use them too). */
+  get retry(): KafkaBusOptions['retry'] {
+    return this.opts.retry;
   }
 
   onError(message: string, err: unknown): void {
@@ -183,7 +193,7 @@ class KafkaConsumer implements BusConsumer {
       rebalanceTimeout: 30_000,
       maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 250, maxRetryTime: 5000, retries: 30 },
+      retry: bus.retry ?? { initialRetryTime: 250, maxRetryTime: 5000, retries: 30 },
     });
     this.tracker = new CommitTracker({
       commit: (topic, partition, offset) => this.consumer.commitOffsets([{ topic, partition, offset }]),
