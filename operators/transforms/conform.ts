@@ -64,11 +64,11 @@ function typeCheck(type: string): (v: unknown) => string | undefined {
   }
   const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
   if (dec) {
-    const intDigits = Number(dec[1]) - Number(dec[2]);
+    const limit = 10 ** (Number(dec[1]) - Number(dec[2]));
     return (v) => {
       const n = typeof v === 'string' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isFinite(n)) return `${JSON.stringify(v)} is not a finite decimal`;
-      return Math.abs(n) < 10 ** intDigits ? undefined : `${n} overflows ${type}`;
+      return Math.abs(n) < limit ? undefined : `${n} overflows ${type}`;
     };
   }
   if (t === 'double' || t === 'float')

@@ -66,53 +66,69 @@ export function chooseFactor(
 /**
  * The remembered days of one symbol, oldest first, in parallel arrays: adjust touches one per row,
  * so remembering a day must not allocate (a per-day object per row was a large share of the GC).
+ * The days live in `[lo, hi)` of arrays twice the size kept, so appending the next day is O(1)
+ * amortised (the window slides and is moved back to the front only when it reaches the end).
  */
 export class SymbolDays {
-  readonly dates: string[] = [];
+  readonly dates: string[];
   readonly factors: Float64Array;
   readonly closes: Float64Array;
+  private lo = 0;
+  private hi = 0;
 
   constructor(private readonly keep: number) {
-    this.factors = new Float64Array(keep);
-    this.closes = new Float64Array(keep);
+    this.dates = new Array<string>(2 * keep).fill('');
+    this.factors = new Float64Array(2 * keep);
+    this.closes = new Float64Array(2 * keep);
   }
 
   get length(): number {
-    return this.dates.length;
+    return this.hi - this.lo;
   }
 
-  /** Index of the latest day strictly before `tradeDate`, or -1. */
+  /** Index (into `dates`, `factors`, `closes`) of the latest day strictly before `tradeDate`, or -1. */
   indexBefore(tradeDate: string): number {
     const d = this.dates;
-    let i = d.length - 1;
-    while (i >= 0 && d[i] >= tradeDate) i--;
-    return i;
+    let i = this.hi - 1;
+    while (i >= this.lo && d[i] >= tradeDate) i--;
+    return i >= this.lo ? i : -1;
   }
 
   /** Remembers (or replaces) a day, keeping date order and at most `keep` days. */
   remember(tradeDate: string, factor: number, close: number): void {
     const d = this.dates;
-    let at = d.length;
-    while (at > 0 && d[at - 1] >= tradeDate) at--;
-    if (at < d.length && d[at] === tradeDate) {
+    let at = this.hi;
+    while (at > this.lo && d[at - 1] >= tradeDate) at--;
+    if (at < this.hi && d[at] === tradeDate) {
       this.factors[at] = factor;
       this.closes[at] = close;
       return;
     }
-    if (d.length === this.keep) {
-      // Full: the oldest day goes (nothing older than it is kept, so a day older than all is dropped).
-      if (at === 0) return;
-      d.shift();
-      this.factors.copyWithin(0, 1);
-      this.closes.copyWithin(0, 1);
-      at--;
+    if (this.hi - this.lo === this.keep) {
+      // Full: the oldest day goes (so a day older than every remembered one is not kept at all).
+      if (at === this.lo) return;
+      this.lo++;
     }
-    d.splice(at, 0, tradeDate);
-    const n = d.length;
-    this.factors.copyWithin(at + 1, at, n - 1);
-    this.closes.copyWithin(at + 1, at, n - 1);
+    if (this.hi === d.length) {
+      // Window at the end of the arrays: move it to the front.
+      const n = this.hi - this.lo;
+      for (let k = 0; k < n; k++) d[k] = d[this.lo + k];
+      this.factors.copyWithin(0, this.lo, this.hi);
+      this.closes.copyWithin(0, this.lo, this.hi);
+      at -= this.lo;
+      this.lo = 0;
+      this.hi = n;
+    }
+    // Make room at `at` (usually `at == hi`: the newest day, nothing moves).
+    for (let k = this.hi; k > at; k--) {
+      d[k] = d[k - 1];
+      this.factors[k] = this.factors[k - 1];
+      this.closes[k] = this.closes[k - 1];
+    }
+    d[at] = tradeDate;
     this.factors[at] = factor;
     this.closes[at] = close;
+    this.hi++;
   }
 }
 

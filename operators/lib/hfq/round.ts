@@ -65,24 +65,47 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 /** Below this every half-integer is a double, which the fast path relies on; above, the exact path. */
 const FAST_LIMIT = 2 ** 50;
 
+/** Veltkamp's splitter for doubles (2^27 + 1). */
+const SPLIT = 134_217_729;
+
 /**
- * `roundHalfEvenUnits(x, digits)` as a plain number, fast. `y = x × 10^d` is the exact scaled value
- * rounded to a double, and rounding is monotonic: a half-way point h = k + ½ is itself a double here,
- * so an exact value below h gives y ≤ h and one above gives y ≥ h. Hence y strictly on one side of h
- * means the exact value is on that side too; only y == h (an exact tie such as 0.125, or a product
- * that rounded onto the tie) is undecided and goes through the exact BigInt path, as do values out of
- * range, zero, negatives and non-finite inputs.
+ * The rounding error of the product `p = a × b` (a double), exactly: `a × b = p + error` (Dekker's
+ * TwoProduct; exact barring overflow or underflow, which the callers' ranges exclude).
+ */
+function productError(a: number, b: number, p: number): number {
+  let c = SPLIT * a;
+  const aHi = c - (c - a);
+  const aLo = a - aHi;
+  c = SPLIT * b;
+  const bHi = c - (c - b);
+  const bLo = b - bHi;
+  return aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+}
+
+/**
+ * `roundHalfEvenUnits(x, digits)` as a plain number, fast and exact. `y = x × 10^d` is the exact
+ * scaled value rounded to a double, and rounding is monotonic: a half-way point h = k + ½ is itself
+ * a double here, so an exact value below h gives y ≤ h and one above gives y ≥ h. Hence y strictly
+ * on one side of h means the exact value is on that side too. When y == h (common: a 2-decimal price
+ * × a 3-decimal factor often has 5 decimals ending in 5), the exact rounding error of the product
+ * says on which side the exact value lies, or that it is the tie itself (then half to even). Values
+ * out of range, zero, negatives and non-finite inputs go through the exact BigInt path.
  * @example halfEvenUnits(0.125, 2) // 12; halfEvenUnits(12.345678, 4) // 123457
  */
 export function halfEvenUnits(x: number, digits: number): number {
   if (x > 0 && digits <= 12) {
-    const y = x * POW10[digits];
+    const scale = POW10[digits];
+    const y = x * scale;
     if (y < FAST_LIMIT) {
       const floor = Math.floor(y);
       // Exact: y − floor(y) is exact (Sterbenz), and so is the − ½ whenever the result is near 0.
       const off = y - floor - 0.5;
       if (off > 0) return floor + 1;
       if (off < 0) return floor;
+      const err = productError(x, scale, y);
+      if (err > 0) return floor + 1;
+      if (err < 0) return floor;
+      return floor % 2 === 0 ? floor : floor + 1;
     }
   }
   return Number(roundHalfEvenUnits(x, digits));
