@@ -89,7 +89,8 @@ export default defineBench({
     if (peerRes.rows !== n) throw new Error(`delta bench: delta-rs read ${peerRes.rows} rows, wrote ${n}`);
     const [writeRecS] = await time(async () => (await create(oursRec)).append(rows));
     const [colsS, colsBack] = await time(async () => (await DeltaTable.open(ours)).readTable());
-    if (colsBack.numRows() !== n) throw new Error(`delta bench: column read ${colsBack.numRows()} rows, wrote ${n}`);
+    if (colsBack.numRows() !== n)
+      throw new Error(`delta bench: column read ${colsBack.numRows()} rows, wrote ${n}`);
     const [readS, back] = await time(async () => (await DeltaTable.open(ours)).read());
     if (back.length !== n) throw new Error(`delta bench: read ${back.length} rows, wrote ${n}`);
     const rs = (metric: string, s: number, peerS: number): BenchRow => ({

@@ -6,7 +6,8 @@ import type { SpecDoc } from '../../engine/api/index.ts';
 import { createLake } from '../../engine/lake/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { readSource, runSink } from '../../engine/testing/drivers.ts';
-import { testBatch } from '../../engine/testing/drivers.ts';
+import { testBatch, testTableBatch } from '../../engine/testing/drivers.ts';
+import type { Batch } from '../../engine/api/index.ts';
 import sink, { txnsOf } from './delta.ts';
 import source from '../sources/delta.ts';
 
@@ -140,6 +141,66 @@ describe('delta sink', () => {
   });
 });
 
+describe('delta sink with column batches', () => {
+  /** A column batch whose records must never be built (the sink writes its table). */
+  const columnsOnly = (b: Batch): Batch => {
+    Object.defineProperty(b, 'records', {
+      get() {
+        throw new Error('records materialised');
+      },
+    });
+    return b;
+  };
+
+  const colsCtx = () => {
+    const doc = schema(1);
+    return testContext({
+      specs: [{ ...doc, spec: { ...(doc.spec as object), table: 'gold/cols' } }],
+      backends: { lake },
+    });
+  };
+
+  it('appends and replaces partitions from batch.table without materialising records', async () => {
+    const c = colsCtx();
+    const s = await sink.create({ schema: 'gold.demo', mode: 'replace_partitions', app_id: 'cols' }, c);
+    if (s.kind !== 'sink') throw new Error('not a sink');
+    await s.start?.();
+    const batch = (rows: ReturnType<typeof day>, meta = {}) => columnsOnly(testTableBatch(rows, [], meta));
+    expect(await s.write(batch([...day('2024-04-01', 3), ...day('2024-04-02', 2)]))).toBe('delivered');
+    const t = lake.table('gold/cols');
+    expect(await t.read()).toHaveLength(5);
+    // Replacing 2024-04-02 from a column batch leaves 2024-04-01 alone.
+    await s.write(batch(day('2024-04-02', 1, 7), { trade_date: '2024-04-02', partitionTxnVersion: 3 }));
+    expect(await t.read({ partitions: { trade_date: '2024-04-02' } })).toEqual([
+      { trade_date: '2024-04-02', symbol: '600000.SH', close: 7 },
+    ]);
+    expect(await t.read({ partitions: { trade_date: '2024-04-01' } })).toHaveLength(3);
+    expect(await t.txnVersion('cols:2024-04-02')).toBe(3);
+    // Schema errors name the column for column batches too.
+    await expect(
+      s.write(batch([{ trade_date: '2024-04-03', symbol: 'a', close: 'x' as never }])),
+    ).rejects.toThrow(/column 'close'/);
+  });
+
+  it('the source emits column batches whose rows equal a record read', async () => {
+    const c = colsCtx();
+    const got = await readSource(source, { table: 'gold/cols' }, c);
+    expect(got.every((e) => e.records.length === 0 && e.table)).toBe(true);
+    expect(got.map((e) => e.table!.column('close'))).toSatisfy((cols: unknown[]) =>
+      cols.every((col) => col instanceof Float64Array),
+    );
+    const rows = got.flatMap((e) => e.table!.objects() as Record<string, unknown>[]);
+    const sortKey = (r: Record<string, unknown>) => `${r.trade_date}|${r.symbol}`;
+    const byKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      sortKey(a).localeCompare(sortKey(b));
+    expect(rows.sort(byKey)).toEqual((await lake.table('gold/cols').read()).sort(byKey));
+    expect(got.map((e) => (e.meta?.partition as Record<string, unknown>).trade_date)).toEqual([
+      '2024-04-01',
+      '2024-04-02',
+    ]);
+  });
+});
+
 describe('delta source', () => {
   it('emits one batch per partition in order, for a version and a partition range', async () => {
     const c = ctx(2, [{ name: 'pe_ttm', type: 'decimal(18,4)' }]);
@@ -157,7 +218,11 @@ describe('delta source', () => {
       '2024-02-01',
     ]);
     const v1 = await readSource(source, { table: 'gold/demo', version: 1, batch_size: 2 }, c);
-    expect(v1.map((e) => e.records.length)).toEqual([2, 1]);
+    // Column batches: rows are in `table`, `records` is empty.
+    expect(v1.map((e) => [e.records.length, e.table?.numRows()])).toEqual([
+      [0, 2],
+      [0, 1],
+    ]);
     expect(v1.every((e) => e.meta?.version === 1)).toBe(true);
     const cols = await lake
       .table('gold/demo')

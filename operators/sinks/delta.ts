@@ -13,6 +13,7 @@
  *   if the batch has one, else per source partition `{appId: <app_id>:<topic>:<partition>, version:
  *   <last offset>}` from `meta.offsets`. A batch whose versions are already committed is skipped.
  * - The batch resolves only after the commit is durable; a failure leaves it `errored` (redelivered).
+ * - Column batches (`batch.table`) are written column-wise, records otherwise; same files and checks.
  *
  * @example
  * - id: gold
@@ -20,12 +21,19 @@
  *   inputs: [score]
  *   config: {schema: gold.a_share_daily, mode: replace_partitions, app_id: gold}
  */
+import type { ColumnTable } from 'arquero';
 import {
+  column,
   defineOperator,
+  rowCount,
   type Batch,
   type Lake,
+  type LakePartitionPredicate,
   type LakeTable,
   type LakeTableSchemaSpec,
+  type LakeWriteOptions,
+  type LakeWriteResult,
+  type Rec,
   type Sink,
 } from '../../engine/api/index.ts';
 
@@ -109,24 +117,29 @@ export default defineOperator<DeltaSinkConfig>({
         await open();
       },
       async write(batch) {
-        const t = await open();
+        const t = (await open()) as ColumnLakeTable;
         const txn = txnsOf(batch, config.app_id, config.mode);
         const opts = { txn: txn.length ? txn : undefined, schema: writerSchema };
+        // Column batches are written column-wise (no records are materialised).
+        const rows = batch.table ?? batch.records;
+        const n = rowCount(batch);
         if (config.mode !== 'replace_partitions' || !parts.length) {
-          if (batch.records.length || txn.length) await t.append(batch.records, opts);
+          if (n || txn.length) await t.append(rows, opts);
           return 'delivered';
         }
-        if (!batch.records.length) return 'delivered';
+        if (!n) return 'delivered';
         // Replace exactly the partitions this batch touches.
-        const keyOf = (vals: Record<string, unknown>) => JSON.stringify(parts.map((p) => norm(vals[p])));
-        const touched = new Set(batch.records.map((r) => keyOf(r)));
+        const values = parts.map((p) => partitionValues(batch, p));
+        const keyOf = (vals: readonly unknown[]) => JSON.stringify(vals.map(norm));
+        const touched = new Set<string>();
+        for (let i = 0; i < n; i++) touched.add(keyOf(values.map((v) => v[i])));
         const predicate =
           parts.length === 1
-            ? { [parts[0]]: [...new Set(batch.records.map((r) => r[parts[0]]))] }
-            : (vals: Record<string, unknown>) => touched.has(keyOf(vals));
-        await t.replaceWhere(predicate, batch.records, opts);
+            ? { [parts[0]]: [...new Set(Array.from(values[0]))] }
+            : (vals: Record<string, unknown>) => touched.has(keyOf(parts.map((p) => vals[p])));
+        await t.replaceWhere(predicate, rows, opts);
         ctx.logger.debug(
-          { table: spec.table, partitions: touched.size, rows: batch.records.length },
+          { table: spec.table, partitions: touched.size, rows: n },
           'delta: replaced partitions',
         );
         return 'delivered';
@@ -134,6 +147,25 @@ export default defineOperator<DeltaSinkConfig>({
     };
   },
 });
+
+/**
+ * The engine API's lake table types writes of records only; the lake backend (engine/lake) also
+ * writes an Arquero table column-wise, with the same checks and files.
+ */
+type ColumnLakeTable = Omit<LakeTable, 'append' | 'replaceWhere'> & {
+  append(rows: readonly Rec[] | ColumnTable, opts?: LakeWriteOptions): Promise<LakeWriteResult>;
+  replaceWhere(
+    predicate: LakePartitionPredicate,
+    rows: readonly Rec[] | ColumnTable,
+    opts?: LakeWriteOptions,
+  ): Promise<LakeWriteResult>;
+};
+
+/** A partition column's values (from the batch's table when it has one). */
+function partitionValues(batch: Batch, name: string): ArrayLike<unknown> {
+  if (batch.table) return column(batch.table, name) ?? new Array(batch.table.numRows()).fill(undefined);
+  return batch.records.map((r) => r[name]);
+}
 
 function norm(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;

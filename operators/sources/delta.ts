@@ -2,13 +2,25 @@
  * `delta`: reads a Delta table snapshot (latest, a version or a timestamp), optionally a
  * partition range, and emits one batch per partition (split into `batch_size` chunks), in
  * partition order. Meta carries `{table, version, partition}` so downstream knows the snapshot.
+ * Batches are column batches (`{records: [], table}`, numeric null-free columns as Float64Array):
+ * the snapshot is decoded column-wise and no record is built unless a row-wise consumer asks.
  *
  * @example
  * - id: gold_in
  *   type: delta
  *   config: {table: gold/a_share_daily, partitions: {trade_date: {gte: "2024-01-01", lt: "2024-02-01"}}}
  */
-import { defineOperator, type Emission, type Lake, type Rec, type Source } from '../../engine/api/index.ts';
+import { table as aqTable, type ColumnTable } from 'arquero';
+import {
+  column,
+  concatTables,
+  defineOperator,
+  type Emission,
+  type Lake,
+  type LakeReadOptions,
+  type LakeTable,
+  type Source,
+} from '../../engine/api/index.ts';
 
 export interface DeltaSourceConfig {
   /** Table path under the lake root, e.g. `gold/a_share_daily`. */
@@ -61,38 +73,90 @@ export default defineOperator<DeltaSourceConfig>({
     return {
       kind: 'source',
       async *read(signal): AsyncIterable<Emission> {
-        const table = ctx.backend<Lake>('lake').table(config.table);
+        const table = ctx.backend<Lake>('lake').table(config.table) as ColumnLakeTable;
         // Pin one version so schema and rows come from the same snapshot.
         const version = await table.resolveVersion({ version: config.version, timestamp: config.timestamp });
         const { partitionColumns } = await table.schema({ version });
-        const rows = await table.read({
+        const opts = {
           version,
           partitions: config.partitions,
           columns: config.columns,
           decimals: config.decimals,
-        });
-        // Group by partition, emit in partition order (e.g. trade dates ascending).
-        const groups = new Map<string, Rec[]>();
-        for (const r of rows) {
-          const key = JSON.stringify(
-            partitionColumns.map((c) =>
-              r[c] instanceof Date ? (r[c] as Date).toISOString() : (r[c] ?? null),
-            ),
-          );
-          let g = groups.get(key);
-          if (!g) groups.set(key, (g = []));
-          g.push(r);
-        }
-        const keys = [...groups.keys()].sort();
-        for (const key of keys) {
-          const recs = groups.get(key)!;
-          const partition = Object.fromEntries(partitionColumns.map((c, i) => [c, JSON.parse(key)[i]]));
-          for (let i = 0; i < recs.length; i += size) {
+        };
+        // Columns all the way: no record is built here (the lake's readTable, else its plain columns).
+        const data = table.readTable
+          ? await table.readTable(opts)
+          : aqTable((await table.readColumns(opts)).columns);
+        for (const { partition, rows } of partitionRuns(data, partitionColumns)) {
+          for (let i = 0; i < rows.numRows(); i += size) {
             if (signal.aborted) return;
-            yield { records: recs.slice(i, i + size), meta: { table: config.table, version, partition } };
+            const chunk =
+              i === 0 && rows.numRows() <= size
+                ? rows
+                : sliceRows(rows, i, Math.min(rows.numRows(), i + size));
+            yield { records: [], table: chunk, meta: { table: config.table, version, partition } };
           }
         }
       },
     };
   },
 });
+
+/**
+ * The engine API's lake table types only records; the lake backend (engine/lake) also reads an
+ * Arquero table with Float64Array numeric columns. Used when present.
+ */
+type ColumnLakeTable = LakeTable & {
+  readTable?(opts: LakeReadOptions & { decimals?: 'number' | 'string' }): Promise<ColumnTable>;
+};
+
+/**
+ * Rows grouped by partition, in partition order (e.g. trade dates ascending). A snapshot's rows
+ * come file by file, so equal partition values arrive in runs: keys are computed per run of
+ * identical values, and a partition spread over several runs is concatenated.
+ */
+function partitionRuns(
+  data: ColumnTable,
+  partitionColumns: readonly string[],
+): { partition: Record<string, unknown>; rows: ColumnTable }[] {
+  const n = data.numRows();
+  const cols = partitionColumns.map((c) => column(data, c) ?? { length: 0 });
+  const groups = new Map<string, { lo: number; hi: number }[]>();
+  let lo = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && cols.every((c) => c[i] === c[lo] || sameTime(c[i], c[lo]))) continue;
+    const key = JSON.stringify(cols.map((c) => norm(c[lo])));
+    const runs = groups.get(key);
+    if (runs) runs.push({ lo, hi: i });
+    else groups.set(key, [{ lo, hi: i }]);
+    lo = i;
+  }
+  return [...groups.keys()].sort().map((key) => {
+    const values = JSON.parse(key) as unknown[];
+    const runs = groups.get(key)!;
+    const parts = runs.map((r) => sliceRows(data, r.lo, r.hi));
+    return {
+      partition: Object.fromEntries(partitionColumns.map((c, i) => [c, values[i]])),
+      rows: parts.length === 1 ? parts[0] : concatTables(parts),
+    };
+  });
+}
+
+function norm(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : (v ?? null);
+}
+
+function sameTime(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+}
+
+/** Rows `[lo, hi)` as a new table (typed columns stay typed; nothing is shared with `t` but values). */
+function sliceRows(t: ColumnTable, lo: number, hi: number): ColumnTable {
+  if (lo === 0 && hi === t.numRows()) return t;
+  const cols: Record<string, unknown> = {};
+  for (const name of t.columnNames()) {
+    const c = column(t, name) as unknown[] | Float64Array;
+    cols[name] = c.slice(lo, hi);
+  }
+  return aqTable(cols as Record<string, unknown[]>);
+}

@@ -15,7 +15,7 @@ import type { Rec } from '../../api/batch.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 import { commit, type CommitPlan } from './commit.ts';
 import { LOG_DIR, listLog, readCommit } from './log.ts';
-import { decodeAddPath, parsePartitionValue, partitionValueString } from './partitions.ts';
+import { decodeAddPath, parsePartitionValue } from './partitions.ts';
 import { parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
 import { compilePredicate, type PartitionPredicate } from './predicate.ts';
 import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
