@@ -20,6 +20,7 @@ import type { Batch, PortBatch, Rec, SpecDoc } from '../../engine/api/index.ts';
 import { column, defineOperator, derive, deriveTable, merge, rowCount, settle } from '../../engine/api/index.ts';
 import { DayBuffer, type Day } from '../lib/fusion/day-buffer.ts';
 import { indexDay, type DayPart } from '../lib/fusion/day-index.ts';
+import { KeyDictionary } from '../lib/fusion/key-dictionary.ts';
 import { compileFusion } from '../lib/fusion/resolve.ts';
 import type { SourcePrioritySpec } from '../lib/fusion/policy.ts';
 
@@ -148,8 +149,8 @@ export default defineOperator<FuseConfig>({
       'port',
     ]);
 
-    const emitDay = (day: Day, reason: string): PortBatch => {
-      const table = fuser.fuseDay(indexDay(day.parts, fuser.keyColumns));
+    const emitDay = (day: Day, reason: string, keys: KeyDictionary): PortBatch => {
+      const table = fuser.fuseDay(indexDay(day.parts, fuser.keyColumns, keys));
       const missing = (spec.expect ?? sources).filter((s) => !day.streams.has(s));
       if (missing.length)
         ctx.logger.warn(
@@ -192,10 +193,12 @@ export default defineOperator<FuseConfig>({
             quietMs,
             deadlineMs,
           });
+          // The market's symbols, remembered from day to day (see KeyDictionary).
+          const keys = new KeyDictionary();
           let timer: NodeJS.Timeout | undefined;
           const flush = (all: boolean) => {
             for (const { day, reason } of buffer.takeReady(Date.now(), all))
-              subscriber.next(emitDay(day, reason));
+              subscriber.next(emitDay(day, reason, keys));
             if (buffer.pending === 0 && timer) {
               clearInterval(timer);
               timer = undefined;

@@ -133,12 +133,16 @@ export class DayBuffer {
       if (kind === 'pass') out.pass.push(r);
       else if (kind === 'skip') out.skipped.push(r);
       else {
-        const missing = keyColumns.filter((_, c) => {
+        let keyed = true;
+        for (let c = 0; c < keyCols.length && keyed; c++) {
           const v = keyCols[c]?.[r];
-          return v === undefined || v === null || v === '';
-        });
+          keyed = v !== undefined && v !== null && v !== '';
+        }
         const source = srcCol?.[r];
-        if (missing.length) out.errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: record(r) });
+        if (!keyed) {
+          const missing = keyColumns.filter((_, c) => [undefined, null, ''].includes(keyCols[c]?.[r] as never));
+          out.errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: record(r) });
+        }
         else if (typeof source !== 'string' || !sources.includes(source))
           out.errors.push({
             reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${sources.join(', ')})`,

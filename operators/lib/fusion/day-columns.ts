@@ -53,19 +53,12 @@ export class DayColumns {
     return b.scale !== 1 && typeof v === 'number' ? v * b.scale : v;
   }
 
-  /** Visits the stream rows that hold `f` for source `s`: `(k, value)` for keys that have one. */
-  private each(f: CompiledField, s: string, visit: (k: number, v: unknown) => void): void {
+  /** Where `f` of source `s` is: the stream's part/row arrays and the column of each part. */
+  private locate(f: CompiledField, s: string) {
     const b = f.bindings.get(s);
     const st = b && this.day.streams.get(s)?.get(b.dataset);
-    if (!b || !st) return;
-    const cols = this.day.parts.map((p) => column(p.table, b.field));
-    const { part, row } = st;
-    for (let k = 0; k < part.length; k++) {
-      const p = part[k];
-      if (p < 0) continue;
-      const c = cols[p];
-      if (c) visit(k, c[row[k]]);
-    }
+    if (!b || !st) return undefined;
+    return { st, scale: b.scale, cols: this.day.parts.map((p) => column(p.table, b.field)) };
   }
 
   /** `f` of source `s` as numbers (scaled); `NaN` where missing or not a number. */
@@ -73,11 +66,19 @@ export class DayColumns {
     const id = `${f.name}\u0001${s}`;
     let x = this.numbers.get(id);
     if (x) return x;
-    const out = (x = new Float64Array(this.day.size).fill(Number.NaN));
-    const scale = f.bindings.get(s)?.scale ?? 1;
-    this.each(f, s, (k, v) => {
-      if (typeof v === 'number') out[k] = v * scale;
-    });
+    const at = this.locate(f, s);
+    x = new Float64Array(this.day.size);
+    if (!at) x.fill(Number.NaN);
+    else {
+      // One pass over the day's keys; a plain loop (no callback) keeps this a few ns per key.
+      const { part, row } = at.st;
+      const { cols, scale } = at;
+      for (let k = 0; k < x.length; k++) {
+        const p = part[k];
+        const v = p < 0 ? undefined : cols[p]?.[row[k]];
+        x[k] = typeof v === 'number' ? v * scale : Number.NaN;
+      }
+    }
     this.numbers.set(id, x);
     return x;
   }
@@ -87,11 +88,20 @@ export class DayColumns {
     const id = `${f.name}\u0001${s}`;
     let x = this.raws.get(id);
     if (x) return x;
-    const out = (x = new Array<unknown>(this.day.size).fill(undefined));
-    const scale = f.bindings.get(s)?.scale ?? 1;
-    this.each(f, s, (k, v) => {
-      out[k] = scale !== 1 && typeof v === 'number' ? v * scale : v;
-    });
+    x = new Array<unknown>(this.day.size).fill(undefined);
+    const at = this.locate(f, s);
+    if (at) {
+      const { part, row } = at.st;
+      const { cols, scale } = at;
+      for (let k = 0; k < x.length; k++) {
+        const p = part[k];
+        if (p < 0) continue;
+        const c = cols[p];
+        if (c === undefined) continue;
+        const v = c[row[k]];
+        x[k] = scale !== 1 && typeof v === 'number' ? v * scale : v;
+      }
+    }
     this.raws.set(id, x);
     return x;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableFromRecords } from '../../../engine/api/index.ts';
-import { indexDay, localeOrder } from './day-index.ts';
+import { indexDay } from './day-index.ts';
+import { KeyDictionary } from './key-dictionary.ts';
 
 const row = (source: string, dataset: string, symbol: string, over = {}) => ({
   source,
@@ -12,15 +13,30 @@ const row = (source: string, dataset: string, symbol: string, over = {}) => ({
 });
 
 describe('indexDay', () => {
-  it('numbers keys first seen first, finds each stream row across parts, orders by symbol', () => {
+  it('numbers keys in symbol order and finds each stream row across parts', () => {
     const a = tableFromRecords([row('qmt', 'hist_kline', '600519.SH'), row('qmt', 'hist_kline', '000001.SZ', { close: 2 })]);
     const b = tableFromRecords([row('x', 'y', 'skip'), row('tushare', 'daily', '000001.SZ', { close: 3 })]);
     const day = indexDay([{ table: a }, { table: b, rows: Int32Array.of(1) }], ['symbol', 'trade_date']);
     expect(day.size).toBe(2);
-    expect(day.valueAt(1, 'qmt', 'hist_kline', 'close')).toBe(2);
-    expect(day.valueAt(1, 'tushare', 'daily', 'close')).toBe(3);
-    expect(day.valueAt(0, 'tushare', 'daily', 'close')).toBeUndefined();
-    expect(Array.from(day.order)).toEqual([1, 0]);
+    expect(day.valueAt(0, 'qmt', 'hist_kline', 'symbol')).toBe('000001.SZ');
+    expect(day.valueAt(0, 'qmt', 'hist_kline', 'close')).toBe(2);
+    expect(day.valueAt(0, 'tushare', 'daily', 'close')).toBe(3);
+    expect(day.valueAt(1, 'qmt', 'hist_kline', 'close')).toBe(1);
+    expect(day.valueAt(1, 'tushare', 'daily', 'close')).toBeUndefined();
+    expect([...day.firstRow]).toEqual([1, 0]);
+  });
+
+  it('finds keys whatever the order of the next part (guesses checked, misses looked up)', () => {
+    const symbols = ['A', 'B', 'C', 'D', 'E'];
+    const a = tableFromRecords(symbols.map((s, i) => row('qmt', 'hist_kline', s, { close: i })));
+    const shuffled = ['C', 'A', 'B', 'E', 'F', 'D'];
+    const b = tableFromRecords(shuffled.map((s) => row('tushare', 'daily', s, { close: s })));
+    const day = indexDay([{ table: a }, { table: b }], ['symbol', 'trade_date']);
+    expect(day.size).toBe(6);
+    for (let k = 0; k < 6; k++) {
+      expect(day.valueAt(k, 'tushare', 'daily', 'close')).toBe('ABCDEF'[k]);
+      expect(day.valueAt(k, 'qmt', 'hist_kline', 'close')).toBe(k < 5 ? k : undefined);
+    }
   });
 
   it('keeps the newest ingest of a repeated stream row (the later one on a tie)', () => {
@@ -33,14 +49,26 @@ describe('indexDay', () => {
   });
 });
 
-describe('localeOrder', () => {
-  it('is the order of a stable localeCompare sort, also where code units disagree', () => {
+describe('KeyDictionary', () => {
+  const sorted = (names: string[]) => names.map((_, i) => i).sort((x, y) => names[x].localeCompare(names[y]));
+  it('orders a day as a stable localeCompare sort would, also where code units disagree', () => {
+    const dict = new KeyDictionary();
     for (const names of [
       ['600519.SH', '000001.SZ', '300750.SZ', '688981.SH', '830799.BJ'],
-      ['b', 'B', 'a', 'ä', 'A', 'z', '10', '9', 'é', 'e'],
+      ['b', 'B', 'a', 'ä', 'A', 'z', '10', '9', 'é', 'e', '000001.SZ'],
+      ['600519.SH', 'new', '000001.SZ'],
     ]) {
-      const expected = names.map((_, i) => i).sort((x, y) => names[x].localeCompare(names[y]));
-      expect(Array.from(localeOrder(names))).toEqual(expected);
+      const ids = Int32Array.from(names, (n) => dict.id(n, n));
+      expect(Array.from(dict.order(ids))).toEqual(sorted(names));
     }
+  });
+
+  it('keeps equal symbols (several key columns) in first-seen order, and forgets past its limit', () => {
+    const dict = new KeyDictionary(3);
+    const ids = Int32Array.from(['b|2', 'a|1', 'b|1', 'a|2'], (k) => dict.id(k, k[0]));
+    expect(Array.from(dict.order(ids))).toEqual([1, 3, 0, 2]);
+    dict.trim();
+    expect(dict.size).toBe(0);
+    expect(Array.from(dict.order(Int32Array.of(dict.id('z', 'z'), dict.id('y', 'y'))))).toEqual([1, 0]);
   });
 });

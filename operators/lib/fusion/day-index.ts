@@ -12,6 +12,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { column } from '../../../engine/api/index.ts';
+import { KeyDictionary } from './key-dictionary.ts';
 
 /** Rows of one input table filed for a day: `rows` (row numbers) or every row when undefined. */
 export interface DayPart {
@@ -29,15 +30,16 @@ export interface StreamRows {
 
 export interface DayIndex {
   parts: readonly DayPart[];
-  /** Number of keys. */
+  /**
+   * Number of keys. Keys are numbered in output order: by `symbol` as a stable sort by
+   * `String#localeCompare` orders them (first seen first among equals), or first seen without one.
+   */
   size: number;
   /** Part and row of each key's first row (its key values are read there). */
   firstPart: Int32Array;
   firstRow: Int32Array;
   /** By `source` then `dataset`. */
   streams: Map<string, Map<string, StreamRows>>;
-  /** Keys in output order: by `symbol` as `String#localeCompare` orders them, else first seen. */
-  order: Int32Array;
   /** A stream's raw value of `name` for key `k` (undefined when absent). */
   valueAt(k: number, source: string, dataset: string, name: string): unknown;
 }
@@ -52,35 +54,75 @@ function ingest(fetched: Col, ingested: Col, r: number): string {
 /**
  * Indexes a day's parts. Keys are the key columns but the last (the trading day, the same for the
  * whole day); every filed row has its source, dataset and key columns (the day buffer checked).
+ * `keys` carries the keys of earlier days (see {@link KeyDictionary}); a fresh one works too.
  */
-export function indexDay(parts: readonly DayPart[], keyColumns: readonly string[]): DayIndex {
+export function indexDay(
+  parts: readonly DayPart[],
+  keyColumns: readonly string[],
+  keys = new KeyDictionary(),
+): DayIndex {
+  keys.trim();
   const idCols = keyColumns.slice(0, -1);
-  const keys = new Map<string, number>();
+  const symbolAt = idCols.indexOf('symbol');
+  const total = parts.reduce((n, p) => n + (p.rows ? p.rows.length : p.table.numRows()), 0);
+  const capacity = keys.size + total; // ids added today stay below this
+  // Pass 1: number the keys first seen first (ties in the order keep that), per filed row.
+  const keyOfId = new Int32Array(capacity).fill(-1);
+  const idOfKey = new Int32Array(total);
+  const firstPartSeen = new Int32Array(total);
+  const firstRowSeen = new Int32Array(total);
   let size = 0;
-  // Per part: the key of each filed row (pass 1), so stream arrays are allocated once at full size.
   const keyOf: Int32Array[] = [];
-  const firstPartL: number[] = [];
-  const firstRowL: number[] = [];
+  // Bronze tables of a day list the symbols in (nearly) the same order: the id after the previous
+  // row's id in the previous part is a good guess, checked by one string comparison instead of a
+  // Map lookup (a missing or extra row costs one lookup, then the guesses line up again).
+  let prev: Int32Array | undefined;
+  const nextInPrev = new Int32Array(capacity); // id → its position in `prev` + 1 (0: not there)
   for (let p = 0; p < parts.length; p++) {
     const { table, rows } = parts[p];
     const cols = idCols.map((c) => column(table, c)!);
     const n = rows ? rows.length : table.numRows();
     const ks = new Int32Array(n);
+    const ids = new Int32Array(n);
+    let lastId = -1;
     for (let j = 0; j < n; j++) {
       const r = rows ? rows[j] : j;
       // The same key strings as the row version: String of each column, \u0001-separated.
       let key = cols.length ? String(cols[0][r]) : '';
       for (let c = 1; c < cols.length; c++) key += `\u0001${String(cols[c][r])}`;
-      let k = keys.get(key);
-      if (k === undefined) {
-        keys.set(key, (k = size++));
-        firstPartL.push(p);
-        firstRowL.push(r);
+      let id = -1;
+      if (prev) {
+        const g = lastId < 0 ? 0 : nextInPrev[lastId];
+        if (g < prev.length && keys.keyAt(prev[g]) === key) id = prev[g];
+      }
+      if (id < 0) id = keys.id(key, cols.length === 1 || symbolAt < 0 ? key : () => String(cols[symbolAt][r]));
+      ids[j] = lastId = id;
+      let k = keyOfId[id];
+      if (k < 0) {
+        keyOfId[id] = k = size++;
+        idOfKey[k] = id;
+        firstPartSeen[k] = p;
+        firstRowSeen[k] = r;
       }
       ks[j] = k;
     }
+    if (prev) for (let j = 0; j < prev.length; j++) nextInPrev[prev[j]] = 0;
+    for (let j = 0; j < n; j++) nextInPrev[ids[j]] = j + 1;
+    prev = ids;
     keyOf.push(ks);
   }
+  // Keys are renumbered in output order (by symbol), so fusion writes its columns front to back.
+  const order = symbolAt >= 0 ? keys.order(idOfKey.subarray(0, size)) : undefined;
+  const firstPart = new Int32Array(size);
+  const firstRow = new Int32Array(size);
+  const posOf = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    const k = order ? order[i] : i;
+    posOf[k] = i;
+    firstPart[i] = firstPartSeen[k];
+    firstRow[i] = firstRowSeen[k];
+  }
+  for (const ks of keyOf) for (let j = 0; j < ks.length; j++) ks[j] = posOf[ks[j]];
 
   const streams = new Map<string, Map<string, StreamRows>>();
   const streamOf = (source: string, dataset: string): StreamRows => {
@@ -115,21 +157,12 @@ export function indexDay(parts: readonly DayPart[], keyColumns: readonly string[
     }
   }
 
-  const firstPart = Int32Array.from(firstPartL);
-  const firstRow = Int32Array.from(firstRowL);
-  const symbol = keyColumns.includes('symbol') ? 'symbol' : undefined;
-  const symbols: string[] = [];
-  if (symbol) {
-    const cols = parts.map((p) => column(p.table, symbol)!);
-    for (let k = 0; k < size; k++) symbols.push(String(cols[firstPart[k]][firstRow[k]]));
-  }
   return {
     parts,
     size,
     firstPart,
     firstRow,
     streams,
-    order: symbol ? localeOrder(symbols) : Int32Array.from({ length: size }, (_, k) => k),
     valueAt(k, source, dataset, name) {
       const s = streams.get(source)?.get(dataset);
       const p = s ? s.part[k] : -1;
@@ -137,23 +170,4 @@ export function indexDay(parts: readonly DayPart[], keyColumns: readonly string[
       return column(parts[p].table, name)?.[s!.row[k]];
     },
   };
-}
-
-const collator = new Intl.Collator();
-
-/**
- * Indices of `names` in the order a stable sort by `localeCompare` gives (the row version sorted
- * records so). Sorting by code units is much cheaper; when the result is strictly increasing for
- * the collator too, it is that order (a strict order is unique). Otherwise sort by the collator.
- */
-export function localeOrder(names: readonly string[]): Int32Array {
-  const idx = Array.from({ length: names.length }, (_, i) => i);
-  idx.sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : a - b));
-  let strict = true;
-  for (let i = 1; i < idx.length && strict; i++) strict = collator.compare(names[idx[i - 1]], names[idx[i]]) < 0;
-  if (!strict) {
-    idx.sort((a, b) => a - b);
-    idx.sort((a, b) => collator.compare(names[a], names[b]));
-  }
-  return Int32Array.from(idx);
 }

@@ -6,3 +6,4 @@ export * from './day-buffer.ts';
 export * from './day-index.ts';
 export * from './day-columns.ts';
 export * from './masks.ts';
+export * from './key-dictionary.ts';

@@ -28,16 +28,14 @@ type Apply = (x: Float64Array, m: Uint8Array, sibling: Siblings) => void;
 function compileRuleLoop(rule: Rule): Apply {
   const [name, arg] = Object.entries(rule)[0] as [string, unknown];
   const a = arg as number;
+  // Cross-field rules: a non-finite comparand is as good as missing (the scalar rule's `num`), and a
+  // sibling the source does not have cannot prove anything wrong. One loop each, no comparator call.
+  const other = arg as string;
   const field =
-    (cmp: (v: number, o: number) => boolean): Apply =>
+    (loop: (x: Float64Array, o: Float64Array, m: Uint8Array) => void): Apply =>
     (x, m, sibling) => {
-      const o = sibling(arg as string);
-      if (!o) return; // no such sibling for this source: it cannot prove anything wrong
-      for (let i = 0; i < x.length; i++) {
-        const b = o[i];
-        // A non-finite comparand is as good as missing (the scalar rule's `num`).
-        if (m[i] && b - b === 0 && !cmp(x[i], b)) m[i] = 0;
-      }
+      const o = sibling(other);
+      if (o) loop(x, o, m);
     };
   switch (name) {
     case 'min':
@@ -57,13 +55,21 @@ function compileRuleLoop(rule: Rule): Apply {
         for (let i = 0; i < x.length; i++) if (m[i] && !(x[i] < a)) m[i] = 0;
       };
     case 'gte_field':
-      return field((v, o) => v >= o);
+      return field((x, o, m) => {
+        for (let i = 0; i < x.length; i++) if (m[i] && o[i] - o[i] === 0 && !(x[i] >= o[i])) m[i] = 0;
+      });
     case 'lte_field':
-      return field((v, o) => v <= o);
+      return field((x, o, m) => {
+        for (let i = 0; i < x.length; i++) if (m[i] && o[i] - o[i] === 0 && !(x[i] <= o[i])) m[i] = 0;
+      });
     case 'gt_field':
-      return field((v, o) => v > o);
+      return field((x, o, m) => {
+        for (let i = 0; i < x.length; i++) if (m[i] && o[i] - o[i] === 0 && !(x[i] > o[i])) m[i] = 0;
+      });
     case 'lt_field':
-      return field((v, o) => v < o);
+      return field((x, o, m) => {
+        for (let i = 0; i < x.length; i++) if (m[i] && o[i] - o[i] === 0 && !(x[i] < o[i])) m[i] = 0;
+      });
     case 'integer':
       return (x, m) => {
         for (let i = 0; i < x.length; i++) if (m[i] && !Number.isInteger(x[i])) m[i] = 0;

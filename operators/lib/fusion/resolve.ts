@@ -33,7 +33,7 @@ interface CompiledGroup {
 }
 
 export interface Fuser {
-  /** Fuses an indexed trading day: one row per key, in `day.order`. */
+  /** Fuses an indexed trading day: one row per key, in the index's key order (by symbol). */
   fuseDay(day: DayIndex): ColumnTable;
   /** Fuses the rows of one key into a Gold-candidate row (tests and tools; a day of one key). */
   fuse(key: Rec, rows: KeyRows): Rec;
@@ -59,9 +59,49 @@ function bindings(name: string, group: GroupPolicy, f: FieldPolicy, datasets: Se
   return out;
 }
 
-/** A numeric column without nulls is a Float64Array; otherwise a plain array with `null`s. */
-function numberColumn(n: number, hasNull: boolean): Float64Array | (number | null)[] {
-  return hasNull ? new Array<number | null>(n) : new Float64Array(n);
+/** `record` mode: per key, the first present source whose values of every field are valid (-1: none). */
+function wholeSource(sources: readonly string[], fields: readonly CompiledField[], cols: DayColumns, n: number) {
+  const whole = new Int8Array(n).fill(-1);
+  sources.forEach((s, j) => {
+    const present = cols.present(s);
+    const masks = fields.map((f) => cols.valid(f, s));
+    for (let k = 0; k < n; k++) {
+      if (whole[k] >= 0 || !present[k]) continue;
+      let ok = true;
+      for (const m of masks) if (!m[k]) ok = false;
+      if (ok) whole[k] = j;
+    }
+  });
+  return whole;
+}
+
+/** The winners' numbers: a Float64Array when every key has one, else a plain array with `null`s. */
+function pickNumbers(winner: Int8Array, xs: Float64Array[]): Float64Array | (number | null)[] {
+  const n = winner.length;
+  let hasNull = false;
+  for (let k = 0; k < n && !hasNull; k++) hasNull = winner[k] < 0;
+  if (!hasNull) {
+    const values = new Float64Array(n);
+    for (let k = 0; k < n; k++) values[k] = xs[winner[k]][k];
+    return values;
+  }
+  const values = new Array<number | null>(n);
+  for (let k = 0; k < n; k++) {
+    const j = winner[k];
+    values[k] = j < 0 ? null : xs[j][k];
+  }
+  return values;
+}
+
+/** The winners' values of a non-numeric field, as read. */
+function pickRead(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns): unknown[] {
+  return Array.from(winner, (j, k) => (j < 0 ? null : cols.read(f, sources[j], k)));
+}
+
+function lineageColumn(winner: Int8Array, lineages: readonly string[]): (string | null)[] {
+  const out = new Array<string | null>(winner.length);
+  for (let k = 0; k < winner.length; k++) out[k] = winner[k] < 0 ? null : lineages[winner[k]];
+  return out;
 }
 
 /** Compiles a policy once; the result fuses any number of days. Throws on an inconsistent policy. */
@@ -111,7 +151,6 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
 
   function fuseDay(day: DayIndex): ColumnTable {
     const n = day.size;
-    const order = day.order;
     const cols = new DayColumns(day, fieldIndex);
     const out: Record<string, ArrayLike<unknown>> = {};
     const issues: (string[] | undefined)[] = new Array(n);
@@ -120,30 +159,13 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     for (const c of keyColumns) {
       const src = day.parts.map((p) => column(p.table, c)!);
       const v = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) {
-        const k = order[i];
-        v[i] = src[day.firstPart[k]][day.firstRow[k]];
-      }
+      for (let k = 0; k < n; k++) v[k] = src[day.firstPart[k]][day.firstRow[k]];
       out[c] = v;
     }
 
     for (const { policy, fields, lineages } of groups) {
       const sources = policy.order;
-      // `record` mode: the first present source whose values of every field of the group are valid.
-      let whole: Int8Array | undefined;
-      if (policy.mode === 'record') {
-        whole = new Int8Array(n).fill(-1);
-        sources.forEach((s, j) => {
-          const present = cols.present(s);
-          const masks = fields.map((f) => cols.valid(f, s));
-          for (let k = 0; k < n; k++) {
-            if (whole![k] >= 0 || !present[k]) continue;
-            let ok = true;
-            for (const m of masks) if (!m[k]) ok = false;
-            if (ok) whole![k] = j;
-          }
-        });
-      }
+      const whole = policy.mode === 'record' ? wholeSource(sources, fields, cols, n) : undefined;
       // The group's lineage column: the lineage of its first field that resolved.
       const groupWinner = policy.lineage ? new Int8Array(n).fill(-1) : undefined;
       for (const f of fields) {
@@ -161,38 +183,11 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
             }
           }
         });
-        let hasNull = false;
-        for (let k = 0; k < n; k++) if (winner[k] < 0) hasNull = true;
-        const lineage = new Array<string | null>(n);
-        if (f.type === 'number') {
-          const xs = sources.map((s) => cols.numeric(f, s));
-          const values = numberColumn(n, hasNull);
-          for (let i = 0; i < n; i++) {
-            const j = winner[order[i]];
-            values[i] = j < 0 ? null : xs[j][order[i]];
-            lineage[i] = j < 0 ? null : lineages[j];
-          }
-          out[f.name] = values;
-        } else {
-          const values = new Array<unknown>(n);
-          for (let i = 0; i < n; i++) {
-            const j = winner[order[i]];
-            values[i] = j < 0 ? null : cols.read(f, sources[j], order[i]);
-            lineage[i] = j < 0 ? null : lineages[j];
-          }
-          out[f.name] = values;
-        }
-        out[f.sourceKey] = lineage;
+        out[f.name] = f.type === 'number' ? pickNumbers(winner, sources.map((s) => cols.numeric(f, s))) : pickRead(winner, f, sources, cols);
+        out[f.sourceKey] = lineageColumn(winner, lineages);
         if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = winner[k];
       }
-      if (policy.lineage && groupWinner) {
-        const lineage = new Array<string | null>(n);
-        for (let i = 0; i < n; i++) {
-          const j = groupWinner[order[i]];
-          lineage[i] = j < 0 ? null : lineages[j];
-        }
-        out[policy.lineage] = lineage;
-      }
+      if (policy.lineage && groupWinner) out[policy.lineage] = lineageColumn(groupWinner, lineages);
     }
 
     for (const { f, copies } of keep)
@@ -200,12 +195,8 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
         const raw = cols.raw(f, source);
         let numbers = true;
         for (let k = 0; k < n && numbers; k++) numbers = typeof raw[k] === 'number';
-        const values = numbers ? new Float64Array(n) : new Array<unknown>(n);
-        for (let i = 0; i < n; i++) {
-          const v = raw[order[i]];
-          values[i] = v === undefined ? null : v;
-        }
-        out[key] = values;
+        if (numbers) out[key] = Float64Array.from(raw as number[]);
+        else out[key] = raw.map((v) => (v === undefined ? null : v));
       }
 
     const bits = new Uint32Array(n);
@@ -213,11 +204,9 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       const present = cols.present(s);
       for (let k = 0; k < n; k++) if (present[k]) bits[k] |= 1 << b;
     });
-    const present = new Array<string[]>(n);
-    for (let i = 0; i < n; i++) present[i] = presentLists[bits[order[i]]];
-    out.sources_present = present;
+    out.sources_present = Array.from(bits, (b) => presentLists[b]);
     // Rows without issues have none (`undefined`, an absent key), as the row version left them.
-    if (anyIssue) out.fusion_issues = Array.from(order, (k) => issues[k]);
+    if (anyIssue) out.fusion_issues = issues;
     return aqTable(out as Record<string, unknown[]>);
   }
 
