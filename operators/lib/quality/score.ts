@@ -16,9 +16,10 @@
 import type { ColumnTable } from 'arquero';
 import type { Rec } from '../../../engine/api/index.ts';
 import { column } from '../../../engine/api/index.ts';
-import { KLINE_RULES, compileValidity, klineFailures, type Validity } from './kline.ts';
+import { KLINE_RULES, klineFailures } from './kline.ts';
 import { num, round } from './num.ts';
 import { RuleTally } from './rule-tally.ts';
+import { compileValidity, type Validity } from './validity.ts';
 import { marketClose } from './shanghai-time.ts';
 import type { DimensionId, QualityPolicySpec, QualityScoreSpec } from './types.ts';
 
