@@ -97,7 +97,7 @@ function asEvent(r: Record<string, unknown>): string {
   });
 }
 
-export async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Promise<number> {
+export async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]): Promise<Timing> {
   const topic = `bench-raw-${randomBytes(4).toString('hex')}`;
   await bus.ensureTopics([
     { name: topic, partitions: 6, replicationFactor: 1, config: { 'compression.type': 'gzip' } },
@@ -109,6 +109,7 @@ export async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]
   let rows = 0;
   let events = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const done = new Promise<void>((resolve) => {
     void consumer.run({
       autoCommit: false,
@@ -132,17 +133,18 @@ export async function rawKafkajs(bus: KafkaBus, input: Record<string, unknown>[]
     });
   await done;
   const s = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(c0);
   await Promise.all([consumer.disconnect(), producer.disconnect()]);
   if (rows !== input.reduce((n, r) => n + (r.rows as unknown[]).length, 0))
     throw new Error('kafkajs peer lost rows');
-  return s;
+  return { s, cpu };
 }
 
 export async function argus(
   bus: KafkaBus,
   input: Record<string, unknown>[],
   withDelta: boolean,
-): Promise<number> {
+): Promise<Timing> {
   const id = randomBytes(4).toString('hex');
   const names = { topic: `bench-${id}`, dlq: `bench-dlq-${id}`, group: `bench-${id}` };
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-bus-'));
@@ -195,6 +197,7 @@ export async function argus(
   await bus.declare(parseAllDocuments(readFileSync(topicsFile, 'utf8')).map((d) => d.toJS()));
   await engine.start();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const debug = (what: string) =>
     process.env.BENCH_DEBUG && console.error(`${what} +${((performance.now() - t0) / 1000).toFixed(2)}s`);
   // Wait until collect published everything and Bronze committed all of it (one admin
@@ -217,6 +220,7 @@ export async function argus(
   debug('drained');
   await admin.disconnect();
   const s = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(c0);
   await engine.stop();
   if (withDelta) {
     const n = (
@@ -226,20 +230,18 @@ export async function argus(
     ).length;
     if (n === 0) throw new Error('bronze/tushare_daily is empty after the bench');
   }
-  return s;
+  return { s, cpu };
 }
 
-/** Wall seconds and this process's CPU seconds (user + system) of one measured case. */
-interface Timing {
+/** Wall seconds and this process's CPU seconds (user + system, all threads) of the measured window. */
+export interface Timing {
   s: number;
   cpu: number;
 }
 
-async function timed(run: () => Promise<number>): Promise<Timing> {
-  const c0 = process.cpuUsage();
-  const s = await run();
-  const c = process.cpuUsage(c0);
-  return { s, cpu: (c.user + c.system) / 1e6 };
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
 }
 
 const median = (xs: number[]) => {
@@ -278,7 +280,7 @@ const bench = {
       if (withDelta) await argus(bus, warm, true);
       warmed = true;
     }
-    const cases: (() => Promise<number>)[] = [
+    const cases: (() => Promise<Timing>)[] = [
       () => rawKafkajs(bus, input),
       () => argus(bus, input, false),
       ...(withDelta ? [() => argus(bus, input, true)] : []),
@@ -287,7 +289,7 @@ const bench = {
     for (let i = 0; i < repeats; i++) {
       const order = cases.map((_, k) => k);
       if (((opts.run ?? 0) + i) % 2) order.reverse();
-      for (const k of order) times[k].push(await timed(cases[k]));
+      for (const k of order) times[k].push(await cases[k]());
     }
     const row = (name: string, t: Timing[]): BusBenchRow => {
       const s = median(t.map((x) => x.s));

@@ -15,7 +15,7 @@
  *   inputs: [qmt, tushare]
  *   config: {mode: wrap}
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -34,6 +34,14 @@ export interface RawEventConfig {
 
 const DEFAULT_SCHEMA = 'schemas/events/raw-event.v1.json';
 const TRACE = /^[0-9a-f]{32}$/;
+
+/**
+ * A random 32-hex-digit trace id. From randomUUID (Node serves it from a cached entropy pool)
+ * rather than randomBytes(16), a synchronous entropy call per event at collection.
+ */
+function newTraceId(): string {
+  return randomUUID().replaceAll('-', '');
+}
 
 const validators = new Map<string, ValidateFunction>();
 
@@ -155,9 +163,7 @@ export default defineOperator<RawEventConfig>({
           params: rec.params ?? {},
           fetched_at: rec.fetched_at,
           trace_id:
-            typeof rec.trace_id === 'string' && TRACE.test(rec.trace_id)
-              ? rec.trace_id
-              : randomBytes(16).toString('hex'),
+            typeof rec.trace_id === 'string' && TRACE.test(rec.trace_id) ? rec.trace_id : newTraceId(),
           rows,
         });
       },

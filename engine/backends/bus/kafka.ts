@@ -30,6 +30,9 @@ import type {
   TopicSpec,
 } from './types.ts';
 
+/** Bytes fetched per partition and request (kafkajs default: 1 MiB). */
+const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId?: string;
@@ -192,6 +195,10 @@ class KafkaConsumer implements BusConsumer {
       heartbeatInterval: 3000,
       rebalanceTimeout: 30_000,
       maxWaitTimeInMs: 200,
+      // Bigger fetches than kafkajs' 1 MiB per partition: a raw event is a few KiB, and every
+      // delivery costs a Bronze commit (Delta log + fsync), so fewer, larger deliveries are cheaper.
+      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+      maxBytes: 4 * FETCH_BYTES_PER_PARTITION,
       allowAutoTopicCreation: false,
       retry: bus.retry ?? { initialRetryTime: 250, maxRetryTime: 5000, retries: 30 },
     });
