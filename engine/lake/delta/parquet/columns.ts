@@ -286,6 +286,10 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
   } else {
     const w = typeLength!;
     const out = new Uint8Array(n * w);
+    const { precision, scale } = prim as Required<Prim>;
+    // Min/max of number inputs are tracked on the numbers themselves (the decimal of a number is
+    // a monotonic function of it) and converted once at the end; other inputs by unscaled value.
+    let mnV = Infinity, mxV = -Infinity;
     let mn: number | bigint | undefined, mx: number | bigint | undefined;
     for (let k = lo; k < hi; k++) {
       const v = c[idx ? idx[k] : k];
@@ -294,12 +298,24 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
         continue;
       }
       if (def) def[k - lo] = 1;
-      const u = toUnscaledFast(v, prim.precision!, prim.scale!, name);
-      if (typeof u === 'number') writeBigEndianNumber(out, count * w, w, u);
-      else writeBigEndian(out, count * w, w, u);
+      if (typeof v === 'number' && writeDecimalNumber(out, count * w, w, v, precision, scale)) {
+        if (v < mnV) mnV = v;
+        if (v > mxV) mxV = v;
+      } else {
+        const u = toUnscaledFast(v, precision, scale, name);
+        if (typeof u === 'number') writeBigEndianNumber(out, count * w, w, u);
+        else writeBigEndian(out, count * w, w, u);
+        if (mn === undefined || u < mn) mn = u;
+        if (mx === undefined || u > mx) mx = u;
+      }
       count++;
-      if (mn === undefined || u < mn) mn = u;
-      if (mx === undefined || u > mx) mx = u;
+    }
+    if (mnV !== Infinity) {
+      // `|| 0` turns an unscaled -0 (e.g. of -5e-324) into 0, as the text path has it.
+      const a = toUnscaledFast(mnV, precision, scale, name) || 0;
+      const b = toUnscaledFast(mxV, precision, scale, name) || 0;
+      if (mn === undefined || a < mn) mn = a;
+      if (mx === undefined || b > mx) mx = b;
     }
     values = out.subarray(0, count * w);
     min = mn;
@@ -317,6 +333,74 @@ function lessUtf8(a: string, b: string): boolean {
 }
 
 const TWO32 = 4294967296;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * Writes the decimal(p,s) of a JS number as `w`-byte big-endian two's complement without BigInt,
+ * giving exactly {@link toUnscaled}'s result: the rounded product while it is a safe integer
+ * (wide columns such as turnover or market value), else the number's shortest text when it has
+ * at most `s` fraction digits. Returns false to leave anything else (rounding of text, exponents,
+ * out of range) to the exact general path, which also reports errors.
+ */
+function writeDecimalNumber(out: Uint8Array, at: number, w: number, v: number, precision: number, scale: number): boolean {
+  if (scale > 22 || !Number.isFinite(v)) return false;
+  const x = v * POW10[scale];
+  const r = Math.round(x);
+  // toUnscaled's own number rule (a product far from a tie, below 2^52).
+  if (Math.abs(x - r) < 0.49 && Math.abs(r) < 2 ** 52) {
+    if (precision <= 15 && Math.abs(r) >= POW10[precision]) return false;
+    writeBigEndianNumber(out, at, w, r);
+    return true;
+  }
+  // Its text rule, for texts needing no rounding: |value| = hi·10^9 + lo, digit by digit.
+  const t = String(v);
+  const neg = t.charCodeAt(0) === 45;
+  let hi = 0, lo = 0, frac = -1, digits = 0;
+  for (let i = neg ? 1 : 0; i < t.length; i++) {
+    const ch = t.charCodeAt(i);
+    if (ch === 46) {
+      frac = 0;
+      continue;
+    }
+    const d = ch - 48;
+    if (d < 0 || d > 9) return false; // an exponent
+    if (frac >= 0) frac++;
+    if (hi || d) digits++;
+    const l10 = lo * 10 + d;
+    const carry = Math.floor(l10 / 1e9);
+    lo = l10 - carry * 1e9;
+    hi = hi * 10 + carry;
+  }
+  if (frac > scale) return false;
+  for (let k = Math.max(frac, 0); k < scale; k++) {
+    const l10 = lo * 10;
+    const carry = Math.floor(l10 / 1e9);
+    lo = l10 - carry * 1e9;
+    hi = hi * 10 + carry;
+    if (hi || lo) digits++;
+  }
+  if (digits > precision || hi >= 2 ** 53) return false;
+  // hi·10^9 + lo in base-2^16 limbs (products stay below 2^53), two bytes per limb; a negative
+  // value is inverted and incremented on the way (two's complement).
+  let carry = lo;
+  let add = neg ? 1 : 0;
+  for (let k = 0, h = hi; k < w; k += 2, h = Math.floor(h / 65536)) {
+    const tt = (h % 65536) * 1e9 + carry;
+    const limb = tt % 65536;
+    carry = Math.floor(tt / 65536);
+    for (let b = 0; b < 2 && k + b < w; b++) {
+      let byte = b ? limb >>> 8 : limb & 255;
+      if (neg) {
+        byte = (~byte & 255) + add;
+        add = byte >> 8;
+        byte &= 255;
+      }
+      out[at + w - 1 - k - b] = byte;
+    }
+  }
+  return true;
+}
+
 /** Big-endian two's complement of a safe integer into `w ≥ 8` bytes, without BigInt. */
 export function writeBigEndianNumber(out: Uint8Array, at: number, w: number, x: number): void {
   const h = Math.floor(x / TWO32);

@@ -81,4 +81,31 @@ describe('flat Parquet writer + fast reader', () => {
       expect(columns[0]).toEqual(rows.map((r) => r.v.replace(/^-0\.0000$/, '0.0000')));
     }), { numRuns: 50 });
   });
+
+  it('writes wide decimals from numbers exactly as from their decimal text (fast path = exact path)', async () => {
+    const s = spec('v', 'decimal(24,4)');
+    const s8 = spec('w', 'decimal(38,6)');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: -1e19, max: 1e19, noNaN: true }),
+            fc.integer({ min: -1e9, max: 1e9 }).map((i) => i * 1e6 + 0.45),
+            fc.constantFrom(81234567890123.45, -81234567890123.45, 0, -0, 0.00005, 1.00015, 99999999999999.9999),
+          ),
+          { minLength: 1, maxLength: 40 },
+        ),
+        async (xs) => {
+          const nums = xs.map((v) => ({ v, w: v }));
+          const texts = xs.map((v) => ({ v: String(v), w: String(v) }));
+          const a = writeParquet([s, s8], nums);
+          const b = writeParquet([s, s8], texts);
+          expect(Buffer.compare(a.bytes, b.bytes)).toBe(0);
+          expect(a.columns.map((c) => [c.min, c.max])).toEqual(b.columns.map((c) => [c.min, c.max]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(() => writeParquet([spec('v', 'decimal(10,4)')], [{ v: 1234567.5 }])).toThrow(/column 'v': .* does not fit decimal\(10,4\)/);
+  });
 });
