@@ -5,7 +5,9 @@ import type { Rec, SpecDoc } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { emitter, runTransform, testTableBatch } from '../../engine/testing/drivers.ts';
 import type { Transform } from '../../engine/api/index.ts';
-import conform from './conform.ts';
+import fc from 'fast-check';
+import { compileRules, type Rule } from '../lib/fusion/rules.ts';
+import conform, { quickNumber, quickOk, typeCheck } from './conform.ts';
 
 const file = new URL('../../schemas/gold/a_share_daily/v1.yaml', import.meta.url);
 const v1 = { ...(parse(readFileSync(file, 'utf8')) as SpecDoc), file: file.pathname };
@@ -115,5 +117,58 @@ describe('conform on column batches', () => {
     expect(out[0].last_verified_utc).toEqual(new Date('2024-06-14T10:00:00Z'));
     expect(out[1].last_verified_utc).toBeInstanceOf(Date);
     expect(out[1].pe_ttm).toBeNull();
+  });
+});
+
+describe('conform quick number test', () => {
+  const columns = (v1.spec as { columns: { name: string; type: string; rules?: Rule[] }[] }).columns;
+  const numeric = columns.filter((c) => quickNumber(c.type, c.rules as never) !== undefined);
+  const value = fc.oneof(
+    fc.double(),
+    fc.double({ min: -2, max: 2 }),
+    fc.integer(),
+    fc.constantFrom(0, -0, 1e13, 1e18, 2 ** 53, 2 ** 53 - 1, 100, 100.0001, Number.NaN, Infinity),
+  );
+
+  it('covers the numeric Gold columns', () => {
+    expect(numeric.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['open', 'high', 'low', 'close', 'volume', 'adj_factor', 'data_quality_score']),
+    );
+  });
+
+  it('passes a value only when the full check passes it, comparands included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...numeric),
+        value,
+        fc.array(fc.oneof(value, fc.constant(null)), { minLength: 4, maxLength: 4 }),
+        (c, v, others) => {
+          const q = quickNumber(c.type, c.rules as never)!;
+          const row: Rec = { low: others[0], high: others[1], open: others[2], close: others[3] };
+          const fields = q.fields.map((f) => ({ op: f.op, col: [row[f.name]] }));
+          const full = typeCheck(c.type)(v) ?? compileRules('number', c.rules ?? [])(v, (f) => row[f]);
+          if (quickOk(q, v, fields, 0)) expect(full).toBeUndefined();
+        },
+      ),
+      { numRuns: 20_000, seed: 21 },
+    );
+  });
+
+  it('passes the values of a good row', () => {
+    const row = good();
+    for (const c of numeric) {
+      const v = row[c.name];
+      if (typeof v !== 'number') continue;
+      const q = quickNumber(c.type, c.rules as never)!;
+      expect(
+        quickOk(
+          q,
+          v,
+          q.fields.map((f) => ({ op: f.op, col: [row[f.name]] })),
+          0,
+        ),
+        c.name,
+      ).toBe(true);
+    }
   });
 });

@@ -15,6 +15,7 @@ import { table as aqTable, type ColumnTable } from 'arquero';
 import type { Batch, Rec } from '../../engine/api/index.ts';
 import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { compileRules, type Check, type Rule } from '../lib/fusion/rules.ts';
+import { takeRows } from '../lib/hfq/take-rows.ts';
 
 export interface ConformConfig {
   schema: string;
@@ -37,7 +38,7 @@ interface TableSchemaSpec {
   columns: Column[];
 }
 
-function typeCheck(type: string): (v: unknown) => string | undefined {
+export function typeCheck(type: string): (v: unknown) => string | undefined {
   const t = type.toLowerCase().replace(/\s+/g, '');
   if (t === 'date')
     return (v) =>
@@ -74,6 +75,83 @@ function typeCheck(type: string): (v: unknown) => string | undefined {
   if (t === 'double' || t === 'float')
     return (v) => (typeof v === 'number' ? undefined : `${JSON.stringify(v)} is not a number`);
   return () => undefined;
+}
+
+/**
+ * A quick test that a number is valid for a numeric column: true only when the full check (type,
+ * then rules) would pass; anything else (false) goes through the full check, which gives the reason.
+ * Built only for the types and rules it covers.
+ */
+export interface Quick {
+  /** |v| must be below (rejects NaN and ±Infinity too). */
+  limit: number;
+  integer: boolean;
+  min: number;
+  max: number;
+  gt: number;
+  lt: number;
+  fields: { name: string; op: 'gte_field' | 'lte_field' | 'gt_field' | 'lt_field' }[];
+}
+
+export function quickNumber(type: string, rules: Record<string, unknown>[] = []): Quick | undefined {
+  const t = type.toLowerCase().replace(/\s+/g, '');
+  const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
+  const q: Quick = {
+    limit: Infinity,
+    integer: false,
+    min: -Infinity,
+    max: Infinity,
+    gt: -Infinity,
+    lt: Infinity,
+    fields: [],
+  };
+  if (dec) q.limit = 10 ** (Number(dec[1]) - Number(dec[2]));
+  else if (['long', 'integer', 'int', 'short', 'byte', 'bigint'].includes(t)) {
+    q.limit = 2 ** 53;
+    q.integer = true;
+  } else if (t !== 'double' && t !== 'float') return undefined;
+  for (const rule of rules) {
+    const [name, arg] = Object.entries(rule)[0] ?? [];
+    if (name === 'min' && typeof arg === 'number') q.min = Math.max(q.min, arg);
+    else if (name === 'max' && typeof arg === 'number') q.max = Math.min(q.max, arg);
+    else if (name === 'gt' && typeof arg === 'number') q.gt = Math.max(q.gt, arg);
+    else if (name === 'lt' && typeof arg === 'number') q.lt = Math.min(q.lt, arg);
+    else if (name === 'integer' && arg === true) q.integer = true;
+    else if (
+      (name === 'gte_field' || name === 'lte_field' || name === 'gt_field' || name === 'lt_field') &&
+      typeof arg === 'string'
+    )
+      q.fields.push({ name: arg, op: name });
+    else return undefined;
+  }
+  return q;
+}
+
+/** `v` passes the column's quick test in row `row` (comparands that are not finite numbers do not count). */
+export function quickOk(
+  q: Quick,
+  v: number,
+  fields: { op: string; col: ArrayLike<unknown> | undefined }[],
+  row: number,
+): boolean {
+  if (!(Math.abs(v) < q.limit && v >= q.min && v <= q.max && v > q.gt && v < q.lt)) return false;
+  if (q.integer && !Number.isInteger(v)) return false;
+  for (let k = 0; k < fields.length; k++) {
+    const o = fields[k].col?.[row];
+    if (typeof o !== 'number' || !Number.isFinite(o)) continue;
+    const op = fields[k].op;
+    if (
+      op === 'gte_field'
+        ? !(v >= o)
+        : op === 'lte_field'
+          ? !(v <= o)
+          : op === 'gt_field'
+            ? !(v > o)
+            : !(v < o)
+    )
+      return false;
+  }
+  return true;
 }
 
 export default defineOperator<ConformConfig>({
@@ -113,7 +191,17 @@ export default defineOperator<ConformConfig>({
           : compileRules(numeric ? 'number' : 'string', c.rules as Rule[]);
       const cross = (c.rules ?? []).some((r) => Object.keys(r).some((key) => key.endsWith('_field')));
       const memo = /^(string|date)$/i.test(c.type.trim()) && !cross;
-      return { name: c.name, nullable: c.nullable ?? true, type: typeCheck(c.type), rules, numeric, memo };
+      const quick = quickNumber(c.type, rules ? c.rules : []);
+      return {
+        name: c.name,
+        nullable: c.nullable ?? true,
+        type: typeCheck(c.type),
+        rules,
+        numeric,
+        memo,
+        cross,
+        quick,
+      };
     });
     // String values already found valid, per column: symbols, dates and enum values repeat every
     // day, so each distinct value is checked (regular expression, enum search) once, not per row.
@@ -145,14 +233,23 @@ export default defineOperator<ConformConfig>({
           const values = input.get(c.name);
           const isNow = nowCols.has(c.name);
           const seen = known[k];
+          const q = c.quick;
+          const fieldCols = q?.fields.map((f) => ({ op: f.op, col: input.get(f.name) }));
+          let nowBad: string | undefined | null = null; // the verdict on `now`, once (no cross rules)
           let filled: unknown[] | undefined; // a copy, once a missing value must become null or now
           for (row = 0; row < n; row++) {
             const v = values?.[row];
+            if (q && typeof v === 'number' && quickOk(q, v, fieldCols!, row)) continue;
             if (v === undefined || v === null) {
               filled ??= values ? Array.from(values) : new Array<unknown>(n);
               filled[row] = isNow ? now : null;
               if (!isNow) {
                 if (!c.nullable) fail(row, `${c.name}: missing (not nullable)`);
+                continue;
+              }
+              if (!c.cross) {
+                if (nowBad === null) nowBad = c.type(now) ?? c.rules?.(now, other);
+                if (nowBad) fail(row, `${c.name}: ${nowBad}`);
                 continue;
               }
             }
@@ -187,7 +284,7 @@ export default defineOperator<ConformConfig>({
                 'error',
               );
           }
-          out = out.reify(ok);
+          out = takeRows(out, ok);
         }
         if (out.numRows() > 0) emit.table(out);
       },

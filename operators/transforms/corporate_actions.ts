@@ -15,6 +15,7 @@ import type { ColumnTable } from 'arquero';
 import type { Batch, Lake, Rec } from '../../engine/api/index.ts';
 import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { dividendFields, EventBook, DEFAULT_RATING_MAP } from '../lib/fusion/corporate-actions.ts';
+import { takeRows } from '../lib/hfq/take-rows.ts';
 
 export interface CorporateActionsConfig {
   dividend_dataset?: string;
@@ -195,7 +196,7 @@ export default defineOperator<CorporateActionsConfig>({
         if (o === 0) return;
         for (const col of [divCash, divSource, split, splitSource, rating, ratingSource]) col.length = o;
         // Usually every row is a fused row: the input columns are shared, not copied.
-        const base = o === n ? t : t.reify(keep);
+        const base = o === n ? t : takeRows(t, keep);
         emit.table(
           base.assign({
             div_cash: divCash,

@@ -8,6 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { column } from '../../../engine/api/index.ts';
 import { CARRIED, DERIVED, deriveFactor, type FactorState } from './factor.ts';
 import { centStable4 } from './round.ts';
+import { takeRows } from './take-rows.ts';
 
 // `String.prototype.localeCompare` without arguments is this collator's compare (ECMA-402), which the
 // row version sorted by; one collator instead of a lookup per call.
@@ -28,11 +29,25 @@ export function rowOrder(
   const day = (i: number) => String(dates?.[i]);
   const compare = (a: number, b: number) => cmp(sym(a), sym(b)) || cmp(day(a), day(b));
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) <= 0;
+  for (let i = 1; i < n && sorted; i++) {
+    const a = sym(i - 1);
+    const b = sym(i);
+    // The same neighbours come every day: a pair found in order once is not compared again.
+    if (a !== b && inOrder.get(a) === b) continue;
+    const c = cmp(a, b);
+    sorted = c < 0 || (c === 0 && cmp(day(i - 1), day(i)) <= 0);
+    if (c < 0) {
+      if (inOrder.size >= 1 << 17) inOrder.clear();
+      inOrder.set(a, b);
+    }
+  }
   if (sorted) return null;
   // Array.prototype.sort is stable, as the row version's sort was.
   return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort(compare));
 }
+
+/** Symbol pairs (a, b) seen adjacent with a before b in collation order. */
+const inOrder = new Map<string, string>();
 
 export interface HfqOptions {
   prices: readonly string[];
@@ -143,7 +158,7 @@ export function hfqColumns(
     m++;
   }
   // Same rows in the same order: share every input column; otherwise gather them once.
-  const base = !order && m === n ? t : t.reify(Array.from(rows.subarray(0, m)));
+  const base = !order && m === n ? t : takeRows(t, rows.subarray(0, m));
   sources.length = m;
   const cols: Record<string, ArrayLike<unknown>> = {
     [o.factorCol]: m === n ? factors : factors.slice(0, m),

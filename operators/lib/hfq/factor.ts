@@ -71,15 +71,16 @@ export function chooseFactor(
  */
 export class SymbolDays {
   readonly dates: string[];
-  readonly factors: Float64Array;
-  readonly closes: Float64Array;
+  // Plain arrays: a symbol's memory is created once per symbol and typed arrays cost more to create.
+  readonly factors: number[];
+  readonly closes: number[];
   private lo = 0;
   private hi = 0;
 
   constructor(private readonly keep: number) {
     this.dates = new Array<string>(2 * keep).fill('');
-    this.factors = new Float64Array(2 * keep);
-    this.closes = new Float64Array(2 * keep);
+    this.factors = new Array<number>(2 * keep).fill(0);
+    this.closes = new Array<number>(2 * keep).fill(0);
   }
 
   get length(): number {
@@ -112,9 +113,11 @@ export class SymbolDays {
     if (this.hi === d.length) {
       // Window at the end of the arrays: move it to the front.
       const n = this.hi - this.lo;
-      for (let k = 0; k < n; k++) d[k] = d[this.lo + k];
-      this.factors.copyWithin(0, this.lo, this.hi);
-      this.closes.copyWithin(0, this.lo, this.hi);
+      for (let k = 0; k < n; k++) {
+        d[k] = d[this.lo + k];
+        this.factors[k] = this.factors[this.lo + k];
+        this.closes[k] = this.closes[this.lo + k];
+      }
       at -= this.lo;
       this.lo = 0;
       this.hi = n;
