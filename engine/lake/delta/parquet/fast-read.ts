@@ -4,6 +4,7 @@
  * per-value allocations where avoidable. Files written by Argus always qualify; others that
  * use anything else (DELTA_*, INT96, gzip/zstd, nested columns) go through hyparquet instead.
  */
+import { isAscii } from 'node:buffer';
 import type { ColumnChunk, FileMetaData, SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
@@ -170,6 +171,17 @@ function plainDecoder(el: SchemaElement, prim: Prim, decimals: 'number' | 'strin
     case 'BYTE_ARRAY':
       return (v, b, at, n, out, o) => {
         const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        if (prim.kind === 'string' && isAscii(buf.subarray(at))) {
+          // ASCII page (length prefixes included): one string for the page, one substring per
+          // value, instead of a UTF-8 decoder call per value (symbols are ~9 characters).
+          const text = buf.toString('latin1');
+          for (let i = 0; i < n; i++) {
+            const len = v.getUint32(at, true);
+            out[o + i] = text.substring(at + 4, at + 4 + len);
+            at += 4 + len;
+          }
+          return at;
+        }
         for (let i = 0; i < n; i++) {
           const len = v.getUint32(at, true);
           at += 4;
