@@ -60,8 +60,9 @@ interface Sorted {
   errors: Rec[];
   late: number[];
   skipped: number[];
-  /** Day → row numbers; `undefined` rows: the whole batch is that one day. */
-  days: Map<string, number[] | undefined>;
+  /** Days of the batch, first seen first, and their row numbers. */
+  dayOf: string[];
+  dayRows: number[][];
 }
 
 export class DayBuffer {
@@ -79,9 +80,8 @@ export class DayBuffer {
   /** Files `batch`'s rows (records or columns); returns the parts to emit now. */
   add(batch: Batch, now: number): Routed {
     const table = columnsOf(batch);
-    const sorted = this.sort(batch, table);
-    const { pass, errors, late, skipped, days } = sorted;
-    const parts = days.size + [pass, errors, late, skipped].filter((l) => l.length).length;
+    const { pass, errors, late, skipped, dayOf, dayRows } = this.sort(batch, table);
+    const parts = dayOf.length + [pass, errors, late, skipped].filter((l) => l.length).length;
     const shares = fork(batch, Math.max(parts, 1));
     let i = 0;
     // Rows of a part: the input's own records when it came as records, else a table of those rows.
@@ -99,10 +99,11 @@ export class DayBuffer {
     if (late.length) routed.late = take(late);
     if (skipped.length) routed.skipped = take(skipped);
     if (parts === 0) routed.skipped = take([]);
-    for (const [date, rows] of days) {
-      const share = shares[i++];
-      this.file(date, { table, rows: rows && Int32Array.from(rows) }, share, now);
-    }
+    dayOf.forEach((date, d) => {
+      const rows = dayRows[d];
+      // A batch of one day (the usual Bronze partition) is filed whole: no row numbers.
+      this.file(date, { table, rows: rows.length === table.numRows() ? undefined : Int32Array.from(rows) }, shares[i++], now);
+    });
     return routed;
   }
 
@@ -115,9 +116,8 @@ export class DayBuffer {
     const keyCols = keyColumns.map((c) => column(table, c));
     const dateCol = keyCols[keyCols.length - 1];
     const record = (r: number): Rec => (batch.table ? (table.object(r) as Rec) : batch.records[r]);
-    const out: Sorted = { pass: [], errors: [], late: [], skipped: [], days: new Map() };
-    const dayRows: number[][] = [];
-    const dayOf: string[] = [];
+    const out: Sorted = { pass: [], errors: [], late: [], skipped: [], dayOf: [], dayRows: [] };
+    const { dayOf, dayRows } = out;
     // Rows of one batch mostly share dataset and day: decide those once per change, not per row.
     let lastDataset: unknown = {};
     let kind: 'pass' | 'fuse' | 'skip' = 'skip';
@@ -164,7 +164,8 @@ export class DayBuffer {
         }
       }
     }
-    dayOf.forEach((day, d) => out.days.set(day, dayRows[d].length === n ? undefined : dayRows[d]));
+    // Nothing after the loop but the return: code the loop's optimised (OSR) version has never seen
+    // run would deoptimise it on every batch.
     return out;
   }
 

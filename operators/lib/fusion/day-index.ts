@@ -62,25 +62,109 @@ export function indexDay(
   keys = new KeyDictionary(),
 ): DayIndex {
   keys.trim();
-  const idCols = keyColumns.slice(0, -1);
-  const symbolAt = idCols.indexOf('symbol');
-  const total = parts.reduce((n, p) => n + (p.rows ? p.rows.length : p.table.numRows()), 0);
-  const capacity = keys.size + total; // ids added today stay below this
-  // Pass 1: number the keys first seen first (ties in the order keep that), per filed row.
-  const keyOfId = new Int32Array(capacity).fill(-1);
-  const idOfKey = new Int32Array(total);
-  const firstPartSeen = new Int32Array(total);
-  const firstRowSeen = new Int32Array(total);
-  let size = 0;
-  const keyOf: Int32Array[] = [];
-  // Bronze tables of a day list the symbols in (nearly) the same order: the id after the previous
-  // row's id in the previous part is a good guess, checked by one string comparison instead of a
-  // Map lookup (a missing or extra row costs one lookup, then the guesses line up again).
-  let prev: Int32Array | undefined;
-  const nextInPrev = new Int32Array(capacity); // id → its position in `prev` + 1 (0: not there)
-  for (let p = 0; p < parts.length; p++) {
-    const { table, rows } = parts[p];
-    const cols = idCols.map((c) => column(table, c)!);
+  const numbering = new KeyNumbering(keys, keyColumns, parts);
+  const keyOf = parts.map((part, p) => numbering.number(part, p));
+  const { size, firstPart, firstRow } = numbering.inOutputOrder(keyOf);
+
+  const streams = new Map<string, Map<string, StreamRows>>();
+  const streamOf = (source: string, dataset: string): StreamRows => {
+    let byDataset = streams.get(source);
+    if (!byDataset) streams.set(source, (byDataset = new Map()));
+    let s = byDataset.get(dataset);
+    if (!s) {
+      s = { source, dataset, part: new Int32Array(size).fill(-1), row: new Int32Array(size) };
+      byDataset.set(dataset, s);
+    }
+    return s;
+  };
+  const fetched = parts.map((p) => column(p.table, 'fetched_at'));
+  const ingested = parts.map((p) => column(p.table, 'ingested_at'));
+  parts.forEach((part, p) => fileRows(part, p, keyOf[p], streamOf, fetched, ingested));
+
+  return {
+    parts,
+    size,
+    firstPart,
+    firstRow,
+    streams,
+    valueAt(k, source, dataset, name) {
+      const s = streams.get(source)?.get(dataset);
+      const p = s ? s.part[k] : -1;
+      if (p < 0) return undefined;
+      return column(parts[p].table, name)?.[s!.row[k]];
+    },
+  };
+}
+
+/** Records, per stream, where each key's row is (one part; hot loops live in small functions). */
+function fileRows(
+  { table, rows }: DayPart,
+  p: number,
+  ks: Int32Array,
+  streamOf: (source: string, dataset: string) => StreamRows,
+  fetched: readonly Col[],
+  ingested: readonly Col[],
+): void {
+  const src = column<string>(table, 'source')!;
+  const ds = column(table, 'dataset')!;
+  let last: StreamRows | undefined;
+  for (let j = 0; j < ks.length; j++) {
+    const r = rows ? rows[j] : j;
+    const source = src[r];
+    const dataset = String(ds[r]);
+    if (!last || last.source !== source || last.dataset !== dataset) last = streamOf(source, dataset);
+    const k = ks[j];
+    const q = last.part[k];
+    // A repeated row replaces the held one unless the held one is newer (ties: the later wins).
+    if (q >= 0 && ingest(fetched[p], ingested[p], r) < ingest(fetched[q], ingested[q], last.row[k])) continue;
+    last.part[k] = p;
+    last.row[k] = r;
+  }
+}
+
+/**
+ * Numbers a day's keys, part by part: first seen first (ties in the output order keep that), then
+ * renumbered in output order so fusion writes its columns front to back.
+ */
+class KeyNumbering {
+  private readonly idCols: readonly string[];
+  private readonly symbolAt: number;
+  /** Key number of a dictionary id today (-1: not seen yet). */
+  private readonly keyOfId: Int32Array;
+  private readonly idOfKey: Int32Array;
+  private readonly firstPart: Int32Array;
+  private readonly firstRow: Int32Array;
+  private size = 0;
+  // Bronze tables list the symbols in (nearly) the same order, day after day: the id after the
+  // previous row's id in the previous part (yesterday's last one for the first) is a good guess,
+  // checked by one string comparison instead of a Map lookup (a missing or extra row costs one
+  // lookup, then the guesses line up again).
+  private prev: Int32Array | undefined;
+  /** Id → its position in `prev` + 1 (0: not there). */
+  private readonly nextInPrev: Int32Array;
+
+  constructor(
+    private readonly keys: KeyDictionary,
+    keyColumns: readonly string[],
+    parts: readonly DayPart[],
+  ) {
+    this.idCols = keyColumns.slice(0, -1);
+    this.symbolAt = this.idCols.indexOf('symbol');
+    const total = parts.reduce((n, p) => n + (p.rows ? p.rows.length : p.table.numRows()), 0);
+    const capacity = keys.size + total; // ids added today stay below this
+    this.keyOfId = new Int32Array(capacity).fill(-1);
+    this.nextInPrev = new Int32Array(capacity);
+    this.idOfKey = new Int32Array(total);
+    this.firstPart = new Int32Array(total);
+    this.firstRow = new Int32Array(total);
+    // The previous day's last table is the first guess of today's first one.
+    if (keys.lastSequence) this.follow(keys.lastSequence);
+  }
+
+  /** The key number of each filed row of part `p`. */
+  number({ table, rows }: DayPart, p: number): Int32Array {
+    const { keys, keyOfId, nextInPrev, prev, symbolAt } = this;
+    const cols = this.idCols.map((c) => column(table, c)!);
     const n = rows ? rows.length : table.numRows();
     const ks = new Int32Array(n);
     const ids = new Int32Array(n);
@@ -99,75 +183,38 @@ export function indexDay(
       ids[j] = lastId = id;
       let k = keyOfId[id];
       if (k < 0) {
-        keyOfId[id] = k = size++;
-        idOfKey[k] = id;
-        firstPartSeen[k] = p;
-        firstRowSeen[k] = r;
+        keyOfId[id] = k = this.size++;
+        this.idOfKey[k] = id;
+        this.firstPart[k] = p;
+        this.firstRow[k] = r;
       }
       ks[j] = k;
     }
+    this.follow(ids);
+    return ks;
+  }
+
+  private follow(ids: Int32Array): void {
+    const { nextInPrev, prev } = this;
     if (prev) for (let j = 0; j < prev.length; j++) nextInPrev[prev[j]] = 0;
-    for (let j = 0; j < n; j++) nextInPrev[ids[j]] = j + 1;
-    prev = ids;
-    keyOf.push(ks);
-  }
-  // Keys are renumbered in output order (by symbol), so fusion writes its columns front to back.
-  const order = symbolAt >= 0 ? keys.order(idOfKey.subarray(0, size)) : undefined;
-  const firstPart = new Int32Array(size);
-  const firstRow = new Int32Array(size);
-  const posOf = new Int32Array(size);
-  for (let i = 0; i < size; i++) {
-    const k = order ? order[i] : i;
-    posOf[k] = i;
-    firstPart[i] = firstPartSeen[k];
-    firstRow[i] = firstRowSeen[k];
-  }
-  for (const ks of keyOf) for (let j = 0; j < ks.length; j++) ks[j] = posOf[ks[j]];
-
-  const streams = new Map<string, Map<string, StreamRows>>();
-  const streamOf = (source: string, dataset: string): StreamRows => {
-    let byDataset = streams.get(source);
-    if (!byDataset) streams.set(source, (byDataset = new Map()));
-    let s = byDataset.get(dataset);
-    if (!s) {
-      s = { source, dataset, part: new Int32Array(size).fill(-1), row: new Int32Array(size) };
-      byDataset.set(dataset, s);
-    }
-    return s;
-  };
-  const fetched = parts.map((p) => column(p.table, 'fetched_at'));
-  const ingested = parts.map((p) => column(p.table, 'ingested_at'));
-  for (let p = 0; p < parts.length; p++) {
-    const { table, rows } = parts[p];
-    const src = column<string>(table, 'source')!;
-    const ds = column(table, 'dataset')!;
-    const ks = keyOf[p];
-    let last: StreamRows | undefined;
-    for (let j = 0; j < ks.length; j++) {
-      const r = rows ? rows[j] : j;
-      const source = src[r];
-      const dataset = String(ds[r]);
-      if (!last || last.source !== source || last.dataset !== dataset) last = streamOf(source, dataset);
-      const k = ks[j];
-      const q = last.part[k];
-      // A repeated row replaces the held one unless the held one is newer (ties: the later wins).
-      if (q >= 0 && ingest(fetched[p], ingested[p], r) < ingest(fetched[q], ingested[q], last.row[k])) continue;
-      last.part[k] = p;
-      last.row[k] = r;
-    }
+    for (let j = 0; j < ids.length; j++) nextInPrev[ids[j]] = j + 1;
+    this.prev = this.keys.lastSequence = ids;
   }
 
-  return {
-    parts,
-    size,
-    firstPart,
-    firstRow,
-    streams,
-    valueAt(k, source, dataset, name) {
-      const s = streams.get(source)?.get(dataset);
-      const p = s ? s.part[k] : -1;
-      if (p < 0) return undefined;
-      return column(parts[p].table, name)?.[s!.row[k]];
-    },
-  };
+  /** Renumbers the keys (in place in `keyOf`) in output order: by symbol, else first seen. */
+  inOutputOrder(keyOf: readonly Int32Array[]) {
+    const size = this.size;
+    const order = this.symbolAt >= 0 ? this.keys.order(this.idOfKey.subarray(0, size)) : undefined;
+    const firstPart = new Int32Array(size);
+    const firstRow = new Int32Array(size);
+    const posOf = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const k = order ? order[i] : i;
+      posOf[k] = i;
+      firstPart[i] = this.firstPart[k];
+      firstRow[i] = this.firstRow[k];
+    }
+    for (const ks of keyOf) for (let j = 0; j < ks.length; j++) ks[j] = posOf[ks[j]];
+    return { size, firstPart, firstRow };
+  }
 }

@@ -23,6 +23,8 @@ export class KeyDictionary {
   private rank = new Int32Array(0);
   private ranks = 0;
   private dirty = false;
+  /** Ids of the last table indexed (the next day's first table is guessed to follow its order). */
+  lastSequence: Int32Array | undefined;
 
   /** @param limit Forget every key once this many are known (a key space that keeps growing). */
   constructor(private readonly limit = 100_000) {}
@@ -37,6 +39,7 @@ export class KeyDictionary {
     this.ids.clear();
     this.symbols.length = 0;
     this.keys.length = 0;
+    this.lastSequence = undefined;
     this.dirty = true;
   }
 

@@ -195,8 +195,11 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
         const raw = cols.raw(f, source);
         let numbers = true;
         for (let k = 0; k < n && numbers; k++) numbers = typeof raw[k] === 'number';
-        if (numbers) out[key] = Float64Array.from(raw as number[]);
-        else out[key] = raw.map((v) => (v === undefined ? null : v));
+        if (numbers) {
+          const values = new Float64Array(n);
+          for (let k = 0; k < n; k++) values[k] = raw[k] as number;
+          out[key] = values;
+        } else out[key] = raw.map((v) => (v === undefined ? null : v));
       }
 
     const bits = new Uint32Array(n);
