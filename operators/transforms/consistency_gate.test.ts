@@ -1,14 +1,27 @@
+import type { ColumnTable } from 'arquero';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Rec, SpecDoc } from '../../engine/api/index.ts';
+import type { Batch, Rec, SpecDoc, Transform } from '../../engine/api/index.ts';
+import { tableBatch } from '../../engine/api/index.ts';
+import { nodeOperator } from '../../engine/runtime/node-operator.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { runTransform } from '../../engine/testing/drivers.ts';
-import { marketDay, offsetCloses, realDay } from '../lib/quality/fixtures.ts';
+import { asColumns, marketDay, offsetCloses, realDay } from '../lib/quality/fixtures.ts';
 import { editPolicy, repoQualitySpecs } from '../lib/quality/policies.ts';
 import gate from './consistency_gate.ts';
 
 const specs = repoQualitySpecs();
 const ctxWith = (docs: SpecDoc[] = specs) => testContext({ specs: docs, pipeline: 'silver', node: 'gate' });
 const day = (volatility: number) => marketDay({ symbols: 200, date: '2024-12-31', volatility, seed: 11 });
+
+/** Runs the gate over one column batch; the output batch of each port. */
+async function runColumns(config: object, t: ColumnTable, ctx = ctxWith()): Promise<Record<string, Batch>> {
+  const op = (await gate.create(config, ctx)) as Transform;
+  const out = await lastValueFrom(
+    from([tableBatch(t, { traceId: 'T' }, [])]).pipe(nodeOperator('gate', op), toArray()),
+  );
+  return Object.fromEntries(out.map((p) => [p.port, p.batch]));
+}
 
 describe('consistency_gate', () => {
   it('publishes a normal day with per-row flags and one verdict', async () => {
@@ -188,5 +201,50 @@ describe('consistency_gate', () => {
 
   it('fails at create with a clear error when the policy is missing', () => {
     expect(() => gate.create({ policy: 'strict' }, ctxWith())).toThrow(/no QualityPolicy named "strict"/);
+  });
+
+  it('gates a column batch without building records: the input columns go out shared, plus four flag columns', async () => {
+    const rows = offsetCloses(day(0.02), 0.005, -0.02);
+    const input = asColumns(rows);
+    const out = await runColumns({}, input);
+    const t = out.out.table!;
+    expect(t).toBeDefined();
+    expect(t.column('close')).toBe(input.column('close')); // shared, not copied
+    expect(t.columnNames()).toEqual([
+      ...input.columnNames(),
+      'dq_consistent',
+      'dq_reasons',
+      'dq_close_diff',
+      'dq_volume_diff',
+    ]);
+    // The same rows, flags, reviews and verdict as the same day fed as records.
+    const records = await runTransform(gate, {}, rows, ctxWith());
+    expect(out.out.records).toEqual(records.out);
+    expect(out.review.records).toEqual(records.review.map((r) => ({ ...r, batch_id: '2024-12-31-T' })));
+    expect(out.verdict.records[0]).toMatchObject({
+      ...records.verdict[0],
+      batch_id: '2024-12-31-T',
+      evaluated_at: expect.any(String),
+    });
+  });
+
+  it('reads non-finite values of numeric columns as missing, like null in a record', async () => {
+    const rows = day(0.02).map((r, i) =>
+      i === 0 ? { ...r, close_ts: NaN } : i === 1 ? { ...r, volume_ts: Infinity } : r,
+    );
+    const out = await runColumns({}, asColumns(rows));
+    const [first, second] = out.out.records;
+    expect(first).toMatchObject({ dq_consistent: null, dq_close_diff: null });
+    expect(second).toMatchObject({ dq_consistent: true, dq_close_diff: 0, dq_volume_diff: null });
+    expect(out.verdict.records[0]).toMatchObject({ rows: 200, overlapping: 199, consistent: 199 });
+  });
+
+  it('quarantines a day of a column batch with the full records for replay', async () => {
+    const rows = offsetCloses(day(0.02), 0.03, 0.01);
+    const out = await runColumns({}, asColumns(rows));
+    expect(out.out).toBeUndefined();
+    expect(out.quarantine.records).toHaveLength(200);
+    expect(JSON.parse(String(out.quarantine.records[0].record))).toEqual(rows[0]);
+    expect(out.quarantine.records[0]).toMatchObject({ row_consistent: false, close_qmt: rows[0].close_qmt });
   });
 });

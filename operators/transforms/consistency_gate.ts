@@ -109,7 +109,11 @@ export default defineOperator<ConsistencyGateConfig>({
           for (const r of reviews) emit(r, 'review');
           if (v.verdict === 'published') emit.table(day.assign(flags(v)), 'out');
           else {
-            const originals = recordsAt(batch, t, v.rowConsistent.map((_, i) => rowIndex(rows, i)));
+            const originals = recordsAt(
+              batch,
+              t,
+              v.rowConsistent.map((_, i) => rowIndex(rows, i)),
+            );
             originals.forEach((rec, i) => emit(quarantineRow(rec, v, i, batchId, evaluatedAt), 'quarantine'));
           }
           const byBoard = boardRatios(day, v);

@@ -1,8 +1,12 @@
+import type { ColumnTable } from 'arquero';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BatchTransform, Rec, SpecDoc } from '../../engine/api/index.ts';
+import type { Batch, BatchTransform, Rec, SpecDoc, Transform } from '../../engine/api/index.ts';
+import { tableBatch } from '../../engine/api/index.ts';
+import { nodeOperator } from '../../engine/runtime/node-operator.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { emitter, runTransform, testBatch } from '../../engine/testing/drivers.ts';
-import { dropField, marketDay } from '../lib/quality/fixtures.ts';
+import { asColumns, dropField, marketDay } from '../lib/quality/fixtures.ts';
 import { repoQualitySpecs } from '../lib/quality/policies.ts';
 import type { QualityScoreSpec } from '../lib/quality/types.ts';
 import score from './quality_score.ts';
@@ -17,6 +21,18 @@ const day = () =>
     ...r,
     dq_consistent: true,
   }));
+
+/** Runs the scorer over `rows` fed as one column batch; the output batch of each port. */
+async function runColumns(
+  config: object,
+  rows: Rec[] | ColumnTable,
+  ctx = ctxWith(),
+): Promise<Record<string, Batch>> {
+  const op = (await score.create(config, ctx)) as Transform;
+  const batch = tableBatch(Array.isArray(rows) ? asColumns(rows) : (rows as ColumnTable), {}, []);
+  const out = await lastValueFrom(from([batch]).pipe(nodeOperator('score', op), toArray()));
+  return Object.fromEntries(out.map((p) => [p.port, p.batch]));
+}
 
 describe('quality_score', () => {
   beforeEach(() => {
@@ -101,7 +117,11 @@ describe('quality_score', () => {
     const t = (await score.create({}, ctx)) as BatchTransform;
     const { emit, rows } = emitter();
     await t.process(testBatch(day(), [], { expected_symbols: 250 }), emit);
-    expect(rows('report')[0]).toMatchObject({ dq_com_01: 0.8, close_missing_rate: 0.2, expected_symbols: 250 });
+    expect(rows('report')[0]).toMatchObject({
+      dq_com_01: 0.8,
+      close_missing_rate: 0.2,
+      expected_symbols: 250,
+    });
     expect(rows('out')).toHaveLength(200);
   });
 
@@ -170,5 +190,54 @@ describe('quality_score', () => {
     expect(text).toMatch(/dq_kpi_ratio\{pipeline="gold",kpi="DQ-COM-01"\} 1/);
     expect(text).toMatch(/argus_e2e_latency_seconds_bucket\{le="1800",pipeline="gold"\} 1/);
     expect(text).toMatch(/dq_timeliness_minutes\{pipeline="gold"\} 30/);
+  });
+
+  it('scores a column batch without building records: input columns shared, flags dropped, the same scores and report', async () => {
+    const rows: Rec[] = (day() as Rec[]).map((r, i) =>
+      i === 0
+        ? { ...r, high: Number(r.low) * 0.9 }
+        : i === 1
+          ? { ...r, close: NaN }
+          : i === 2
+            ? { ...r, dq_consistent: false }
+            : r,
+    );
+    const input = asColumns(rows);
+    const out = await runColumns({}, input);
+    const t = out.out.table!;
+    expect(t).toBeDefined();
+    expect(t.column('open')).toBe(input.column('open')); // shared, not copied
+    expect(t.columnNames().filter((c) => c.startsWith('dq_'))).toEqual([]);
+    expect(t.columnNames().slice(-2)).toEqual(['data_quality_score', 'last_verified_utc']);
+    const records = await runTransform(score, {}, rows, ctxWith());
+    expect(out.out.records).toEqual(records.out);
+    expect(out.report.records).toEqual(records.report);
+    expect(records.out.slice(0, 4).map((r) => r.data_quality_score)).toEqual([
+      75,
+      Math.round((30 * (6 / 7) + 70) * 100) / 100,
+      80,
+      100,
+    ]);
+  });
+
+  it('lists rule failures in the order the rows first fail them, and finds duplicates in a sorted day', async () => {
+    const rows: Rec[] = (day() as Rec[])
+      .sort((a, b) => (String(a.symbol) < String(b.symbol) ? -1 : 1))
+      .map((r, i) => (i === 0 ? { ...r, pe_ttm: -1 } : i === 1 ? { ...r, turnover: null, open: -1 } : r));
+    rows.splice(11, 0, { ...rows[10] }); // a duplicate (symbol, trade_date) next to its twin
+    const out = await runColumns({}, rows);
+    const report = out.report.records[0];
+    expect(report.rule_failures).toBe(
+      JSON.stringify({
+        pe_ttm_range: 1,
+        low_le_min: 1,
+        positive_prices: 1,
+        turnover_missing: 1,
+        duplicate_key: 2,
+      }),
+    );
+    expect(report).toMatchObject({ rows: 201, uniqueness_ratio: Math.round((200 / 201) * 1e6) / 1e6 });
+    expect(out.out.records[10].data_quality_score).toBe(95);
+    expect(out.out.records[11].data_quality_score).toBe(95);
   });
 });

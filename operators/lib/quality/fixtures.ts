@@ -8,7 +8,9 @@
  * const bad = offsetCloses(day, 0.03, 0.01); // 3 % of closes off by 1 %
  */
 import { readFileSync } from 'node:fs';
+import { table, type ColumnTable } from 'arquero';
 import type { Rec } from '../../../engine/api/index.ts';
+import { tableFromRecords } from '../../../engine/api/index.ts';
 import { mulberry32 } from '../random/mulberry32.ts';
 import { REAL_DATA_DIR } from '../hfq/real-data.ts';
 
@@ -140,4 +142,20 @@ export function realDay(date: string): Rec[] {
     });
   }
   return rows;
+}
+
+/**
+ * `rows` as a column table the way fuse emits one: columns whose values are all numbers become
+ * `Float64Array`s (NaN and ±Infinity included), the others stay plain arrays.
+ * @example const t = asColumns(marketDay({ symbols: 10, date: '2024-12-31', volatility: 0.02 }));
+ */
+export function asColumns(rows: readonly Rec[]): ColumnTable {
+  const t = tableFromRecords(rows);
+  const cols: Record<string, ArrayLike<unknown>> = {};
+  for (const name of t.columnNames()) {
+    const values = t.column(name) as unknown as unknown[];
+    const numeric = values.length > 0 && values.every((v) => typeof v === 'number');
+    cols[name] = numeric ? Float64Array.from(values as number[]) : values;
+  }
+  return table(cols as Record<string, unknown[]>);
 }

@@ -24,7 +24,8 @@ export function klineFailures(t: ColumnTable): Uint8Array {
     const high = H[i];
     const low = L[i];
     const close = C[i];
-    if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close))) continue;
+    if (!(Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close)))
+      continue;
     let bits = 0;
     if (high < Math.max(open, close, low)) bits |= 1;
     if (low > Math.min(open, close)) bits |= 2;

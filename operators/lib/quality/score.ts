@@ -201,7 +201,12 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
 }
 
 /** The row's score with its `impute_penalty` (if any) taken off completeness and accuracy. */
-function imputed(s: number, dims: Float64Array, penalty: unknown, weigh: (dims: Float64Array) => number): number {
+function imputed(
+  s: number,
+  dims: Float64Array,
+  penalty: unknown,
+  weigh: (dims: Float64Array) => number,
+): number {
   if (!penalty || typeof penalty !== 'object') return s;
   const p = penalty as { completeness?: unknown; accuracy?: unknown };
   const c = num(p.completeness) ?? 0;
@@ -213,7 +218,13 @@ function imputed(s: number, dims: Float64Array, penalty: unknown, weigh: (dims: 
   return weigh(penalised);
 }
 
-const DIMENSIONS: readonly DimensionId[] = ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity_uniqueness'];
+const DIMENSIONS: readonly DimensionId[] = [
+  'completeness',
+  'accuracy',
+  'consistency',
+  'timeliness',
+  'validity_uniqueness',
+];
 const [COM, ACC, CON, TIM, VU] = [0, 1, 2, 3, 4];
 
 /**
@@ -231,7 +242,11 @@ function rowWeigher(score: QualityScoreSpec): (dims: Float64Array) => number {
 }
 
 /** Rows where `values` has no usable value (`onMissing` is told each); a missing column is all missing. */
-function missingRows(values: ArrayLike<unknown> | undefined, n: number, onMissing?: (row: number) => void): number {
+function missingRows(
+  values: ArrayLike<unknown> | undefined,
+  n: number,
+  onMissing?: (row: number) => void,
+): number {
   let m = 0;
   if (!values) {
     for (let i = 0; i < n; i++) onMissing?.(i);

@@ -66,7 +66,9 @@ export function compileValidity(v: QualityPolicySpec['validity']): Validity {
       checkFormat(column(t, 'symbol'), (s) => symbolPattern.test(s), n, fail(0));
       checkFormat(column(t, 'trade_date'), (s) => DATE.test(s), n, fail(1));
       ranges.forEach((r, k) => checkRange(column(t, r.field), r, n, checked, fail(2 + k)));
-      enums.forEach((e, k) => checkEnum(column(t, e.field), e.allowed, n, checked, fail(2 + ranges.length + k)));
+      enums.forEach((e, k) =>
+        checkEnum(column(t, e.field), e.allowed, n, checked, fail(2 + ranges.length + k)),
+      );
       return { checked, failed };
     },
   };
