@@ -12,15 +12,6 @@ export function num(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The first of `fields` that holds a finite number in `rec`. */
-export function firstNum(rec: Record<string, unknown>, fields: readonly string[]): number | undefined {
-  for (const f of fields) {
-    const n = num(rec[f]);
-    if (n !== undefined) return n;
-  }
-  return undefined;
-}
-
 /** Rounds for reports and metrics (ratios to 6 places, scores to 2) without float noise. */
 export function round(v: number, places: number): number {
   const f = 10 ** places;

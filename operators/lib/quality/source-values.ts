@@ -21,9 +21,7 @@ interface Lookup {
   flat: string[];
 }
 
-// Parsed once per column name: the gate asks for the same few columns on every row, and most rows
-// lack some of them (e.g. high_qmt), so re-running the regex and building the alias keys per row
-// was a measurable share of the gate's time (bench/peers.bench.ts).
+// Parsed once per column name: the gate resolves the same few columns for every day.
 const lookups = new Map<string, Lookup | null>();
 
 function lookupOf(column: string): Lookup | null {
