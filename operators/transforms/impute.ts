@@ -7,6 +7,11 @@
  * the interval, `impute_penalty` for the quality score). Per trading day it emits missing rates on
  * `stats` and DQ-COM-01 alert signals on `alerts`. Contract: `docs/impute.md`.
  *
+ * Column-wise: a batch's table is scanned for missing cells field by field, and only the rows with
+ * a gap are materialised and imputed. The table goes out with every column no imputed value
+ * touched shared as is (complete rows cost a scan and the history update, no record copy), plus
+ * `imputed_fields` / `impute_penalty` (shared frozen constants on complete rows).
+ *
  * @example
  * - id: impute
  *   type: impute

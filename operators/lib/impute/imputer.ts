@@ -3,15 +3,18 @@
  * history and the industry map, finds every missing policy field in a batch of fused rows, fills it
  * with the first method of the field's chain that can (prophet → forecaster, native, ffill,
  * industry_mean), and annotates the rows (lineage, interval, penalty). Model forecasts of a batch
- * are sent to the forecaster in one call, one series per (symbol, field, gap).
+ * are sent to the forecaster in one call, one series per (symbol, field, gap). Batches are column
+ * tables ({@link Imputer.processTable}): only rows with a missing cell become records.
  *
  * @example
  * const imputer = new Imputer(resolvePolicy(spec), new NativeForecaster());
  * imputer.setIndustry('600519.SH', '白酒');
- * const { rows, days } = await imputer.process(fusedRows);
+ * const { rows, days } = await imputer.process(fusedRows);           // records in, records out
+ * const { table } = await imputer.processTable(t, tableKeys(t));      // columns in, columns out
  */
 import type { ColumnTable } from 'arquero';
 import { column, tableFromRecords, type Rec } from '../../../engine/api/index.ts';
+import { dayStats, type DayStats } from './day-stats.ts';
 import {
   groupDays,
   observedColumns,
@@ -27,7 +30,7 @@ import { nativeForecasts } from './forecast.ts';
 import { History } from './history.ts';
 import { Industries } from './industry.ts';
 import { clampKline } from './kline.ts';
-import { isMissing, numeric, ratesOf, sourceField, type MissingRates } from './missing.ts';
+import { numeric, sourceField } from './missing.ts';
 import type { Method, Penalty, ResolvedField, ResolvedPolicy } from './policy.ts';
 
 /** How one value was imputed (`row.imputation[field]`). */
@@ -54,14 +57,7 @@ export interface Imputation {
   clamped?: boolean;
 }
 
-/** Per trading day: missing rates before and after, and what was done. */
-export interface DayStats {
-  trade_date: string;
-  before: MissingRates;
-  after: MissingRates;
-  imputed: Record<string, number>;
-  unfilled: number;
-}
+export type { DayStats };
 
 /** `imputed_fields` of a row with nothing imputed (shared and frozen: rows are never mutated). */
 const NOTHING_IMPUTED: readonly string[] = Object.freeze([]);
@@ -192,25 +188,9 @@ export class Imputer {
     for (const c of unfilled) (left.get(c.row) ?? left.set(c.row, []).get(c.row)!).push(c);
     for (const row of rows) this.annotate(row, done.get(row), left.get(row) ?? []);
 
-    // After = before, corrected on the imputed rows only (the others did not change).
-    const after = scan.counts.map((c) => Int32Array.from(c));
-    const imputed = g.days.map((): Record<string, number> => ({}));
-    const unfilledPerDay = new Int32Array(g.days.length);
-    scan.rows.forEach((i, k) => {
-      const d = g.dayOf[i];
-      fields.forEach(
-        (f, fi) => (after[d][fi] += (isMissing(rows[k], f) ? 1 : 0) - scan.missing[i * nf + fi]),
-      );
-      for (const how of done.get(rows[k])?.values() ?? [])
-        imputed[d][how.method] = (imputed[d][how.method] ?? 0) + 1;
-      unfilledPerDay[d] += left.get(rows[k])?.length ?? 0;
-    });
-    const days = g.days.map((date, d): DayStats => ({
-      trade_date: date,
-      before: ratesOf(scan.counts[d], scan.sizes[d], fields),
-      after: ratesOf(after[d], scan.sizes[d], fields),
-      imputed: imputed[d],
-      unfilled: unfilledPerDay[d],
+    const days = dayStats(g, scan, fields, rows, (r) => ({
+      methods: [...(done.get(r)?.values() ?? [])].map((h) => h.method),
+      unfilled: left.get(r)?.length ?? 0,
     }));
     const table = writeRows(t, scan.rows, rows, {
       imputed_fields: NOTHING_IMPUTED,

@@ -54,14 +54,6 @@ export interface MissingRates {
   fields: Record<string, number>;
 }
 
-export function missingRates(rows: readonly Rec[], fields: readonly ResolvedField[]): MissingRates {
-  return ratesOf(
-    fields.map((f) => rows.reduce((n, r) => n + (isMissing(r, f) ? 1 : 0), 0)),
-    rows.length,
-    fields,
-  );
-}
-
 /** Missing rates from the count of missing cells per field (`counts[i]` for `fields[i]`) over `n` rows. */
 export function ratesOf(
   counts: ArrayLike<number>,
