@@ -8,6 +8,9 @@
  * the ratio of consistent rows. A day at or above the target goes out `out` (flagged); a day below
  * goes out `quarantine` whole, one row per record with the reasons, and nothing of it is published.
  * Diffs above the review threshold go out `review`; one summary per day goes out `verdict`.
+ *
+ * Column-wise: a day is checked over its columns (records in, or a column batch from fuse); a
+ * published day goes out as the same table with the flag columns added, no record built.
  */
 import type { ColumnTable } from 'arquero';
 import { ulid } from 'ulid';
@@ -17,7 +20,7 @@ import { board } from '../lib/quality/board.ts';
 import { evaluateGroup, exceeds, orNull, type GroupVerdict } from '../lib/quality/consistency.ts';
 import { gateMetrics } from '../lib/quality/metrics.ts';
 import { num, round } from '../lib/quality/num.ts';
-import { groupTable, recordsAt, rowIndex, splitRows } from '../lib/quality/rows.ts';
+import { groupTable, indicesOf, recordsAt, splitRows } from '../lib/quality/rows.ts';
 import type { QualityPolicySpec } from '../lib/quality/types.ts';
 
 export interface ConsistencyGateConfig {
@@ -109,11 +112,8 @@ export default defineOperator<ConsistencyGateConfig>({
           for (const r of reviews) emit(r, 'review');
           if (v.verdict === 'published') emit.table(day.assign(flags(v)), 'out');
           else {
-            const originals = recordsAt(
-              batch,
-              t,
-              v.rowConsistent.map((_, i) => rowIndex(rows, i)),
-            );
+            // A quarantined day (rare) is replayed from its records: build them for it alone.
+            const originals = recordsAt(batch, t, indicesOf(rows, v.rows));
             originals.forEach((rec, i) => emit(quarantineRow(rec, v, i, batchId, evaluatedAt), 'quarantine'));
           }
           const byBoard = boardRatios(day, v);

@@ -4,6 +4,9 @@
  * uniqueness, validity, the dimension scores, the composite and its band) for the
  * `quality/daily_report` Delta table. Weights and bands come from a QualityScore document,
  * thresholds from a QualityPolicy; both are hot-reloadable.
+ *
+ * Column-wise: a day is scored over its columns (records in, or a column batch); it goes out as
+ * the same table without the gate's `dq_*` columns, plus the score (and verification time) columns.
  */
 import type { ColumnTable } from 'arquero';
 import type { Rec } from '../../engine/api/index.ts';

@@ -76,9 +76,9 @@ export function groupTable(t: ColumnTable, rows: number[] | 'all'): ColumnTable 
   return rows === 'all' ? t : t.reify(rows);
 }
 
-/** Original batch index of the group's `i`-th row. */
-export function rowIndex(rows: number[] | 'all', i: number): number {
-  return rows === 'all' ? i : rows[i];
+/** The batch indices of a group's rows. */
+export function indicesOf(rows: number[] | 'all', n: number): number[] {
+  return rows === 'all' ? Array.from({ length: n }, (_, i) => i) : rows;
 }
 
 /**
