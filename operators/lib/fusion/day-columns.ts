@@ -126,6 +126,21 @@ export class DayColumns {
     return m;
   }
 
+  /**
+   * Whether source `s`'s value of `f` for key `k` is valid, one key at a time: the day's mask when
+   * it was computed, else the scalar rules (the same rules, see masks.test.ts). For fallback
+   * sources that only a few keys need.
+   */
+  validAt(f: CompiledField, s: string, k: number): boolean {
+    const m = this.masks.get(`${f.name}\u0001${s}`);
+    return m ? m[k] === 1 : this.why(f, s, k) === undefined;
+  }
+
+  /** `f` of source `s` as numbers if that column was gathered (else read keys with {@link read}). */
+  gathered(f: CompiledField, s: string): Float64Array | undefined {
+    return this.numbers.get(`${f.name}\u0001${s}`);
+  }
+
   /** Why source `s`'s value of `f` for key `k` is invalid (scalar, only called for invalid values). */
   why(f: CompiledField, s: string, k: number): string | undefined {
     return f.check(this.read(f, s, k), (o) => this.sibling(o, s, k));

@@ -59,11 +59,29 @@ function bindings(name: string, group: GroupPolicy, f: FieldPolicy, datasets: Se
   return out;
 }
 
+/**
+ * The keys a fallback source (not the first of the order) is asked about: those still undecided
+ * where it has a row. Usually a handful: they are then judged one by one ({@link DayColumns.validAt})
+ * instead of gathering and checking the source's whole column; `undefined` when there are many.
+ */
+function fewUndecided(winner: Int8Array, present: Uint8Array): number[] | undefined {
+  const few: number[] = [];
+  const limit = winner.length >> 4;
+  for (let k = 0; k < winner.length; k++)
+    if (winner[k] < 0 && present[k] === 1 && few.push(k) > limit) return undefined;
+  return few;
+}
+
 /** `record` mode: per key, the first present source whose values of every field are valid (-1: none). */
 function wholeSource(sources: readonly string[], fields: readonly CompiledField[], cols: DayColumns, n: number) {
   const whole = new Int8Array(n).fill(-1);
   sources.forEach((s, j) => {
     const present = cols.present(s);
+    const few = j > 0 ? fewUndecided(whole, present) : undefined;
+    if (few) {
+      for (const k of few) if (fields.every((f) => cols.validAt(f, s, k))) whole[k] = j;
+      return;
+    }
     const masks = fields.map((f) => cols.valid(f, s));
     for (let k = 0; k < n; k++) {
       if (whole[k] >= 0 || !present[k]) continue;
@@ -75,21 +93,51 @@ function wholeSource(sources: readonly string[], fields: readonly CompiledField[
   return whole;
 }
 
-/** The winners' numbers: a Float64Array when every key has one, else a plain array with `null`s. */
-function pickNumbers(winner: Int8Array, xs: Float64Array[]): Float64Array | (number | null)[] {
+/** Field mode for the keys `winner` leaves undecided; a present source's invalid value is an issue. */
+function resolveField(
+  f: CompiledField,
+  sources: readonly string[],
+  cols: DayColumns,
+  winner: Int8Array,
+  issue: (k: number, text: string) => void,
+): void {
+  sources.forEach((s, j) => {
+    const present = cols.present(s);
+    const few = j > 0 ? fewUndecided(winner, present) : undefined;
+    const decide = (k: number, valid: boolean) => {
+      if (valid) winner[k] = j;
+      else issue(k, `${f.name}@${s}: ${cols.why(f, s, k)!}`);
+    };
+    if (few) {
+      for (const k of few) decide(k, cols.validAt(f, s, k));
+      return;
+    }
+    const valid = cols.valid(f, s);
+    for (let k = 0; k < winner.length; k++) if (winner[k] < 0 && present[k]) decide(k, valid[k] === 1);
+  });
+}
+
+/**
+ * The winners' numbers: a Float64Array when every key has one, else a plain array with `null`s.
+ * A fallback source's column may not have been gathered: its few winning keys are read one by one.
+ */
+function pickNumbers(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns) {
   const n = winner.length;
+  const xs = sources.map((s, j) => (j === 0 ? cols.numeric(f, s) : cols.gathered(f, s)));
+  const value = (k: number, j: number): number => {
+    const x = xs[j];
+    return x ? x[k] : (cols.read(f, sources[j], k) as number);
+  };
   let hasNull = false;
   for (let k = 0; k < n && !hasNull; k++) hasNull = winner[k] < 0;
+  // Two loops, so each writes one kind of array (a store site seeing both is slow).
   if (!hasNull) {
     const values = new Float64Array(n);
-    for (let k = 0; k < n; k++) values[k] = xs[winner[k]][k];
+    for (let k = 0; k < n; k++) values[k] = value(k, winner[k]);
     return values;
   }
   const values = new Array<number | null>(n);
-  for (let k = 0; k < n; k++) {
-    const j = winner[k];
-    values[k] = j < 0 ? null : xs[j][k];
-  }
+  for (let k = 0; k < n; k++) values[k] = winner[k] < 0 ? null : value(k, winner[k]);
   return values;
 }
 
@@ -170,20 +218,11 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       const groupWinner = policy.lineage ? new Int8Array(n).fill(-1) : undefined;
       for (const f of fields) {
         const winner = whole ? Int8Array.from(whole) : new Int8Array(n).fill(-1);
-        // Undecided keys try the sources in order; a present source's invalid value is an issue.
-        sources.forEach((s, j) => {
-          const present = cols.present(s);
-          const valid = cols.valid(f, s);
-          for (let k = 0; k < n; k++) {
-            if (winner[k] >= 0 || !present[k]) continue;
-            if (valid[k]) winner[k] = j;
-            else {
-              (issues[k] ??= []).push(`${f.name}@${s}: ${cols.why(f, s, k)!}`);
-              anyIssue = true;
-            }
-          }
+        resolveField(f, sources, cols, winner, (k, text) => {
+          (issues[k] ??= []).push(text);
+          anyIssue = true;
         });
-        out[f.name] = f.type === 'number' ? pickNumbers(winner, sources.map((s) => cols.numeric(f, s))) : pickRead(winner, f, sources, cols);
+        out[f.name] = f.type === 'number' ? pickNumbers(winner, f, sources, cols) : pickRead(winner, f, sources, cols);
         out[f.sourceKey] = lineageColumn(winner, lineages);
         if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = winner[k];
       }
