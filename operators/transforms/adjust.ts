@@ -9,6 +9,10 @@
  * last days per symbol in memory; days must arrive in date order per symbol (fuse emits one day per
  * batch, oldest first). A row whose factor cannot be found at all goes to `error` with the reason.
  *
+ * Column-wise (records input is read through `columnsOf`): the output is the input table with the
+ * factor, its lineage and the prices replaced (typed columns) and `<price>_raw` added; every other
+ * column is shared, not copied. Rows come out in (symbol, trade_date) order, as they are processed.
+ *
  * @example
  * - id: adjust
  *   type: adjust

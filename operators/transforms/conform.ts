@@ -5,6 +5,10 @@
  * A row that does not conform goes to `error` with every problem listed; nothing reaches the table
  * that the declared version does not allow.
  *
+ * Column-wise: columns are checked one after the other (schema order, so a row's problems are listed
+ * in that order) and the schema's columns of the input are passed on as they are (copied only to
+ * fill a missing value with null or the time, or to drop rejected rows).
+ *
  * @example
  * - id: conform
  *   type: conform

@@ -5,6 +5,9 @@
  * (1 + stk_div on the ex-date), `analyst_rating` (latest normalised broker rating as of the date),
  * each with `<field>_source`. Event rows are consumed; unusable ones go to `error` with the reason.
  *
+ * Column-wise: the six fields are added as columns to the input table (shared, not copied, when the
+ * batch holds only fused rows); the rare event rows are read as records.
+ *
  * @example
  * - id: actions
  *   type: corporate_actions
