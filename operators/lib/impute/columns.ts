@@ -142,23 +142,31 @@ export function scanMissing(t: ColumnTable, fields: readonly ResolvedField[], g:
 /**
  * The observed value of each field on each row, as the history keeps it: NaN where the value is
  * missing or its `<field>_source` says it was imputed (models never learn from their own guesses).
+ * Row-major (`[i * fields + f]`), written into `into` when it is large enough (a buffer reused from
+ * batch to batch: the values only pass through on their way into the history).
  */
-export function observedColumns(t: ColumnTable, fields: readonly ResolvedField[]): Float64Array[] {
+export function observedValues(
+  t: ColumnTable,
+  fields: readonly ResolvedField[],
+  into?: Float64Array,
+): Float64Array {
   const n = t.numRows();
-  return fields.map((field) => {
-    const out = new Float64Array(n);
+  const nf = fields.length;
+  const out = into && into.length >= n * nf ? into : new Float64Array(n * nf);
+  fields.forEach((field, f) => {
     const v = column<unknown>(t, field.name);
     const src = column<unknown>(t, sourceField(field.name));
     for (let i = 0; i < n; i++) {
-      const s = src ? src[i] : undefined;
-      if (typeof s === 'string' && s.startsWith('Imputed')) out[i] = NaN;
-      else {
-        const x = v ? v[i] : undefined;
-        out[i] = typeof x === 'number' ? (x - x === 0 ? x : NaN) : numeric(x);
-      }
+      const x = v ? v[i] : undefined;
+      out[i * nf + f] = typeof x === 'number' ? (x - x === 0 ? x : NaN) : numeric(x);
     }
-    return out;
+    if (src)
+      for (let i = 0; i < n; i++) {
+        const s = src[i];
+        if (typeof s === 'string' && s.startsWith('Imputed')) out[i * nf + f] = NaN;
+      }
   });
+  return out;
 }
 
 /** The rows at `indices` as records (keys in column order; what `table.objects()` would give). */

@@ -46,9 +46,10 @@ export class History {
 
   /**
    * Records a day. Observed values overwrite; NaN never erases an observation already recorded for
-   * the same day (a redelivered row with a gap must not destroy what an earlier copy had).
+   * the same day (a redelivered row with a gap must not destroy what an earlier copy had). The
+   * values are `values[offset + f]` for field f.
    */
-  upsert(symbol: string, date: string, values: ArrayLike<number>): void {
+  upsert(symbol: string, date: string, values: ArrayLike<number>, offset = 0): void {
     const nf = this.fields.length;
     let h = this.bySymbol.get(symbol);
     if (!h) this.bySymbol.set(symbol, (h = { dates: [], values: new Float64Array(8 * nf), start: 0 }));
@@ -57,7 +58,10 @@ export class History {
     let i = end > h.start && h.dates[end - 1] < date ? end : lowerBound(h.dates, date, h.start);
     if (i < end && h.dates[i] === date) {
       const at = i * nf;
-      for (let f = 0; f < nf; f++) if (Number.isFinite(values[f])) h.values[at + f] = values[f];
+      for (let f = 0; f < nf; f++) {
+        const v = values[offset + f];
+        if (Number.isFinite(v)) h.values[at + f] = v;
+      }
       return;
     }
     if (end * nf === h.values.length) {
@@ -69,7 +73,10 @@ export class History {
       h.dates.splice(i, 0, date);
     } else h.dates.push(date);
     const at = i * nf;
-    for (let f = 0; f < nf; f++) h.values[at + f] = Number.isFinite(values[f]) ? values[f] : NaN;
+    for (let f = 0; f < nf; f++) {
+      const v = values[offset + f];
+      h.values[at + f] = Number.isFinite(v) ? v : NaN;
+    }
     // Bounded: forget the oldest days (a late, older row may itself be the one dropped).
     if (h.dates.length - h.start > this.maxRows) h.start = h.dates.length - this.maxRows;
   }

@@ -17,7 +17,7 @@ import { column, tableFromRecords, type Rec } from '../../../engine/api/index.ts
 import { dayStats, type DayStats } from './day-stats.ts';
 import {
   groupDays,
-  observedColumns,
+  observedValues,
   rowKey,
   rowsAt,
   scanMissing,
@@ -77,6 +77,8 @@ export class Imputer {
   readonly industries = new Industries();
   /** `impute_penalty` of a row with nothing imputed (shared, frozen). */
   private readonly noPenalty: Readonly<Penalty>;
+  /** Reused by {@link observeColumns} from batch to batch. */
+  private observedBuffer?: Float64Array;
 
   constructor(
     readonly policy: ResolvedPolicy,
@@ -201,12 +203,9 @@ export class Imputer {
 
   /** Records every row's observed values in the history (rows in order: a later copy of a day wins). */
   private observeColumns(t: ColumnTable, symbols: readonly string[], dates: readonly string[]): void {
-    const obs = observedColumns(t, this.policy.fields);
-    const values = new Float64Array(obs.length);
-    for (let i = 0; i < symbols.length; i++) {
-      for (let f = 0; f < obs.length; f++) values[f] = obs[f][i];
-      this.history.upsert(symbols[i], dates[i], values);
-    }
+    const nf = this.policy.fields.length;
+    const obs = (this.observedBuffer = observedValues(t, this.policy.fields, this.observedBuffer));
+    for (let i = 0; i < symbols.length; i++) this.history.upsert(symbols[i], dates[i], obs, i * nf);
   }
 
   private observed(r: Rec): number[] {
