@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Batch, Outcome, PortBatch, StreamTransform } from '../../engine/api/index.ts';
 import { settle } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
-import { runTransform, testBatch } from '../../engine/testing/drivers.ts';
+import { runTransform, testBatch, testTableBatch } from '../../engine/testing/drivers.ts';
 import { daily, policyDoc } from '../lib/fusion/testing.ts';
 import fuse, { type FuseConfig } from './fuse.ts';
 
@@ -239,6 +239,26 @@ describe('fuse', () => {
       missing_sources: ['tushare/adj_factor', 'tushare/daily_basic'],
     });
     h.sub.unsubscribe();
+  });
+
+  it('reads Bronze columns and emits each day as one column table (numbers typed where none is missing)', async () => {
+    const h = await harness({ quiet_ms: 10_000 });
+    const dividend = { source: 'tushare', dataset: 'dividend', symbol: '600519.SH', ex_date: '2024-06-19' };
+    h.input.next(testTableBatch([daily('qmt', { symbol: '600000.SH' }), daily('qmt'), dividend]));
+    h.input.next(testTableBatch([daily('tushare'), daily('tushare', { symbol: '600000.SH', close: 10.6 })]));
+    h.input.complete();
+    const [day] = h.fused();
+    const t = day.batch.table!;
+    expect(t.numRows()).toBe(2);
+    expect(t.column('close')).toBeInstanceOf(Float64Array);
+    expect(Array.from(t.column('close') as unknown as Float64Array)).toEqual([10.5, 10.5]);
+    expect(t.column('adj_factor')).toEqual([null, null]); // no factor rows: missing, plain array
+    expect(day.batch.records.map((r) => [r.symbol, r.close_ts])).toEqual([
+      ['600000.SH', 10.6],
+      ['600519.SH', 10.5],
+    ]);
+    const passed = h.out.filter((p) => p.port === 'out' && !p.batch.meta.trade_date);
+    expect(passed.flatMap((p) => p.batch.records)).toEqual([expect.objectContaining(dividend)]);
   });
 
   it('refuses a missing policy at create time', async () => {

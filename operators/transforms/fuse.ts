@@ -6,6 +6,10 @@
  * (see {@link DayBuffer}), then emits the day as one batch (meta `trade_date`,
  * `partitionTxnVersion` (see {@link dayVersion}), `fusion.reason`), so the Gold sink commits one day atomically.
  *
+ * Column-wise: Bronze batches are read as columns (`columnsOf`: tables from the delta source, or
+ * records), held without copying a row, and a day is fused with a few passes per (field, source)
+ * over its keys (see {@link indexDay} and `compileFusion`); the day leaves as one column table.
+ *
  * Ports: `out` (fused rows, plus passthrough datasets ahead of them), `late` (rows for a day already
  * fused: re-run that day), `error` (rows without key or from an unknown source, with the reason).
  *
