@@ -144,6 +144,18 @@ describe('adjust on column batches', () => {
     expect(out.map((r) => r.close)).toEqual([1419.197, 15.6]);
   });
 
+  it('adds no lineage column when the input has none and every row has its own factor', async () => {
+    const rows = [bar('2020-05-27', { adj_factor: 109.169 })].map(({ adj_factor_source: _, ...r }) => r);
+    const { tables, out } = await run([testTableBatch(rows)]);
+    expect(tables[0].columnNames()).not.toContain('adj_factor_source');
+    expect(out[0]).not.toHaveProperty('adj_factor_source');
+    const derived = await run([
+      testTableBatch(rows),
+      testTableBatch([{ ...rows[0], trade_date: '2020-05-28', adj_factor: null }]),
+    ]);
+    expect(derived.out.map((r) => r.adj_factor_source)).toEqual([undefined, 'System_Calculated']);
+  });
+
   it('routes a bad row of a table to error with its record and adjusts the rest in order', async () => {
     const { out, error } = await run([
       testTableBatch([

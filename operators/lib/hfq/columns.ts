@@ -160,10 +160,10 @@ export function hfqColumns(
   // Same rows in the same order: share every input column; otherwise gather them once.
   const base = !order && m === n ? t : takeRows(t, rows.subarray(0, m));
   sources.length = m;
-  const cols: Record<string, ArrayLike<unknown>> = {
-    [o.factorCol]: m === n ? factors : factors.slice(0, m),
-    [sourceCol]: sources,
-  };
+  const cols: Record<string, ArrayLike<unknown>> = { [o.factorCol]: m === n ? factors : factors.slice(0, m) };
+  // The row version set the lineage only when it chose the factor: no lineage column appears when
+  // the input had none and every row brought its own factor.
+  if (ownSource || sources.some((v) => v !== undefined)) cols[sourceCol] = sources;
   o.prices.forEach((p, k) => {
     if (o.keepRaw) cols[`${p}_raw`] = rawOrNull(column<unknown>(base, p), m);
     cols[p] = nullsForNaN(m === n ? adjusted[k] : adjusted[k].slice(0, m));
