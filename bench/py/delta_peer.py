@@ -1,26 +1,34 @@
 """delta-rs side of bench/delta.bench.ts; times are measured inside Python (start-up excluded).
 
-  delta_peer.py write_read <argus_table> <out_path>   -> {"rows", "write_s", "read_s"}
+  delta_peer.py write_read <argus_table> <out_path>   -> {"rows", "write_s", "read_s", "write_cpu_s", "read_cpu_s"}
   delta_peer.py open <table> <version>                 -> {"latest_s", "version_s"}
 """
 import json
 import os
+import resource
 import sys
 import time
 
 from deltalake import DeltaTable, write_deltalake
 
 
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)  # all threads of the process
+    return r.ru_utime + r.ru_stime
+
+
 def write_read(src, dst):
-    # Same rows as Argus wrote: load them (untimed), then time delta-rs writing them.
+    # Same rows as Argus wrote: load them (untimed), then time delta-rs writing them (a pyarrow
+    # table, i.e. columns, with write_deltalake's defaults: snappy, dictionary pages, statistics).
     data = DeltaTable(src).to_pyarrow_table()
-    t0 = time.perf_counter()
+    c0, t0 = cpu(), time.perf_counter()
     write_deltalake(dst, data, partition_by=['trade_date'])
-    write_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    write_s, write_cpu_s = time.perf_counter() - t0, cpu() - c0
+    del data
+    c0, t0 = cpu(), time.perf_counter()
     n = DeltaTable(src).to_pyarrow_table().num_rows
-    read_s = time.perf_counter() - t0
-    return {'rows': n, 'write_s': write_s, 'read_s': read_s}
+    read_s, read_cpu_s = time.perf_counter() - t0, cpu() - c0
+    return {'rows': n, 'write_s': write_s, 'read_s': read_s, 'write_cpu_s': write_cpu_s, 'read_cpu_s': read_cpu_s}
 
 
 def open_(path, version):

@@ -49,11 +49,15 @@ export function writeColumns(fields: readonly Field[], data: WriteData): ColumnD
   const known = new Set(fields.map((f) => f.name));
   if (Array.isArray(data)) {
     const records = data as readonly Rec[];
+    const defined = new Int32Array(records.length);
+    const cols = recordColumns(records, fields.map((f) => f.name), defined);
+    // A record with more keys than schema values it holds may have an unknown column: look closer.
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
+      if (Object.keys(r).length === defined[i]) continue;
       for (const k in r) if (!known.has(k) && r[k] !== undefined) throw unknownColumn(k, i);
     }
-    return recordColumns(records, fields.map((f) => f.name));
+    return cols;
   }
   let t = data as ColumnTable;
   if (t.isFiltered() || t.isOrdered()) t = t.reify();
@@ -93,7 +97,15 @@ export function partitionGroups(fields: readonly Field[], partitionColumns: read
   const byKey = new Map<string, number>();
   // Per column, raw value → protocol string (Dates by time): Gold has one trade date per 5,000 rows.
   const strings = pFields.map(() => new Map<unknown, string | null>());
+  // Rows of one partition usually come in runs (a batch per trade date): same raw value as the
+  // previous row → same group, without any lookup.
+  const single = pFields.length === 1 ? pFields[0].col : undefined;
   for (let i = 0; i < n; i++) {
+    if (single && i > 0 && single[i] === single[i - 1]) {
+      groupOf[i] = groupOf[i - 1];
+      groups[groupOf[i]].size++;
+      continue;
+    }
     let key = '';
     for (let p = 0; p < pFields.length; p++) {
       const f = pFields[p];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { primOf } from '../values.ts';
 import type { ColumnSpec } from './columns.ts';
 import { decimalWidth } from './columns.ts';
-import { readParquet } from './read.ts';
+import { parquetMeta, readParquet } from './read.ts';
 import { writeParquet } from './write.ts';
 
 const spec = (name: string, type: string, nullable = true): ColumnSpec => ({ name, prim: primOf(type), nullable });
@@ -107,5 +107,37 @@ describe('flat Parquet writer + fast reader', () => {
       { numRuns: 200 },
     );
     expect(() => writeParquet([spec('v', 'decimal(10,4)')], [{ v: 1234567.5 }])).toThrow(/column 'v': .* does not fit decimal\(10,4\)/);
+  });
+
+  it('dictionary-encodes repetitive numeric columns (not the others) and round-trips them', async () => {
+    const specs = [
+      spec('l', 'long'), spec('d', 'double'), spec('f', 'float'), spec('i', 'integer'),
+      spec('p', 'decimal(18,4)'), spec('ts', 'timestamp', false), spec('u', 'long', false),
+    ];
+    const rows = Array.from({ length: 500 }, (_, k) => ({
+      l: k % 9 === 0 ? null : [5, -7, 9007199254740993n][k % 3],
+      d: k % 11 === 0 ? null : [0.1, -0, NaN, 1e300][k % 4],
+      f: [1.5, 2.5][k % 2],
+      i: k % 7 === 0 ? null : (k % 5) - 2,
+      p: k % 4 === 0 ? null : ['12.3400', '-0.0001'][k % 2],
+      ts: new Date(Date.UTC(2024, 0, 2, 8, 0, 0, k % 3)),
+      u: k * 1000, // distinct: PLAIN
+    }));
+    const file = writeParquet(specs, rows);
+    const meta = parquetMeta(file.bytes);
+    const encodings = Object.fromEntries(meta.row_groups[0].columns.map((c) => [c.meta_data!.path_in_schema[0], c.meta_data!.encodings]));
+    for (const name of ['l', 'd', 'f', 'i', 'p', 'ts']) expect(encodings[name], name).toContain('RLE_DICTIONARY');
+    expect(encodings.u).not.toContain('RLE_DICTIONARY');
+    const { columns } = await readParquet(file.bytes, specs.map((s) => ({ name: s.name, prim: s.prim })), { decimals: 'string' });
+    rows.forEach((r, k) => {
+      expect(columns[0][k], `l[${k}]`).toEqual(r.l);
+      expect(Object.is(columns[1][k], r.d), `d[${k}]`).toBe(true); // -0 and NaN kept
+      expect(columns[2][k]).toBe(r.f);
+      expect(columns[3][k]).toBe(r.i);
+      expect(columns[4][k]).toBe(r.p);
+      expect(columns[5][k]).toEqual(r.ts);
+      expect(columns[6][k]).toBe(r.u);
+    });
+    expect(file.columns[0]).toMatchObject({ nullCount: 56, min: -7, max: 9007199254740993n });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A flat Parquet writer for Delta data files (brief §8): one leaf per column, data page V1,
- * PLAIN (dictionary for repetitive strings), snappy, chunk statistics. The Thrift serialiser,
+ * PLAIN or dictionary (for repetitive columns), snappy, chunk statistics. The Thrift serialiser,
  * RLE encoder and snappy compressor are hyparquet-writer's; the column encoders are ours because
  * hyparquet-writer only emits V2 pages and converts values generically (slow on 1M-row files).
  */
@@ -173,14 +173,14 @@ function encodeChunk(col: PhysColumn, numRows: number, start: number): { meta: R
   let encoding: number = ENC.PLAIN;
   const dict = col.dict;
   if (dict) {
-    const page = plainByteArray(dict.entries);
-    const { header, data, raw } = page_(PAGE.DICTIONARY_PAGE, page, { field_7: { field_1: dict.entries.length, field_2: ENC.PLAIN } });
+    const page = Array.isArray(dict.entries) ? plainByteArray(dict.entries) : dict.entries;
+    const { header, data, raw } = page_(PAGE.DICTIONARY_PAGE, page, { field_7: { field_1: dict.size, field_2: ENC.PLAIN } });
     dictOffset = at;
     bytes.push(header, data);
     at += header.length + data.length;
     uncompressed += header.length + raw;
     const w = new ByteWriter(col.count + 16);
-    const bitWidth = Math.max(1, Math.ceil(Math.log2(dict.entries.length)));
+    const bitWidth = Math.max(1, Math.ceil(Math.log2(dict.size)));
     w.appendUint8(bitWidth);
     writeRleBitPackedHybrid(w, dict.indexes, bitWidth);
     body = w.getBytes();
