@@ -273,5 +273,24 @@ describe('impute operator', () => {
       expect(byColumns[38].tables[0].numRows()).toBe(3);
       expect(byColumns[0].tables[0].numRows()).toBe(3);
     });
+
+    it('fills a NaN in a typed (Float64Array) column and keeps the column typed', async () => {
+      const rows = days(3).map(complete);
+      const typed = (day: Rec[], gap = false) => {
+        const t = tableFromRecords(day);
+        const close = Float64Array.from(day, (r) => r.close as number);
+        if (gap) close[1] = NaN; // a typed column has no null: NaN is its missing value
+        return tableBatch(t.assign({ close }), {}, []);
+      };
+      const input = typed(rows[2], true);
+      const [, , out] = await processAll([typed(rows[0]), typed(rows[1]), input]);
+      const close = out.tables[0].column('close') as unknown as Float64Array;
+      expect(close).toBeInstanceOf(Float64Array);
+      expect(close).not.toBe(input.table!.column('close'));
+      expect(Number.isNaN((input.table!.column('close') as unknown as Float64Array)[1])).toBe(true);
+      expect(close[1]).toBe(rows[1][1].close); // carried forward from the day before
+      expect(out.tables[0].get('close_source', 1)).toBe('Imputed_Static');
+      expect(close[0]).toBe(rows[2][0].close);
+    });
   });
 });
