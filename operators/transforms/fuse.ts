@@ -21,7 +21,15 @@
  */
 import { Observable } from 'rxjs';
 import type { Batch, PortBatch, Rec, SpecDoc } from '../../engine/api/index.ts';
-import { column, defineOperator, derive, deriveTable, merge, rowCount, settle } from '../../engine/api/index.ts';
+import {
+  column,
+  defineOperator,
+  derive,
+  deriveTable,
+  merge,
+  rowCount,
+  settle,
+} from '../../engine/api/index.ts';
 import { DayBuffer, type Day } from '../lib/fusion/day-buffer.ts';
 import { indexDay, type DayPart } from '../lib/fusion/day-index.ts';
 import { KeyDictionary } from '../lib/fusion/key-dictionary.ts';

@@ -87,7 +87,8 @@ export class DayBuffer {
     // Rows of a part: the input's own records when it came as records, else a table of those rows.
     const take = (rows: number[]): Batch => {
       const share = shares[i++];
-      if (!batch.table) return { records: rows.map((r) => batch.records[r]), meta: share.meta, acks: share.acks };
+      if (!batch.table)
+        return { records: rows.map((r) => batch.records[r]), meta: share.meta, acks: share.acks };
       return rows.length === table.numRows() ? share : tableBatch(table.reify(rows), share.meta, share.acks);
     };
     const routed: Routed = {};
@@ -102,7 +103,12 @@ export class DayBuffer {
     dayOf.forEach((date, d) => {
       const rows = dayRows[d];
       // A batch of one day (the usual Bronze partition) is filed whole: no row numbers.
-      this.file(date, { table, rows: rows.length === table.numRows() ? undefined : Int32Array.from(rows) }, shares[i++], now);
+      this.file(
+        date,
+        { table, rows: rows.length === table.numRows() ? undefined : Int32Array.from(rows) },
+        shares[i++],
+        now,
+      );
     });
     return routed;
   }
@@ -140,10 +146,11 @@ export class DayBuffer {
         }
         const source = srcCol?.[r];
         if (!keyed) {
-          const missing = keyColumns.filter((_, c) => [undefined, null, ''].includes(keyCols[c]?.[r] as never));
+          const missing = keyColumns.filter((_, c) =>
+            [undefined, null, ''].includes(keyCols[c]?.[r] as never),
+          );
           out.errors.push({ reason: `fuse: row has no ${missing.join(', ')}`, record: record(r) });
-        }
-        else if (typeof source !== 'string' || !sources.includes(source))
+        } else if (typeof source !== 'string' || !sources.includes(source))
           out.errors.push({
             reason: `fuse: unknown source ${JSON.stringify(source)} (policy sources: ${sources.join(', ')})`,
             record: record(r),
@@ -152,7 +159,8 @@ export class DayBuffer {
           const day = String(dateCol![r]);
           if (day !== lastDay) {
             lastDay = day;
-            if (this.flushed.includes(day) && !this.days.has(day)) lastRows = undefined; // late
+            if (this.flushed.includes(day) && !this.days.has(day))
+              lastRows = undefined; // late
             else {
               let d = dayOf.indexOf(day);
               if (d < 0) d = dayOf.push(day) - 1;

@@ -120,7 +120,8 @@ export class DayColumns {
       // String fields are rare: the scalar check per key, with the same source's siblings.
       const values = this.raw(f, s);
       m = new Uint8Array(this.day.size);
-      for (let k = 0; k < m.length; k++) m[k] = f.check(values[k], (o) => this.sibling(o, s, k)) === undefined ? 1 : 0;
+      for (let k = 0; k < m.length; k++)
+        m[k] = f.check(values[k], (o) => this.sibling(o, s, k)) === undefined ? 1 : 0;
     }
     this.masks.set(id, m);
     return m;

@@ -14,7 +14,10 @@ const row = (source: string, dataset: string, symbol: string, over = {}) => ({
 
 describe('indexDay', () => {
   it('numbers keys in symbol order and finds each stream row across parts', () => {
-    const a = tableFromRecords([row('qmt', 'hist_kline', '600519.SH'), row('qmt', 'hist_kline', '000001.SZ', { close: 2 })]);
+    const a = tableFromRecords([
+      row('qmt', 'hist_kline', '600519.SH'),
+      row('qmt', 'hist_kline', '000001.SZ', { close: 2 }),
+    ]);
     const b = tableFromRecords([row('x', 'y', 'skip'), row('tushare', 'daily', '000001.SZ', { close: 3 })]);
     const day = indexDay([{ table: a }, { table: b, rows: Int32Array.of(1) }], ['symbol', 'trade_date']);
     expect(day.size).toBe(2);
@@ -45,7 +48,9 @@ describe('indexDay', () => {
       row('qmt', 'hist_kline', 'A', { close: 2, fetched_at: '2024-01-01' }),
       row('qmt', 'hist_kline', 'A', { close: 3, fetched_at: '2024-01-02' }),
     ]);
-    expect(indexDay([{ table: t }], ['symbol', 'trade_date']).valueAt(0, 'qmt', 'hist_kline', 'close')).toBe(3);
+    expect(indexDay([{ table: t }], ['symbol', 'trade_date']).valueAt(0, 'qmt', 'hist_kline', 'close')).toBe(
+      3,
+    );
   });
 });
 

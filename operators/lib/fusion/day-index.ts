@@ -179,7 +179,8 @@ class KeyNumbering {
         const g = lastId < 0 ? 0 : nextInPrev[lastId];
         if (g < prev.length && keys.keyAt(prev[g]) === key) id = prev[g];
       }
-      if (id < 0) id = keys.id(key, cols.length === 1 || symbolAt < 0 ? key : () => String(cols[symbolAt][r]));
+      if (id < 0)
+        id = keys.id(key, cols.length === 1 || symbolAt < 0 ? key : () => String(cols[symbolAt][r]));
       ids[j] = lastId = id;
       let k = keyOfId[id];
       if (k < 0) {

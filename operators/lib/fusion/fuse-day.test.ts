@@ -14,12 +14,27 @@ function market(n: number, defect: (i: number, qmt: Rec, ts: Rec, basic: Rec) =>
     const symbol = `${String(600000 + i)}.SH`;
     const qmt = daily('qmt', { symbol, close: 10 + (i % 7) / 10 });
     const ts = daily('tushare', { symbol, close: 10 + (i % 7) / 10, volume: 120000 + i });
-    const basic: Rec = { source: 'tushare', dataset: 'daily_basic', symbol, trade_date: '2024-06-14', pe_ttm: 10 + i, pb: 2, total_mv: 1e9, dv_ttm: 1.2 };
+    const basic: Rec = {
+      source: 'tushare',
+      dataset: 'daily_basic',
+      symbol,
+      trade_date: '2024-06-14',
+      pe_ttm: 10 + i,
+      pb: 2,
+      total_mv: 1e9,
+      dv_ttm: 1.2,
+    };
     defect(i, qmt, ts, basic);
     if (qmt.symbol) rows[0].push(qmt);
     rows[1].push(ts);
     rows[3].push(basic);
-    rows[2].push({ source: 'tushare', dataset: 'adj_factor', symbol, trade_date: '2024-06-14', adj_factor: 1 + i / 100 });
+    rows[2].push({
+      source: 'tushare',
+      dataset: 'adj_factor',
+      symbol,
+      trade_date: '2024-06-14',
+      adj_factor: 1 + i / 100,
+    });
   }
   return rows;
 }
@@ -34,11 +49,20 @@ function oneByOne(rows: Rec[][]): Rec[] {
     if (!m.has(String(r.source))) m.set(String(r.source), new Map());
     m.get(String(r.source))!.set(String(r.dataset), r);
   }
-  return [...byKey].map(([symbol, kr]) => fuser.fuse({ symbol, trade_date: '2024-06-14' }, kr)).sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
+  return [...byKey]
+    .map(([symbol, kr]) => fuser.fuse({ symbol, trade_date: '2024-06-14' }, kr))
+    .sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
 }
 
 const fuseDay = (rows: Rec[][]) =>
-  fuser.fuseDay(indexDay(rows.map((r) => ({ table: tableFromRecords(r) })), fuser.keyColumns)).objects() as Rec[];
+  fuser
+    .fuseDay(
+      indexDay(
+        rows.map((r) => ({ table: tableFromRecords(r) })),
+        fuser.keyColumns,
+      ),
+    )
+    .objects() as Rec[];
 
 describe('fuseDay', () => {
   it('judges fallback sources key by key when few keys need them, with the same result', () => {
@@ -54,7 +78,10 @@ describe('fuseDay', () => {
     expect(day[3]).toMatchObject({ close: 10.3, close_source: 'Tushare', open_source: 'Tushare' });
     expect(day[7]).toMatchObject({ close_source: 'Tushare', sources_present: ['tushare'] });
     expect(day[11]).toMatchObject({ volume: 120011, volume_source: 'Tushare', turnover_source: 'miniQMT' });
-    expect(day[12]).toMatchObject({ pe_ttm: null, fusion_issues: ['pe_ttm@tushare: -5 < min 0', 'pe_ttm@qmt: missing'] });
+    expect(day[12]).toMatchObject({
+      pe_ttm: null,
+      fusion_issues: ['pe_ttm@tushare: -5 < min 0', 'pe_ttm@qmt: missing'],
+    });
   });
 
   it('judges them column-wise when many keys need them (QMT down for most), with the same result', () => {

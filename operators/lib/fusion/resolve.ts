@@ -73,7 +73,12 @@ function fewUndecided(winner: Int8Array, present: Uint8Array): number[] | undefi
 }
 
 /** `record` mode: per key, the first present source whose values of every field are valid (-1: none). */
-function wholeSource(sources: readonly string[], fields: readonly CompiledField[], cols: DayColumns, n: number) {
+function wholeSource(
+  sources: readonly string[],
+  fields: readonly CompiledField[],
+  cols: DayColumns,
+  n: number,
+) {
   const whole = new Int8Array(n).fill(-1);
   sources.forEach((s, j) => {
     const present = cols.present(s);
@@ -142,7 +147,12 @@ function pickNumbers(winner: Int8Array, f: CompiledField, sources: readonly stri
 }
 
 /** The winners' values of a non-numeric field, as read. */
-function pickRead(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns): unknown[] {
+function pickRead(
+  winner: Int8Array,
+  f: CompiledField,
+  sources: readonly string[],
+  cols: DayColumns,
+): unknown[] {
   return Array.from(winner, (j, k) => (j < 0 ? null : cols.read(f, sources[j], k)));
 }
 
@@ -189,7 +199,10 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     if (!f) throw new Error(`source priority: keepSourceValues names unknown field "${name}"`);
     return {
       f,
-      copies: Object.entries(spec.sources).map(([s, info]) => ({ source: s, key: `${name}_${info.suffix ?? s}` })),
+      copies: Object.entries(spec.sources).map(([s, info]) => ({
+        source: s,
+        key: `${name}_${info.suffix ?? s}`,
+      })),
     };
   });
   // `sources_present` of a key is one of 2^sources lists: shared, not built per row (rows are immutable).
@@ -222,7 +235,8 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
           (issues[k] ??= []).push(text);
           anyIssue = true;
         });
-        out[f.name] = f.type === 'number' ? pickNumbers(winner, f, sources, cols) : pickRead(winner, f, sources, cols);
+        out[f.name] =
+          f.type === 'number' ? pickNumbers(winner, f, sources, cols) : pickRead(winner, f, sources, cols);
         out[f.sourceKey] = lineageColumn(winner, lineages);
         if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = winner[k];
       }
