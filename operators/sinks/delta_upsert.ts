@@ -18,8 +18,11 @@
  *   inputs: [dedupe]
  *   config: {schema: "bronze.{bronze_table}", keys: [symbol, trade_date], order_by: fetched_at, app_id: bronze}
  */
+import type { ColumnTable } from 'arquero';
 import {
+  columnsOf,
   defineOperator,
+  tableFromRecords,
   type Batch,
   type Lake,
   type LakeTableSchemaSpec,
@@ -48,28 +51,37 @@ export interface DeltaUpsertConfig {
 
 /** `bronze.{bronze_table}` → `bronze.tushare_daily` for a record; missing fields throw. */
 export function fill(template: string, rec: Rec): string {
-  return compileTemplate(template)(rec);
+  return templateOver(template, tableFromRecords([rec]))(0);
 }
 
-const templates = new Map<string, (rec: Rec) => string>();
-
-/** Splits the template once; per record it is only string concatenation. */
-function compileTemplate(template: string): (rec: Rec) => string {
-  let fn = templates.get(template);
-  if (fn) return fn;
+/**
+ * The template over a column table: row index → name. Split once; per row it is a lookup of the
+ * field values and, for a value seen before, a cached result (a batch names few tables).
+ */
+function templateOver(template: string, input: ColumnTable): (row: number) => string {
   const parts = template.split(/\{([a-z_][a-z0-9_]*)\}/i); // even: literal, odd: field
-  fn = (rec) => {
+  const cols: (ArrayLike<unknown> | undefined)[] = [];
+  for (let i = 1; i < parts.length; i += 2)
+    cols.push(input.column(parts[i]) as unknown as ArrayLike<unknown>);
+  const cache = new Map<unknown, string>();
+  const build = (row: number) => {
     let out = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
-      const v = rec[parts[i]];
+      const v = cols[(i - 1) / 2]?.[row];
       if (v === null || v === undefined || v === '')
         throw new Error(`record has no "${parts[i]}" for the table name template ${template}`);
       out += String(v).replace(/[^A-Za-z0-9_.-]/g, '_') + parts[i + 1];
     }
     return out;
   };
-  templates.set(template, fn);
-  return fn;
+  if (cols.length !== 1) return build;
+  const only = cols[0];
+  return (row) => {
+    const v = only?.[row];
+    let name = cache.get(v);
+    if (name === undefined) cache.set(v, (name = build(row)));
+    return name;
+  };
 }
 
 export default defineOperator<DeltaUpsertConfig>({
@@ -155,18 +167,25 @@ export default defineOperator<DeltaUpsertConfig>({
     return {
       kind: 'sink',
       async write(batch) {
-        const groups = new Map<string, { schema: string; scope: string; recs: Rec[] }>();
-        for (const r of batch.records) {
-          const schema = fill(config.schema, r);
-          const scope = (config.txn_by ?? []).map((f) => `:${String(r[f] ?? '')}`).join('');
+        // Column-wise (records input through columnsOf): rows are grouped by table and projected
+        // on its columns straight from the batch's columns, without materialising the batch.
+        const input = columnsOf(batch);
+        const n = input.numRows();
+        const tableOf = templateOver(config.schema, input);
+        const scopeCols = (config.txn_by ?? []).map((f) => input.column(f) as unknown as ArrayLike<unknown>);
+        const groups = new Map<string, { schema: string; scope: string; rows: number[] }>();
+        for (let i = 0; i < n; i++) {
+          const schema = tableOf(i);
+          let scope = '';
+          for (const c of scopeCols) scope += `:${String(c?.[i] ?? '')}`;
           const id = `${schema}\u0000${scope}`;
-          (groups.get(id) ?? groups.set(id, { schema, scope, recs: [] }).get(id)!).recs.push(r);
+          (groups.get(id) ?? groups.set(id, { schema, scope, rows: [] }).get(id)!).rows.push(i);
         }
-        for (const { schema, scope, recs: group } of groups.values()) {
+        for (const { schema, scope, rows: group } of groups.values()) {
           const t = await table(schema);
           const name = t.name;
           const txn = txnOf(batch, name, scope);
-          const recs = group.map((r) => t.project(r));
+          const recs = t.project(input, group);
           const keys = config.keys_by_table?.[schema] ?? config.keys!;
           const res =
             mode === 'append'

@@ -97,9 +97,17 @@ export async function startBronze(
 export async function drained(bus: Bus, topic: string, group: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const end = await bus.endOffsets(topic);
-    const done = await bus.committed(group, topic);
-    if ([...end].every(([p, o]) => o === '0' || done.get(p) === o)) return;
+    let end = new Map<number, string>();
+    let done = new Map<number, string>();
+    try {
+      end = await bus.endOffsets(topic);
+      done = await bus.committed(group, topic);
+      if ([...end].every(([p, o]) => o === '0' || done.get(p) === o)) return;
+    } catch (err) {
+      // Right after a broker restart the group coordinator moves (NOT_COORDINATOR and the like):
+      // transient, so ask again; anything else is a real failure.
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+    }
     if (Date.now() > deadline)
       throw new Error(
         `group ${group} did not commit ${topic} in ${ms} ms: end ${JSON.stringify([...end])}, committed ${JSON.stringify([...done])}`,

@@ -70,7 +70,25 @@ export class KafkaBus implements Bus {
     this.opts.onError?.(message, err);
   }
 
+  /**
+   * Creates the missing topics and verifies the others. Retried for a while on retriable errors:
+   * just after a broker (re)start, metadata can briefly disown a partition it is loading.
+   */
   async ensureTopics(specs: TopicSpec[]): Promise<TopicReport[]> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return await this.ensureTopicsOnce(specs);
+      } catch (err) {
+        // Only the broker's retriable answers; an unreachable broker is the caller's to retry.
+        const e = err as { name?: string; retriable?: boolean };
+        if (e.name !== 'KafkaJSProtocolError' || !e.retriable || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async ensureTopicsOnce(specs: TopicSpec[]): Promise<TopicReport[]> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {

@@ -3,11 +3,13 @@
  * backend), project records on its columns, and merge a batch into the partitions it touches in
  * one commit that carries the txn.
  */
+import type { ColumnTable } from 'arquero';
 import type { Lake, LakeTable, LakeTableSchemaSpec, Rec, SpecDoc } from '../../../engine/api/index.ts';
 
 export interface UpsertTable {
   readonly name: string;
-  project(r: Rec): Rec;
+  /** Rows `rows` of `input` as records of the table's columns (absent or undefined → null). */
+  project(input: ColumnTable, rows: ArrayLike<number>): Rec[];
   append(recs: Rec[], txn?: { appId: string; version: number }): Promise<{ skipped: boolean }>;
   upsert(
     recs: Rec[],
@@ -32,9 +34,16 @@ export async function openTable(lake: Lake, doc: SpecDoc<LakeTableSchemaSpec>): 
   const parts = spec.partitionBy ?? [];
   return {
     name: spec.table,
-    project(r) {
-      const out: Rec = {};
-      for (const c of columns) out[c] = r[c] ?? null;
+    project(input, rows) {
+      // Straight from the columns: one object per row, built in column order (one hidden class).
+      const cols = columns.map((c) => input.column(c) as unknown as ArrayLike<unknown> | undefined);
+      const out = new Array<Rec>(rows.length);
+      for (let j = 0; j < rows.length; j++) {
+        const r = rows[j];
+        const rec: Rec = {};
+        for (let k = 0; k < columns.length; k++) rec[columns[k]] = cols[k]?.[r] ?? null;
+        out[j] = rec;
+      }
       return out;
     },
     async append(recs, txn) {
