@@ -91,7 +91,7 @@ function wholeSource(
     for (let k = 0; k < n; k++) {
       if (whole[k] >= 0 || !present[k]) continue;
       let ok = true;
-      for (const m of masks) if (!m[k]) ok = false;
+      for (let i = 0; i < masks.length && ok; i++) ok = masks[i][k] === 1;
       if (ok) whole[k] = j;
     }
   });
@@ -109,16 +109,19 @@ function resolveField(
   sources.forEach((s, j) => {
     const present = cols.present(s);
     const few = j > 0 ? fewUndecided(winner, present) : undefined;
-    const decide = (k: number, valid: boolean) => {
-      if (valid) winner[k] = j;
-      else issue(k, `${f.name}@${s}: ${cols.why(f, s, k)!}`);
-    };
+    const invalid = (k: number) => issue(k, `${f.name}@${s}: ${cols.why(f, s, k)!}`);
     if (few) {
-      for (const k of few) decide(k, cols.validAt(f, s, k));
+      for (const k of few)
+        if (cols.validAt(f, s, k)) winner[k] = j;
+        else invalid(k);
       return;
     }
     const valid = cols.valid(f, s);
-    for (let k = 0; k < winner.length; k++) if (winner[k] < 0 && present[k]) decide(k, valid[k] === 1);
+    for (let k = 0; k < winner.length; k++)
+      if (winner[k] < 0 && present[k] === 1) {
+        if (valid[k] === 1) winner[k] = j;
+        else invalid(k);
+      }
   });
 }
 
@@ -129,7 +132,9 @@ function resolveField(
 function pickNumbers(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns) {
   const n = winner.length;
   const xs = sources.map((s, j) => (j === 0 ? cols.numeric(f, s) : cols.gathered(f, s)));
-  const value = (k: number, j: number): number => {
+  const first = xs[0]!;
+  // The first source's winners straight from its column; a fallback's (rare) through this.
+  const fallback = (k: number, j: number): number => {
     const x = xs[j];
     return x ? x[k] : (cols.read(f, sources[j], k) as number);
   };
@@ -138,11 +143,14 @@ function pickNumbers(winner: Int8Array, f: CompiledField, sources: readonly stri
   // Two loops, so each writes one kind of array (a store site seeing both is slow).
   if (!hasNull) {
     const values = new Float64Array(n);
-    for (let k = 0; k < n; k++) values[k] = value(k, winner[k]);
+    for (let k = 0; k < n; k++) values[k] = winner[k] === 0 ? first[k] : fallback(k, winner[k]);
     return values;
   }
   const values = new Array<number | null>(n);
-  for (let k = 0; k < n; k++) values[k] = winner[k] < 0 ? null : value(k, winner[k]);
+  for (let k = 0; k < n; k++) {
+    const j = winner[k];
+    values[k] = j === 0 ? first[k] : j < 0 ? null : fallback(k, j);
+  }
   return values;
 }
 
@@ -260,7 +268,9 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       const present = cols.present(s);
       for (let k = 0; k < n; k++) if (present[k]) bits[k] |= 1 << b;
     });
-    out.sources_present = Array.from(bits, (b) => presentLists[b]);
+    const present = new Array<string[]>(n);
+    for (let k = 0; k < n; k++) present[k] = presentLists[bits[k]];
+    out.sources_present = present;
     // Rows without issues have none (`undefined`, an absent key), as the row version left them.
     if (anyIssue) out.fusion_issues = issues;
     return aqTable(out as Record<string, unknown[]>);
