@@ -139,7 +139,9 @@ export function toUnscaled(v: unknown, precision: number, scale: number, column:
     const x = v * POW10N[Math.min(scale, 22)];
     const r = Math.round(x);
     // Far from a tie and exactly representable: the float's shortest decimal rounds the same way.
-    if (scale <= 22 && Math.abs(x - r) < 0.49 && Math.abs(r) < 2 ** 52) u = BigInt(r);
+    // x is within |x|·2^-52 of the shortest decimal × 10^s (two roundings), hence the margin;
+    // nearer a tie (e.g. 21160522027.09675 at scale 4) only the text decides.
+    if (scale <= 22 && Math.abs(x - r) + Math.abs(x) * 4.5e-16 < 0.5 && Math.abs(r) < 2 ** 52) u = BigInt(r);
     else u = decimalTextToUnscaled(String(v), scale, column);
   } else if (typeof v === 'bigint') {
     u = v * POW10[scale];

@@ -399,7 +399,7 @@ function writeDecimalNumber(out: Uint8Array, at: number, w: number, v: number, p
   const x = v * POW10[scale];
   const r = Math.round(x);
   // toUnscaled's own number rule (a product far from a tie, below 2^52).
-  if (Math.abs(x - r) < 0.49 && Math.abs(r) < 2 ** 52) {
+  if (Math.abs(x - r) + Math.abs(x) * 4.5e-16 < 0.5 && Math.abs(r) < 2 ** 52) {
     if (precision <= 15 && Math.abs(r) >= POW10[precision]) return false;
     writeBigEndianNumber(out, at, w, r);
     return true;

@@ -129,26 +129,45 @@ function plainDecoder(el: SchemaElement, prim: Prim, decimals: 'number' | 'strin
   const dec = (u: number): number | string => (asText ? unscaledToText(BigInt(u), scale) : scale > 22 ? Number(unscaledToText(BigInt(u), scale)) : u / div);
   switch (el.type) {
     case 'INT32':
+      // One loop per conversion: no per-value branching on the type.
+      if (prim.kind === 'date')
+        return (v, _b, at, n, out, o) => {
+          for (let i = 0; i < n; i++, at += 4) out[o + i] = fromDays(v.getInt32(at, true));
+          return at;
+        };
+      if (prim.kind === 'decimal' && !asText && scale <= 22)
+        return (v, _b, at, n, out, o) => {
+          for (let i = 0; i < n; i++, at += 4) out[o + i] = v.getInt32(at, true) / div;
+          return at;
+        };
       return (v, _b, at, n, out, o) => {
         for (let i = 0; i < n; i++, at += 4) {
           const x = v.getInt32(at, true);
-          out[o + i] = prim.kind === 'date' ? fromDays(x) : prim.kind === 'decimal' ? dec(x) : x;
+          out[o + i] = prim.kind === 'decimal' ? dec(x) : x;
         }
         return at;
       };
     case 'INT64': {
       const unit = el.logical_type?.type === 'TIMESTAMP' ? el.logical_type.unit : el.converted_type === 'TIMESTAMP_MILLIS' ? 'MILLIS' : 'MICROS';
+      if (prim.kind === 'timestamp' || prim.kind === 'timestamp_ntz') {
+        const per = unit === 'MILLIS' ? 1 : unit === 'NANOS' ? 1e6 : 1000;
+        return (v, _b, at, n, out, o) => {
+          for (let i = 0; i < n; i++, at += 8) out[o + i] = new Date(Math.floor((v.getInt32(at + 4, true) * TWO32 + v.getUint32(at, true)) / per));
+          return at;
+        };
+      }
+      if (prim.kind === 'decimal')
+        return (v, _b, at, n, out, o) => {
+          for (let i = 0; i < n; i++, at += 8) {
+            const hi = v.getInt32(at + 4, true);
+            out[o + i] = hi >= -2097152 && hi < 2097152 ? dec(hi * TWO32 + v.getUint32(at, true)) : decimalBig(v.getBigInt64(at, true), scale, asText);
+          }
+          return at;
+        };
       return (v, _b, at, n, out, o) => {
         for (let i = 0; i < n; i++, at += 8) {
-          const lo = v.getUint32(at, true);
           const hi = v.getInt32(at + 4, true);
-          const safe = hi >= -2097152 && hi < 2097152;
-          const x = hi * TWO32 + lo;
-          if (prim.kind === 'timestamp' || prim.kind === 'timestamp_ntz') {
-            out[o + i] = new Date(unit === 'MILLIS' ? x : unit === 'NANOS' ? Math.floor(x / 1e6) : Math.floor(x / 1000));
-          } else if (prim.kind === 'decimal') {
-            out[o + i] = safe ? dec(x) : decimalBig(v.getBigInt64(at, true), scale, asText);
-          } else out[o + i] = safe ? x : fromLong(v.getBigInt64(at, true));
+          out[o + i] = hi >= -2097152 && hi < 2097152 ? hi * TWO32 + v.getUint32(at, true) : fromLong(v.getBigInt64(at, true));
         }
         return at;
       };
