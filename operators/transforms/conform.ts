@@ -42,6 +42,7 @@ interface TableSchemaSpec {
   columns: Column[];
 }
 
+/** The check of a value against a column type: why it is not of that type, or undefined. */
 export function typeCheck(type: string): (v: unknown) => string | undefined {
   const t = type.toLowerCase().replace(/\s+/g, '');
   if (t === 'date')
@@ -97,6 +98,11 @@ export interface Quick {
   fields: { name: string; op: 'gte_field' | 'lte_field' | 'gt_field' | 'lt_field' }[];
 }
 
+/**
+ * The quick test of a numeric column type and its rules, or undefined when it covers neither
+ * (then every value takes the full check).
+ * @example quickNumber('decimal(5,2)', [{ min: 0 }, { max: 100 }]) // {limit: 1000, min: 0, max: 100, ...}
+ */
 export function quickNumber(type: string, rules: Record<string, unknown>[] = []): Quick | undefined {
   const t = type.toLowerCase().replace(/\s+/g, '');
   const dec = /^decimal\((\d+),(\d+)\)$/.exec(t);
