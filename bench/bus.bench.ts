@@ -42,6 +42,8 @@ export interface BusBenchRow extends BenchRow {
   rows_per_s: number;
   ratio: number;
   cpu_ms_per_1k_events: number;
+  /** Median per-pair ratio of the peer's CPU time to this case's (this process, all threads). */
+  cpu_ratio: number;
 }
 
 const DATA = REAL_DATA_DIR;
@@ -261,7 +263,7 @@ const bench = {
     // so neither pays module loading or JIT warm-up); (2) interleaved pairs whose order alternates
     // (peer first, then Argus first), so drift in the machine's load hits both alike; (3) the ratio
     // is the median of the per-pair ratios (a pair runs seconds apart, under the same load), and
-    // CPU ms per 1,000 events of this process is reported beside the noisy wall time.
+    // CPU ms per 1,000 events of this process (and the CPU ratio) beside the noisy wall time.
     const events = opts.events ?? Math.max(200, Math.round(5000 * (opts.scale ?? 1)));
     const repeats = opts.repeats ?? (opts.scale !== undefined ? 2 : 5);
     const rowsPerEvent = opts.rowsPerEvent ?? 20;
@@ -302,6 +304,7 @@ const bench = {
         rows_per_s: Math.round(rows / s),
         ratio: Number(median(t.map((x, i) => times[0][i].s / x.s)).toFixed(2)),
         cpu_ms_per_1k_events: Number(((median(t.map((x) => x.cpu)) * 1e6) / events).toFixed(1)),
+        cpu_ratio: Number(median(t.map((x, i) => times[0][i].cpu / x.cpu)).toFixed(2)),
       };
     };
     return [
