@@ -1,8 +1,9 @@
 /**
- * Compiles YAML normalisation rules into one function over a column table (and, for single records,
- * {@link compileRules}). A rule applies to rows whose fields equal its `when` values (e.g.
- * `{source: tushare, dataset: daily}`); the first matching rule wins. Each output field names its input field(s) (`from`, first present wins; default the
- * field's own name), a type, and optionally a unit factor, bounds and whether it is required.
+ * Compiles YAML normalisation rules into one function over a column table (and, for single
+ * records, {@link compileRules}). A rule applies to rows whose fields equal its `when` values
+ * (e.g. `{source: tushare, dataset: daily}`); the first matching rule wins. Each output field
+ * names its input field(s) (`from`, first present wins; default the field's own name), a type,
+ * and optionally a unit factor, bounds and whether it is required.
  * A row with problems is refused with one message listing every bad field, so a rejected record
  * says all that is wrong with it. Output: one table per rule that matched rows (its own columns:
  * `keep`, `set`, then `fields`), rows in input order within a rule.
