@@ -213,7 +213,8 @@ export function concatTables(tables: readonly ColumnTable[]): ColumnTable {
   for (const name of names) {
     const parts = tables.map((t) => t.column(name) as unknown as ArrayLike<unknown> | undefined);
     const first = parts[0];
-    const typed = !!first && ArrayBuffer.isView(first) && parts.every((p) => p?.constructor === first.constructor);
+    const typed =
+      !!first && ArrayBuffer.isView(first) && parts.every((p) => p?.constructor === first.constructor);
     const out: unknown[] | Float64Array = typed
       ? new (first.constructor as Float64ArrayConstructor)(n)
       : new Array<unknown>(n);
@@ -230,13 +231,35 @@ export function concatTables(tables: readonly ColumnTable[]): ColumnTable {
   return aqTable(cols as Record<string, unknown[]>);
 }
 
+/**
+ * A table of some rows of another, by index (repeats allowed): each column gathered once with a
+ * plain loop, typed columns stay typed. Arquero's `reify(indices)` does the same through a callback
+ * per value, several times slower on wide tables.
+ * @example takeRows(t, [0, 2]) // rows 0 and 2 of t, every column
+ */
+export function takeRows(t: ColumnTable, rows: ArrayLike<number>): ColumnTable {
+  const m = rows.length;
+  const cols: Record<string, ArrayLike<unknown>> = {};
+  for (const name of t.columnNames()) {
+    const from = t.column(name) as unknown as ArrayLike<unknown>;
+    const to = ArrayBuffer.isView(from)
+      ? new (from.constructor as new (n: number) => { [i: number]: unknown; length: number })(m)
+      : new Array<unknown>(m);
+    for (let k = 0; k < m; k++) to[k] = from[rows[k]];
+    cols[name] = to as ArrayLike<unknown>;
+  }
+  return aqTable(cols as Record<string, unknown[]>);
+}
+
 /** `n` batches sharing `batch`'s responsibility; each must be settled (or passed on) by its holder. */
 export function fork(batch: Batch, n: number): Batch[] {
   if (n <= 0) return [];
   for (const ack of batch.acks) if (n > 1) ack.retain(n - 1);
   const { table } = batch;
   return Array.from({ length: n }, () =>
-    table ? tableBatch(table, batch.meta, batch.acks) : { records: batch.records, meta: batch.meta, acks: batch.acks },
+    table
+      ? tableBatch(table, batch.meta, batch.acks)
+      : { records: batch.records, meta: batch.meta, acks: batch.acks },
   );
 }
 

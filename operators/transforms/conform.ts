@@ -17,9 +17,8 @@
  */
 import { table as aqTable, type ColumnTable } from 'arquero';
 import type { Batch, Rec } from '../../engine/api/index.ts';
-import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator, takeRows } from '../../engine/api/index.ts';
 import { compileRules, type Check, type Rule } from '../lib/fusion/rules.ts';
-import { takeRows } from '../lib/hfq/take-rows.ts';
 
 export interface ConformConfig {
   schema: string;

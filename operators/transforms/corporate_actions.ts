@@ -16,9 +16,8 @@
  */
 import type { ColumnTable } from 'arquero';
 import type { Batch, Lake, Rec } from '../../engine/api/index.ts';
-import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
+import { column, columnsOf, defineOperator, takeRows } from '../../engine/api/index.ts';
 import { dividendFields, EventBook, DEFAULT_RATING_MAP } from '../lib/fusion/corporate-actions.ts';
-import { takeRows } from '../lib/hfq/take-rows.ts';
 
 export interface CorporateActionsConfig {
   dividend_dataset?: string;

@@ -12,7 +12,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import type { Batch, Rec } from '../../../engine/api/index.ts';
-import { column, columnsOf, fork, tableBatch } from '../../../engine/api/index.ts';
+import { column, columnsOf, fork, tableBatch, takeRows } from '../../../engine/api/index.ts';
 import type { DayPart } from './day-index.ts';
 
 export interface DayBufferOptions {
@@ -89,7 +89,9 @@ export class DayBuffer {
       const share = shares[i++];
       if (!batch.table)
         return { records: rows.map((r) => batch.records[r]), meta: share.meta, acks: share.acks };
-      return rows.length === table.numRows() ? share : tableBatch(table.reify(rows), share.meta, share.acks);
+      return rows.length === table.numRows()
+        ? share
+        : tableBatch(takeRows(table, rows), share.meta, share.acks);
     };
     const routed: Routed = {};
     if (pass.length) routed.passthrough = take(pass);

@@ -5,10 +5,9 @@
  * it is here so that the operator file stays about configuration and ports.
  */
 import type { ColumnTable } from 'arquero';
-import { column } from '../../../engine/api/index.ts';
+import { column, takeRows } from '../../../engine/api/index.ts';
 import { CARRIED, DERIVED, deriveFactor, type FactorState } from './factor.ts';
 import { centStable4 } from './round.ts';
-import { takeRows } from './take-rows.ts';
 
 // `String.prototype.localeCompare` without arguments is this collator's compare (ECMA-402), which the
 // row version sorted by; one collator instead of a lookup per call.

@@ -4,7 +4,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import type { Batch, Rec } from '../../../engine/api/index.ts';
-import { column } from '../../../engine/api/index.ts';
+import { column, takeRows } from '../../../engine/api/index.ts';
 
 /** Rows whose `field` is one of `values` (as strings) skip the check and go out untouched. */
 export interface Passthrough {
@@ -73,7 +73,7 @@ function passthroughRows(t: ColumnTable, p: Passthrough): number[] {
 
 /** The group's rows as a table (the table itself for `all`). */
 export function groupTable(t: ColumnTable, rows: number[] | 'all'): ColumnTable {
-  return rows === 'all' ? t : t.reify(rows);
+  return rows === 'all' ? t : takeRows(t, rows);
 }
 
 /** The batch indices of a group's rows. */
@@ -87,5 +87,5 @@ export function indicesOf(rows: number[] | 'all', n: number): number[] {
  */
 export function recordsAt(batch: Batch, t: ColumnTable, indices: readonly number[]): Rec[] {
   if (!batch.table) return indices.map((i) => batch.records[i]);
-  return t.reify(indices as number[]).objects() as Rec[];
+  return takeRows(t, indices).objects() as Rec[];
 }

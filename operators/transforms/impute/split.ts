@@ -7,7 +7,7 @@
  * const { data, keys, bad } = splitRows(columnsOf(batch), policy.industry, (s, i) => imputer.setIndustry(s, i));
  */
 import type { ColumnTable } from 'arquero';
-import { column, type Rec } from '../../../engine/api/index.ts';
+import { column, takeRows, type Rec } from '../../../engine/api/index.ts';
 import { rowsAt, tableKeys, type RowKeys } from '../../lib/impute/columns.ts';
 
 export interface Split {
@@ -42,7 +42,7 @@ export function splitRows(
     }
     if (keep.length === n) keep = undefined;
   }
-  let data = keep ? t.reify(keep) : t;
+  let data = keep ? takeRows(t, keep) : t;
   let keys = tableKeys(data);
   const bad = rowsAt(data, keys.bad);
   if (bad.length) {
@@ -50,7 +50,7 @@ export function splitRows(
     const isBad = new Set(keys.bad);
     for (let i = 0; i < data.numRows(); i++) if (!isBad.has(i)) ok.push(i);
     const all = keys;
-    data = data.reify(ok);
+    data = takeRows(data, ok);
     keys = { symbols: ok.map((i) => all.symbols[i]), dates: ok.map((i) => all.dates[i]), bad: [] };
   }
   return { data, keys, bad };

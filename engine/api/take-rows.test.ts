@@ -1,6 +1,6 @@
 import { table } from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { takeRows } from './take-rows.ts';
+import { takeRows } from './batch.ts';
 
 describe('takeRows', () => {
   it('gathers the rows in the given order, keeping typed columns typed and values as they are', () => {
