@@ -107,9 +107,6 @@ export default defineBench({
     // delta-rs between Argus' runs, so that load changes on a shared machine hit both sides.
     const peerRes = await peer<PeerTimes>('write_read', ours, theirs);
     if (peerRes.rows !== n) throw new Error(`delta bench: delta-rs read ${peerRes.rows} rows, wrote ${n}`);
-    let rows: Rec[] | undefined = cols.objects() as Rec[]; // built untimed, dropped after use
-    const [writeRecS, writeRecCpu] = await timeCpu(async () => (await create(oursRec)).append(rows!));
-    rows = undefined;
     // Only counts leave these calls: a million-row result kept alive would slow what follows.
     const [colsS, colsCpu, colsN] = await timeCpu(async () =>
       (await DeltaTable.open(ours)).readTable().then((t) => t.numRows()),
@@ -119,6 +116,10 @@ export default defineBench({
       (await DeltaTable.open(ours)).read().then((r) => r.length),
     );
     if (readN !== n) throw new Error(`delta bench: read ${readN} rows, wrote ${n}`);
+    // Records last: building and dropping a million of them leaves garbage for what follows.
+    let rows: Rec[] | undefined = cols.objects() as Rec[]; // built untimed, dropped after use
+    const [writeRecS, writeRecCpu] = await timeCpu(async () => (await create(oursRec)).append(rows!));
+    rows = undefined;
     const rs = (metric: string, s: number, cpu: number, peerS: number, peerCpu: number): BenchRow => ({
       metric,
       argus: n / s,

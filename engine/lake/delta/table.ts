@@ -310,7 +310,8 @@ export class DeltaTable {
    * Values follow the documented representation (dates as strings, timestamps as Dates, ...).
    */
   async read(opts: TableReadOptions = {}): Promise<Rec[]> {
-    const { names, numRows, columns } = await this.scan(opts, false);
+    // Typed containers where possible: a double is boxed once (in its record), not twice.
+    const { names, numRows, columns } = await this.scan(opts, true);
     const out: Rec[] = new Array(numRows);
     // One object literal per row with a fixed shape (fast in V8), values taken from column arrays.
     const make = recordFactory(names);

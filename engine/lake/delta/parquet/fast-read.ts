@@ -102,20 +102,23 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
         present = 0;
         for (let i = 0; i < n; i++) present += def[i];
       }
-      const vals: unknown[] = def && present < n ? new Array(present) : out;
-      const base = vals === out ? row : 0;
-      if (encoding === 'PLAIN') plain(pv, page, off, present, vals, base);
-      else {
+      const sparse = def !== undefined && present < n;
+      if (encoding !== 'PLAIN') {
         if (!dict) throw new Error(`parquet: dictionary page missing for column ${element.name}`);
         const width = page[off];
         const idx = new Int32Array(present);
         if (present) readRleBitPackedHybrid({ view: pv, offset: off + 1 }, width, idx, page.length - off - 1);
-        for (let i = 0; i < present; i++) vals[base + i] = dict[idx[i]];
-      }
-      if (vals !== out) {
+        // Entries were converted once; rows take them by index (nulls placed in the same pass).
+        if (sparse) {
+          let k = 0;
+          for (let i = 0; i < n; i++) out[row + i] = def![i] ? dict[idx[k++]] : null;
+        } else for (let i = 0; i < n; i++) out[row + i] = dict[idx[i]];
+      } else if (sparse) {
+        const vals: unknown[] = new Array(present);
+        plain(pv, page, off, present, vals, 0);
         let k = 0;
         for (let i = 0; i < n; i++) out[row + i] = def![i] ? vals[k++] : null;
-      }
+      } else plain(pv, page, off, present, out, row);
       row += n;
     }
   }
