@@ -88,11 +88,3 @@ export function outputColumn(
   }
   return nums ?? vals!;
 }
-
-/** The values of `col` at the rows whose `keep` flag is set (for dropping rejected rows). */
-export function pick(col: ArrayLike<unknown>, keep: Uint8Array, count: number): Float64Array | unknown[] {
-  const out = col instanceof Float64Array ? new Float64Array(count) : new Array<unknown>(count);
-  let o = 0;
-  for (let j = 0; j < keep.length; j++) if (keep[j]) out[o++] = col[j];
-  return out;
-}

@@ -17,8 +17,8 @@
  * // { source: 'tushare', dataset: 'daily', symbol: '600519.SH', volume: 150 }
  */
 import { table, type ColumnTable } from 'arquero';
-import { tableFromRecords, type Rec } from '../../../engine/api/index.ts';
-import { outputColumn, pick, type ColumnField } from './columns.ts';
+import { tableFromRecords, takeRows, type Rec } from '../../../engine/api/index.ts';
+import { outputColumn, type ColumnField } from './columns.ts';
 import { converter } from './convert.ts';
 
 export type FieldType = 'date' | 'symbol' | 'number' | 'integer' | 'string' | 'boolean' | 'timestamp';
@@ -86,16 +86,12 @@ function applyRule(rule: CompiledRule, input: ColumnTable, rows: Int32Array, err
   for (const [k, v] of rule.set) cols[k] = new Array<unknown>(m).fill(v);
   for (const f of rule.fields) cols[f.name] = outputColumn(f, f.from.map(column), rows, problems);
   if (!problems.length) return table(cols);
-  const keep = new Uint8Array(m);
-  let kept = 0;
+  // Refused rows leave the table (rare: the good rows are gathered once).
+  const kept: number[] = [];
   for (let j = 0; j < m; j++)
     if (problems[j]) errors.push({ row: rows[j], reason: problems[j]!.join('; ') });
-    else {
-      keep[j] = 1;
-      kept++;
-    }
-  for (const k in cols) cols[k] = pick(cols[k], keep, kept);
-  return kept ? table(cols) : undefined;
+    else kept.push(j);
+  return kept.length ? takeRows(table(cols), kept) : undefined;
 }
 
 /**
