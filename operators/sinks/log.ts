@@ -1,5 +1,5 @@
 /** `log` sink: logs a summary of every batch (and optionally each record) through the engine logger. */
-import { defineOperator } from '../../engine/api/index.ts';
+import { defineOperator, rowCount } from '../../engine/api/index.ts';
 
 interface Config {
   level?: 'debug' | 'info' | 'warn' | 'error';
@@ -31,7 +31,7 @@ export default defineOperator<Config>({
       async write(batch) {
         ctx.logger[level](
           {
-            count: batch.records.length,
+            count: rowCount(batch),
             traceId: batch.meta.traceId,
             ...(config.records ? { records: batch.records } : {}),
           },
