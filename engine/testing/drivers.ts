@@ -2,6 +2,7 @@
  * Drive one operator outside the runtime, for unit tests: feed records or batches, get what came
  * out per port and how each input batch was acknowledged.
  */
+import type { ColumnTable } from 'arquero';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import type {
   Batch,
@@ -31,18 +32,26 @@ export function testTableBatch(records: Rec[], outcomes: Outcome[] = [], meta = 
 
 /**
  * An `emit` for calling a batch transform's `process` directly; `rows(port)` returns what was
- * emitted on a port, records and tables alike, in order.
+ * emitted on a port, records and tables alike, in order; `tables(port)` the tables as emitted.
  * @example
  * const { emit, rows } = emitter();
  * await t.process(testBatch(input), emit);
  * expect(rows('out')).toHaveLength(1);
  */
-export function emitter(): { emit: Emit; rows(port?: string): Rec[] } {
+export function emitter(): { emit: Emit; rows(port?: string): Rec[]; tables(port?: string): ColumnTable[] } {
   const byPort = new Map<string, Rec[]>();
-  const at = (port: string) => byPort.get(port) ?? (byPort.set(port, []), byPort.get(port)!);
-  const emit = ((r: Rec, port = 'out') => void at(port).push(r)) as Emit;
-  emit.table = (t, port = 'out') => void at(port).push(...(t.objects() as Rec[]));
-  return { emit, rows: (port = 'out') => byPort.get(port) ?? [] };
+  const tablesByPort = new Map<string, ColumnTable[]>();
+  const at = <T>(m: Map<string, T[]>, port: string) => m.get(port) ?? (m.set(port, []), m.get(port)!);
+  const emit = ((r: Rec, port = 'out') => void at(byPort, port).push(r)) as Emit;
+  emit.table = (t, port = 'out') => {
+    at(tablesByPort, port).push(t);
+    at(byPort, port).push(...(t.objects() as Rec[]));
+  };
+  return {
+    emit,
+    rows: (port = 'out') => byPort.get(port) ?? [],
+    tables: (port = 'out') => tablesByPort.get(port) ?? [],
+  };
 }
 
 /** Runs a transform over the inputs; returns records per port. Output batches are settled as delivered. */

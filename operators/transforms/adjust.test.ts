@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnTable } from 'arquero';
 import fc from 'fast-check';
 import type { Batch, Rec, Transform } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
@@ -118,16 +117,9 @@ describe('adjust on column batches', () => {
   /** Runs batches through `process`, keeping the tables emitted on `out`. */
   async function run(batches: Batch[], config: Rec = {}) {
     const t = await create(config);
-    const tables: ColumnTable[] = [];
-    const { emit, rows } = emitter();
-    const collect = Object.assign((r: Rec, port?: string) => emit(r, port), {
-      table: (tb: ColumnTable, port?: string) => {
-        tables.push(tb);
-        emit.table(tb, port);
-      },
-    });
-    for (const b of batches) await t.process(b, collect);
-    return { out: rows('out'), error: rows('error'), tables };
+    const { emit, rows, tables } = emitter();
+    for (const b of batches) await t.process(b, emit);
+    return { out: rows('out'), error: rows('error'), tables: tables('out') };
   }
 
   it('emits typed price columns and shares the columns it does not change', async () => {

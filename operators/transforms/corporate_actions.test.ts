@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnTable } from 'arquero';
 import type { Rec, Transform } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { emitter, runTransform, testTableBatch } from '../../engine/testing/drivers.ts';
@@ -102,17 +101,10 @@ describe('corporate_actions', () => {
 describe('corporate_actions on column batches', () => {
   async function process(batches: Rec[][], config = {}) {
     const t = (await actions.create(config, testContext())) as Transform & { kind: 'batch' };
-    const tables: ColumnTable[] = [];
-    const { emit, rows } = emitter();
-    const collect = Object.assign((r: Rec, port?: string) => emit(r, port), {
-      table: (tb: ColumnTable, port?: string) => {
-        tables.push(tb);
-        emit.table(tb, port);
-      },
-    });
+    const { emit, rows, tables } = emitter();
     const inputs = batches.map((b) => testTableBatch(b));
-    for (const b of inputs) await t.process(b, collect);
-    return { out: rows('out'), error: rows('error'), tables, inputs };
+    for (const b of inputs) await t.process(b, emit);
+    return { out: rows('out'), error: rows('error'), tables: tables('out'), inputs };
   }
 
   it('applies events of the same batch to its rows, even when they come after them', async () => {
