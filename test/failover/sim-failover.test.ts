@@ -65,13 +65,50 @@ function symbolsWithBars(es: Emission[]): { sources: string[]; symbols: Set<stri
   return { sources: [...new Set(data.map((r) => String(r.source)))], symbols };
 }
 
+/** miniQMT first (polled on its /health), Tushare through the shared quota as the backup. */
+function probedFailover(qmt: { timeout_ms: number; retry_delays_ms: number[] }) {
+  return {
+    sources: [
+      {
+        name: 'miniQMT',
+        type: 'qmt_agent',
+        config: {
+          base_url: sim.qmtUrl,
+          api_key: '${secret:kv/argus/qmt#api_key}',
+          datasets: ['daily'],
+          trade_date: DAY,
+          ...qmt,
+        },
+      },
+      {
+        name: 'Tushare',
+        type: 'tushare',
+        config: {
+          base_url: sim.tushareUrl,
+          token: '${secret:kv/argus/tushare#token}',
+          datasets: ['daily'],
+          trade_date: DAY,
+          quota: 'quota',
+        },
+        quota_endpoints: 'market_data' as const,
+      },
+    ],
+    health: { unavailable_after: 2, probe_after_ms: 60_000 },
+    probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
+  };
+}
+
+function simContext(health: HealthRegistry) {
+  return testContext({
+    backends: { health, quota },
+    secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
+  });
+}
+
 describe('market data failover miniQMT → Tushare → miniQMT (simulator, real Redis quota)', () => {
   it('switches within seconds on a QMT outage, keeps the day complete, and switches back', async () => {
     const health = new HealthRegistry();
-    const ctx = testContext({
-      backends: { health, quota },
-      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
-    });
+    const ctx = simContext(health);
     const config = {
       sources: [
         {
@@ -147,42 +184,9 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
 
   it('detects the outage from the agent health endpoint before any read, and comes back on its own', async () => {
     const health = new HealthRegistry();
-    const ctx = testContext({
-      backends: { health, quota },
-      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
-    });
     const src = (await failover.create(
-      {
-        sources: [
-          {
-            name: 'miniQMT',
-            type: 'qmt_agent',
-            config: {
-              base_url: sim.qmtUrl,
-              api_key: '${secret:kv/argus/qmt#api_key}',
-              datasets: ['daily'],
-              trade_date: DAY,
-              timeout_ms: 1000,
-              retry_delays_ms: [100],
-            },
-          },
-          {
-            name: 'Tushare',
-            type: 'tushare',
-            config: {
-              base_url: sim.tushareUrl,
-              token: '${secret:kv/argus/tushare#token}',
-              datasets: ['daily'],
-              trade_date: DAY,
-              quota: 'quota',
-            },
-            quota_endpoints: 'market_data' as const,
-          },
-        ],
-        health: { unavailable_after: 2, probe_after_ms: 60_000 },
-        probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
-      },
-      ctx,
+      probedFailover({ timeout_ms: 1000, retry_delays_ms: [100] }),
+      simContext(health),
     )) as Source;
     await src.start!();
     const qmt = health.get('miniQMT');
@@ -211,44 +215,11 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
 
   it('abandons the QMT call in flight once the health endpoint declares the outage', async () => {
     const health = new HealthRegistry();
-    const ctx = testContext({
-      backends: { health, quota },
-      secrets: async (_path, key) => (key === 'api_key' ? sim.qmtApiKey : sim.tushareToken),
-    });
     // collect.yaml's settings: a 5 s call timeout and one retry, i.e. ~10 s before the call itself
     // gives up on an agent that stalls (the outage below stalls 20 s).
     const src = (await failover.create(
-      {
-        sources: [
-          {
-            name: 'miniQMT',
-            type: 'qmt_agent',
-            config: {
-              base_url: sim.qmtUrl,
-              api_key: '${secret:kv/argus/qmt#api_key}',
-              datasets: ['daily'],
-              trade_date: DAY,
-              timeout_ms: 5000,
-              retry_delays_ms: [200],
-            },
-          },
-          {
-            name: 'Tushare',
-            type: 'tushare',
-            config: {
-              base_url: sim.tushareUrl,
-              token: '${secret:kv/argus/tushare#token}',
-              datasets: ['daily'],
-              trade_date: DAY,
-              quota: 'quota',
-            },
-            quota_endpoints: 'market_data' as const,
-          },
-        ],
-        health: { unavailable_after: 2, probe_after_ms: 60_000 },
-        probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
-      },
-      ctx,
+      probedFailover({ timeout_ms: 5000, retry_delays_ms: [200] }),
+      simContext(health),
     )) as Source;
     await src.start!();
     sim.setFaults([{ kind: 'outage', target: 'qmt', window: { from_ms: 0 }, ms: 20_000 }]);
