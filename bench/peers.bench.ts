@@ -13,14 +13,15 @@
  * closures over a Map of source rows); quality_score 0.9 s; consistency_gate 0.7 s; fuse's day
  * buffer 0.5 s; adjust + cent rounding 0.7 s. The gap to pandas (~30×) is the row-at-a-time model over
  * plain objects, not one hotspot: closing it needs columnar batches through these operators.
- * Reproduce: `node --cpu-prof --import tsx` on a script calling `goldChain().run(bronzeMarket(...))`.
+ * Reproduce: `node --cpu-prof --import tsx` on a script calling `goldChain().run(bronzeColumns(bronzeMarket(...)))`.
  */
+import type { ColumnTable } from 'arquero';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { goldChain } from './lib/gold-chain.ts';
+import { bronzeColumns, goldChain } from './lib/gold-chain.ts';
 import { bronzeMarket, toCsv, type BronzeDay, type BronzeTable } from './lib/market.ts';
 import { defineBench, type BenchRow } from './types.ts';
 
@@ -46,6 +47,7 @@ interface PeerResult {
 }
 
 let market: BronzeDay[] = [];
+let bronze: ColumnTable[] = [];
 
 export default defineBench({
   name: 'peers',
@@ -61,13 +63,14 @@ export default defineBench({
       'tushare_daily_basic',
     ] as BronzeTable[])
       writeFileSync(join(workDir, `${t}.csv`), toCsv(market, t));
+    bronze = bronzeColumns(market);
     log(
       `Bronze: ${SYMBOLS} symbols × ${days} days, ${market.reduce((n, d) => n + Object.values(d.tables).reduce((m, r) => m + r.length, 0), 0)} rows`,
     );
   },
   async run({ workDir, log }) {
     const chain = await goldChain();
-    const argus = await chain.run(market);
+    const argus = await chain.run(bronze);
     const { stdout } = await run(python(), [join(here, 'py', 'peers.py'), workDir, '1'], {
       maxBuffer: 1 << 20,
     });
