@@ -11,6 +11,7 @@
  * const table = ctx.backend<Lake>('lake').table('gold/a_share_daily');
  * await table.replaceWhere({ trade_date: '2024-01-02' }, rows, { txn: { appId: 'gold', version: 42 } });
  */
+import type { ColumnTable } from 'arquero';
 import type { Rec } from './batch.ts';
 
 /** A column of a table schema (Delta types: string long integer short byte float double boolean binary date timestamp timestamp_ntz decimal(p,s)). */
@@ -62,10 +63,11 @@ export interface LakeTable {
   schema(
     sel?: LakeSnapshotSelector,
   ): Promise<{ fields: LakeField[]; partitionColumns: string[]; configuration: Record<string, string> }>;
-  append(records: readonly Rec[], opts?: LakeWriteOptions): Promise<LakeWriteResult>;
+  /** Appends rows: records or, without building a record, an Arquero table (same checks, same files). */
+  append(rows: readonly Rec[] | ColumnTable, opts?: LakeWriteOptions): Promise<LakeWriteResult>;
   replaceWhere(
     predicate: LakePartitionPredicate,
-    records: readonly Rec[],
+    rows: readonly Rec[] | ColumnTable,
     opts?: LakeWriteOptions,
   ): Promise<LakeWriteResult>;
   deleteWhere(
@@ -73,6 +75,8 @@ export interface LakeTable {
     opts?: Pick<LakeWriteOptions, 'txn'>,
   ): Promise<LakeWriteResult>;
   read(opts?: LakeReadOptions): Promise<Rec[]>;
+  /** The rows as an Arquero table (`Float64Array` for numeric columns the files prove null-free). */
+  readTable(opts?: LakeReadOptions): Promise<ColumnTable>;
   /** Column-wise read (no per-row objects), same value representation as `read`. */
   readColumns(opts?: LakeReadOptions): Promise<{ numRows: number; columns: Record<string, unknown[]> }>;
   txnVersion(appId: string): Promise<number | undefined>;

@@ -21,19 +21,14 @@
  *   inputs: [score]
  *   config: {schema: gold.a_share_daily, mode: replace_partitions, app_id: gold}
  */
-import type { ColumnTable } from 'arquero';
 import {
   column,
   defineOperator,
   rowCount,
   type Batch,
   type Lake,
-  type LakePartitionPredicate,
   type LakeTable,
   type LakeTableSchemaSpec,
-  type LakeWriteOptions,
-  type LakeWriteResult,
-  type Rec,
   type Sink,
 } from '../../engine/api/index.ts';
 
@@ -117,7 +112,7 @@ export default defineOperator<DeltaSinkConfig>({
         await open();
       },
       async write(batch) {
-        const t = (await open()) as ColumnLakeTable;
+        const t = await open();
         const txn = txnsOf(batch, config.app_id, config.mode);
         const opts = { txn: txn.length ? txn : undefined, schema: writerSchema };
         // Column batches are written column-wise (no records are materialised).
@@ -147,19 +142,6 @@ export default defineOperator<DeltaSinkConfig>({
     };
   },
 });
-
-/**
- * The engine API's lake table types writes of records only; the lake backend (engine/lake) also
- * writes an Arquero table column-wise, with the same checks and files.
- */
-type ColumnLakeTable = Omit<LakeTable, 'append' | 'replaceWhere'> & {
-  append(rows: readonly Rec[] | ColumnTable, opts?: LakeWriteOptions): Promise<LakeWriteResult>;
-  replaceWhere(
-    predicate: LakePartitionPredicate,
-    rows: readonly Rec[] | ColumnTable,
-    opts?: LakeWriteOptions,
-  ): Promise<LakeWriteResult>;
-};
 
 /** A partition column's values (from the batch's table when it has one). */
 function partitionValues(batch: Batch, name: string): ArrayLike<unknown> {

@@ -17,8 +17,6 @@ import {
   defineOperator,
   type Emission,
   type Lake,
-  type LakeReadOptions,
-  type LakeTable,
   type Source,
 } from '../../engine/api/index.ts';
 
@@ -73,7 +71,7 @@ export default defineOperator<DeltaSourceConfig>({
     return {
       kind: 'source',
       async *read(signal): AsyncIterable<Emission> {
-        const table = ctx.backend<Lake>('lake').table(config.table) as ColumnLakeTable;
+        const table = ctx.backend<Lake>('lake').table(config.table);
         // Pin one version so schema and rows come from the same snapshot.
         const version = await table.resolveVersion({ version: config.version, timestamp: config.timestamp });
         const { partitionColumns } = await table.schema({ version });
@@ -83,10 +81,8 @@ export default defineOperator<DeltaSourceConfig>({
           columns: config.columns,
           decimals: config.decimals,
         };
-        // Columns all the way: no record is built here (the lake's readTable, else its plain columns).
-        const data = table.readTable
-          ? await table.readTable(opts)
-          : aqTable((await table.readColumns(opts)).columns);
+        // Columns all the way: no record is built here.
+        const data = await table.readTable(opts);
         for (const { partition, rows } of partitionRuns(data, partitionColumns)) {
           for (let i = 0; i < rows.numRows(); i += size) {
             if (signal.aborted) return;
@@ -101,14 +97,6 @@ export default defineOperator<DeltaSourceConfig>({
     };
   },
 });
-
-/**
- * The engine API's lake table types only records; the lake backend (engine/lake) also reads an
- * Arquero table with Float64Array numeric columns. Used when present.
- */
-type ColumnLakeTable = LakeTable & {
-  readTable?(opts: LakeReadOptions & { decimals?: 'number' | 'string' }): Promise<ColumnTable>;
-};
 
 /**
  * Rows grouped by partition, in partition order (e.g. trade dates ascending). A snapshot's rows
