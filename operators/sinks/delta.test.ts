@@ -202,6 +202,15 @@ describe('delta sink with column batches', () => {
 });
 
 describe('delta source', () => {
+  it('fails on a table that does not exist, or reads it as empty with if_missing: empty', async () => {
+    await expect(readSource(source, { table: 'bronze/never_written' }, ctx())).rejects.toThrow(
+      /never_written/,
+    );
+    expect(await readSource(source, { table: 'bronze/never_written', if_missing: 'empty' }, ctx())).toEqual(
+      [],
+    );
+  });
+
   it('emits one batch per partition in order, for a version and a partition range', async () => {
     const c = ctx(2, [{ name: 'pe_ttm', type: 'decimal(18,4)' }]);
     const all = await readSource(source, { table: 'gold/demo' }, c);

@@ -32,6 +32,11 @@ export interface DeltaSourceConfig {
   /** Records per emission at most (default 50,000). */
   batch_size?: number;
   decimals?: 'number' | 'string';
+  /**
+   * A table that does not exist yet: `fail` (default) or `empty` (emit nothing, with a warning),
+   * e.g. a Bronze table no collector has written to on a fresh lake.
+   */
+  if_missing?: 'fail' | 'empty';
 }
 
 export default defineOperator<DeltaSourceConfig>({
@@ -51,6 +56,11 @@ export default defineOperator<DeltaSourceConfig>({
       columns: { type: 'array', items: { type: 'string' }, minItems: 1 },
       batch_size: { type: 'integer', minimum: 1, default: 50000 },
       decimals: { enum: ['number', 'string'], default: 'number' },
+      if_missing: {
+        enum: ['fail', 'empty'],
+        default: 'fail',
+        description: 'A table that does not exist yet fails the read, or reads as empty',
+      },
     },
   },
   examples: [
@@ -72,6 +82,10 @@ export default defineOperator<DeltaSourceConfig>({
       kind: 'source',
       async *read(signal): AsyncIterable<Emission> {
         const table = ctx.backend<Lake>('lake').table(config.table);
+        if (config.if_missing === 'empty' && !(await table.exists())) {
+          ctx.logger.warn({ table: config.table }, `delta source ${ctx.node}: no table yet, read as empty`);
+          return;
+        }
         // Pin one version so schema and rows come from the same snapshot.
         const version = await table.resolveVersion({ version: config.version, timestamp: config.timestamp });
         const { partitionColumns } = await table.schema({ version });
