@@ -92,9 +92,6 @@ export async function goldChain(): Promise<{ run(tables: readonly ColumnTable[])
           yield tableBatch(t, {}, []);
         }
       }
-      // Garbage left by building the input is not the chain's to collect (pandas gets its frames
-      // loaded untimed too); collect it before the clock starts when the runtime allows.
-      (globalThis as { gc?: () => void }).gc?.();
       const t0 = performance.now();
       const published = (await lastValueFrom(
         from(input()).pipe(
