@@ -4,8 +4,8 @@
  *
  * Why native: on Gold pages (8-byte decimals with short matches) our JavaScript port of the
  * reference compressor cost ~0.5 µs of CPU per row (20 columns), the largest cost of a write;
- * the native one ~0.1 µs (`.scratch/delta/snappy-cmp.ts`, CPU time, same pages). delta-rs uses a
- * native compressor too, so the write benchmark compares like with like.
+ * the native one ~0.1 µs (CPU time on the same pages, measured once while choosing; the port was
+ * removed). delta-rs uses a native compressor too, so the write benchmark compares like with like.
  */
 import { compressSync, uncompressSync } from 'snappy';
 
