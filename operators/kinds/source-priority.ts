@@ -58,6 +58,11 @@ const field = {
     sources: { type: 'object', additionalProperties: binding },
     type: { enum: ['number', 'string'] },
     rules: { type: 'array', items: rule },
+    reported_null: {
+      type: 'boolean',
+      description:
+        "A null the source sent in a row it has is the value (a loss-maker's pe_ttm), not a gap: lineage names the source and imputation leaves it",
+    },
     description: { type: 'string' },
   },
 };

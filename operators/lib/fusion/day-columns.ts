@@ -32,6 +32,8 @@ export interface CompiledField {
   mask: NumberMask;
   /** Per source in the group's order. */
   bindings: ReadonlyMap<string, FieldBinding>;
+  /** A null a source sent is a value (see `FieldPolicy.reported_null`). */
+  reportedNull: boolean;
 }
 
 export class DayColumns {

@@ -44,7 +44,12 @@ describe('compileNumberMask agrees with the scalar rules value by value', () => 
     const low: unknown[] = [];
     const high: unknown[] = [];
     for (const a of values)
-      for (const l of comparands) for (const h of comparands) (v.push(a), low.push(l), high.push(h));
+      for (const l of comparands)
+        for (const h of comparands) {
+          v.push(a);
+          low.push(l);
+          high.push(h);
+        }
     const sib = { low: asNumbers(low), high: asNumbers(high) } as Record<string, Float64Array>;
     const m = mask(asNumbers(v), (f) => sib[f]);
     const expected = v.map((x, i) =>

@@ -38,6 +38,12 @@ export interface FieldPolicy {
   type?: 'number' | 'string';
   /** Validity rules, all must hold (presence and type are always checked first). */
   rules?: Rule[];
+  /**
+   * A null the source sent in a row it has is the value, not a gap (Tushare's pe_ttm of a
+   * loss-maker): when no source has a valid value, the field stays null but its lineage names the
+   * first source that reported the null, so imputation leaves it alone.
+   */
+  reported_null?: boolean;
   description?: string;
 }
 

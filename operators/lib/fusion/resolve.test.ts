@@ -28,6 +28,24 @@ const tsBasic = {
 };
 
 describe('fusion by the repository policy', () => {
+  it("keeps a loss-maker's reported null pe_ttm as the value (lineage Tushare), unlike a missing row", () => {
+    const bars = [daily('qmt'), daily('tushare'), tsFactor];
+    const reported = fuser.fuse(key, rows(...bars, { ...tsBasic, pe_ttm: null }));
+    expect(reported).toMatchObject({ pe_ttm: null, pe_ttm_source: 'Tushare', pb_mrq: 8.1 });
+    const absent = fuser.fuse(key, rows(...bars));
+    expect(absent).toMatchObject({ pe_ttm: null, pe_ttm_source: null, financials_source: null });
+    // An invalid value is a gap, not a report: imputation may fill it.
+    const invalid = fuser.fuse(key, rows(...bars, { ...tsBasic, pe_ttm: -12.5 }));
+    expect(invalid).toMatchObject({ pe_ttm: null, pe_ttm_source: null });
+    // Without the flag, a null is a gap like any other.
+    const plain = compileFusion(
+      policyDoc((spec) => {
+        for (const g of spec.groups) if (g.fields.pe_ttm) delete g.fields.pe_ttm.reported_null;
+      }).spec,
+    ).fuse(key, rows(...bars, { ...tsBasic, pe_ttm: null }));
+    expect(plain).toMatchObject({ pe_ttm: null, pe_ttm_source: null });
+  });
+
   it('prefers miniQMT for prices and volume and Tushare for factor and financials', () => {
     const out = fuser.fuse(
       key,

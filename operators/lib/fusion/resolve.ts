@@ -164,6 +164,20 @@ function pickRead(
   return Array.from(winner, (j, k) => (j < 0 ? null : cols.read(f, sources[j], k)));
 }
 
+/**
+ * The sources lineage names: the winners, and for keys without one, the first source that sent an
+ * explicit null in a row it has (a reported null, for `reported_null` fields).
+ */
+function lineageWinners(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns) {
+  if (!f.reportedNull) return winner;
+  const out = Int8Array.from(winner);
+  sources.forEach((s, j) => {
+    const raw = cols.raw(f, s);
+    for (let k = 0; k < out.length; k++) if (out[k] < 0 && raw[k] === null) out[k] = j;
+  });
+  return out;
+}
+
 function lineageColumn(winner: Int8Array, lineages: readonly string[]): (string | null)[] {
   const out = new Array<string | null>(winner.length);
   for (let k = 0; k < winner.length; k++) out[k] = winner[k] < 0 ? null : lineages[winner[k]];
@@ -195,6 +209,7 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
           check: compileRules(f.type ?? 'number', f.rules),
           mask: compileNumberMask(f.rules),
           bindings: bindings(name, g, f, datasets),
+          reportedNull: f.reported_null === true,
         };
       }),
     };
@@ -245,8 +260,9 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
         });
         out[f.name] =
           f.type === 'number' ? pickNumbers(winner, f, sources, cols) : pickRead(winner, f, sources, cols);
-        out[f.sourceKey] = lineageColumn(winner, lineages);
-        if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = winner[k];
+        const named = lineageWinners(winner, f, sources, cols);
+        out[f.sourceKey] = lineageColumn(named, lineages);
+        if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = named[k];
       }
       if (policy.lineage && groupWinner) out[policy.lineage] = lineageColumn(groupWinner, lineages);
     }
