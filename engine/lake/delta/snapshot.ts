@@ -3,7 +3,8 @@
  * JSON commits up to the target. The latest protocol/metaData win; for each path the newest
  * add/remove wins; the newest txn per appId wins.
  */
-import { listLog, readCommit } from './log.ts';
+import { commitFile, listLog, readCommit } from './log.ts';
+import { cached, cacheKey, countLoad, deepFreeze, forget, handOut, logFileMark, remember } from './snapshot-cache.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { parseSchema, checkReadable } from './schema.ts';
 import type { Action, Add, Field, Metadata, Protocol, Remove, Txn } from './types.ts';
@@ -22,22 +23,29 @@ export interface Snapshot {
   txns: Map<string, Txn>;
 }
 
-/** Replays one action onto a snapshot under construction. */
-export function applyAction(s: Omit<Snapshot, 'fields' | 'partitionColumns' | 'protocol' | 'metadata'> & { protocol?: Protocol; metadata?: Metadata }, a: Action): void {
+type Building = Omit<Snapshot, 'fields' | 'partitionColumns' | 'protocol' | 'metadata'> & { protocol?: Protocol; metadata?: Metadata };
+
+/**
+ * Replays one action onto a snapshot under construction. Action objects are frozen: snapshots
+ * share them (see snapshot-cache.ts), so nobody may mutate one.
+ */
+export function applyAction(s: Building, a: Action): void {
   if (a.add) {
     if (a.add.deletionVector) throw new Error(`${s.root}: file ${a.add.path} has a deletion vector (unsupported reader feature)`);
-    s.files.set(a.add.path, a.add);
+    s.files.set(a.add.path, deepFreeze(a.add));
     s.tombstones.delete(a.add.path);
   } else if (a.remove) {
     s.files.delete(a.remove.path);
-    s.tombstones.set(a.remove.path, a.remove);
-  } else if (a.metaData) s.metadata = a.metaData;
-  else if (a.protocol) s.protocol = a.protocol;
-  else if (a.txn) s.txns.set(a.txn.appId, a.txn);
+    s.tombstones.set(a.remove.path, deepFreeze(a.remove));
+  } else if (a.metaData) s.metadata = deepFreeze(a.metaData);
+  else if (a.protocol) s.protocol = deepFreeze(a.protocol);
+  else if (a.txn) s.txns.set(a.txn.appId, deepFreeze(a.txn));
 }
 
 /**
- * The table state at `version` (default: latest).
+ * The table state at `version` (default: latest). The log is always listed (so commits of other
+ * processes are seen); the latest state is cached per table and only newer commits are replayed
+ * on top of it (snapshot-cache.ts). The result is the caller's own (fresh Maps, frozen actions).
  * @example const snap = await loadSnapshot('/lake/gold/a_share_daily'); snap.files.size
  */
 export async function loadSnapshot(root: string, version?: number): Promise<Snapshot> {
@@ -46,17 +54,38 @@ export async function loadSnapshot(root: string, version?: number): Promise<Snap
   if (latest < 0) throw new Error(`${root}: the Delta log is empty`);
   const target = version ?? latest;
   if (target > latest || target < 0) throw new Error(`${root}: version ${target} does not exist (latest is ${latest})`);
-  const cp = checkpoints.filter((c) => c.version <= target).at(-1);
-  const s = { root, version: target, files: new Map<string, Add>(), tombstones: new Map<string, Remove>(), txns: new Map<string, Txn>() } as Parameters<typeof applyAction>[0];
-  let from = 0;
-  if (cp) {
-    for (const a of await readCheckpoint(cp.files)) applyAction(s, a);
-    from = cp.version + 1;
-  }
+  const key = cacheKey(root);
   const have = new Set(commits);
-  for (let v = from; v <= target; v++) {
-    if (!have.has(v)) {
-      throw new Error(`${root}: commit ${v} is missing (needed to reach version ${target}${cp ? ` from checkpoint ${cp.version}` : ''})`);
+  const markOf = (v: number) => logFileMark(have.has(v) ? commitFile(root, v) : checkpoints.find((c) => c.version === v)?.files[0]);
+  const hit = cached(key);
+  let s: Building | undefined;
+  let from = 0;
+  if (hit && hit.snap.version <= target) {
+    // Reusable only if it is the same table (not deleted and recreated) and the commits after it are all there.
+    let ok = hit.mark !== '' && (await markOf(hit.snap.version)) === hit.mark;
+    for (let v = hit.snap.version + 1; ok && v <= target; v++) ok = have.has(v);
+    if (ok) {
+      if (hit.snap.version === target) {
+        countLoad('hits');
+        return handOut(hit.snap, parseSchema(hit.snap.metadata.schemaString).fields);
+      }
+      countLoad('replays');
+      s = { ...handOut(hit.snap, []), version: target };
+      from = hit.snap.version + 1;
+    } else forget(key);
+  } else if (hit && hit.snap.version > latest) forget(key);
+  if (!s) {
+    countLoad('misses');
+    const cp = checkpoints.filter((c) => c.version <= target).at(-1);
+    s = { root, version: target, files: new Map<string, Add>(), tombstones: new Map<string, Remove>(), txns: new Map<string, Txn>() };
+    if (cp) {
+      for (const a of await readCheckpoint(cp.files)) applyAction(s, a);
+      from = cp.version + 1;
+    }
+    for (let v = from; v <= target; v++) {
+      if (!have.has(v)) {
+        throw new Error(`${root}: commit ${v} is missing (needed to reach version ${target}${cp ? ` from checkpoint ${cp.version}` : ''})`);
+      }
     }
   }
   // Commits are independent files: read them concurrently, apply in order.
@@ -64,8 +93,10 @@ export async function loadSnapshot(root: string, version?: number): Promise<Snap
   for (const actions of batches) for (const a of actions) applyAction(s, a);
   if (!s.protocol || !s.metadata) throw new Error(`${root}: no protocol/metaData at version ${target}`);
   checkReadable(s.protocol, root);
-  const fields = parseSchema(s.metadata.schemaString).fields;
-  return { ...(s as Snapshot), fields, partitionColumns: s.metadata.partitionColumns ?? [] };
+  const snap: Snapshot = { ...(s as Snapshot), fields: [], partitionColumns: [...(s.metadata.partitionColumns ?? [])] };
+  // Only the latest state is cached: time travel to an older version never evicts or replaces it.
+  if (target === latest) remember(key, snap, await markOf(target));
+  return handOut(snap, parseSchema(s.metadata.schemaString).fields);
 }
 
 /** Parses `interval 7 days` style durations (delta.*RetentionDuration) to milliseconds. */
