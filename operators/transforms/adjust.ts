@@ -23,7 +23,8 @@ import type { ColumnTable } from 'arquero';
 import type { Batch, Emit, Lake, Rec } from '../../engine/api/index.ts';
 import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
 import { hfqColumns, rowOrder } from '../lib/hfq/columns.ts';
-import { FactorState, roundHalfEven } from '../lib/hfq/index.ts';
+import { FactorState } from '../lib/hfq/index.ts';
+import { seedFactorState } from '../lib/hfq/seed.ts';
 
 export interface AdjustConfig {
   /** Price columns to adjust. */
@@ -120,23 +121,16 @@ export default defineOperator<AdjustConfig>({
       const from = new Date(Date.parse(`${firstDay}T00:00:00Z`) - (config.seed_days ?? 30) * 86_400_000)
         .toISOString()
         .slice(0, 10);
-      const rows = await table.read({
-        partitions: { trade_date: { gte: from, lt: firstDay } },
-        columns: ['symbol', 'trade_date', closeCol, factorCol],
-      });
-      rows.sort((a, b) => String(a.trade_date).localeCompare(String(b.trade_date)));
-      for (const r of rows) {
-        const f = Number(r[factorCol]);
-        const c = Number(r[closeCol]);
-        if (!(f > 0) || !(c > 0)) continue;
-        state.remember(String(r.symbol), {
-          trade_date: String(r.trade_date),
-          factor: f,
-          close: roundHalfEven(c / f, config.price_decimals ?? 2),
-        });
-      }
+      const rows = seedFactorState(
+        state,
+        await table.readTable({
+          partitions: { trade_date: { gte: from, lt: firstDay } },
+          columns: ['symbol', 'trade_date', closeCol, factorCol],
+        }),
+        { closeCol, factorCol, priceDecimals: config.price_decimals ?? 2 },
+      );
       ctx.logger.info(
-        { table: config.seed_table, from, to: firstDay, rows: rows.length, symbols: state.size },
+        { table: config.seed_table, from, to: firstDay, rows, symbols: state.size },
         'adjust: seeded previous days',
       );
     };

@@ -170,9 +170,9 @@ export default defineOperator<ImputeConfig>({
               imputer.history.fields,
               first,
             );
-            imputer.remember(history);
+            imputer.rememberTable(history);
             ctx.logger.info(
-              { table, rows: history.length, symbols: imputer.history.symbols },
+              { table, rows: history.numRows(), symbols: imputer.history.symbols },
               'impute history seeded from the lake',
             );
           } catch (err) {

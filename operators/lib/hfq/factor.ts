@@ -142,7 +142,7 @@ export class SymbolDays {
 export class FactorState {
   private readonly bySymbol = new Map<string, SymbolDays>();
 
-  constructor(private readonly keep = 16) {}
+  constructor(readonly keep = 16) {}
 
   /** The symbol's days (created empty on first use), for allocation-free lookups in a loop. */
   days(symbol: string): SymbolDays {

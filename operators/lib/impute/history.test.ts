@@ -96,4 +96,42 @@ describe('History', () => {
       }
     }
   });
+  it('fill reaches the state of upserting the same rows one by one (order, copies, NaN, bound)', () => {
+    // A small deterministic generator: shuffled days, redelivered copies with gaps, a tight bound.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const days = Array.from({ length: 30 }, (_, d) => new Date(Date.UTC(2024, 0, 2 + d)).toISOString().slice(0, 10));
+    const symbols: string[] = [];
+    const dates: string[] = [];
+    const vals: number[] = [];
+    for (let k = 0; k < 400; k++) {
+      symbols.push(rnd() < 0.05 ? '' : `S${Math.floor(rnd() * 6)}`);
+      dates.push(days[Math.floor(rnd() * days.length)]);
+      vals.push(rnd() < 0.3 ? NaN : Math.round(rnd() * 1000), rnd() < 0.2 ? NaN : k);
+    }
+    const values = Float64Array.from(vals);
+    const fields = ['close', 'volume'];
+    const rowwise = new History(fields, 12);
+    const bulk = new History(fields, 12);
+    // One symbol already known: its rows go through upsert, on top of what it had.
+    for (const h of [rowwise, bulk]) h.upsert('S0', days[0], [1, 2]);
+    symbols.forEach((s, i) => s && rowwise.upsert(s, dates[i], values, i * 2));
+    bulk.fill(symbols, dates, values);
+    const state = (h: History) =>
+      ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S9'].map((s) =>
+        [...days, '2024-03-01'].map((d) => [
+          h.position(s, d),
+          h.valueOn(s, 0, d),
+          h.valueOn(s, 1, d),
+          h.lastObserved(s, 0, d),
+          h.observedBefore(s, 1, d, 50),
+        ]),
+      );
+    expect(bulk.symbols).toBe(rowwise.symbols);
+    expect(state(bulk)).toEqual(state(rowwise));
+    // It then keeps working as a history: the next day appends and the bound still holds.
+    for (const h of [bulk, rowwise]) h.upsert('S1', '2024-03-01', [5, 6]);
+    expect(state(bulk)).toEqual(state(rowwise));
+    expect(bulk.position('S1', '2024-03-01')).toBe(11);
+  });
 });

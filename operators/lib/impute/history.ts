@@ -81,6 +81,97 @@ export class History {
     if (h.dates.length - h.start > this.maxRows) h.start = h.dates.length - this.maxRows;
   }
 
+  /**
+   * Records many days at once, with the state {@link upsert} would reach row by row in this order:
+   * row i is `symbols[i]`, `dates[i]`, values `values[i * fields + f]`; rows with symbol `''` are
+   * skipped. Rows are grouped per symbol (stable: a later copy of a day still wins, NaN still never
+   * erases), and a symbol not yet in the history gets its buffer built in one go, keeping its
+   * newest `maxRows` days. This is how a seed of ~1M lake rows costs a few passes over arrays
+   * instead of one upsert (and buffer compaction) per row.
+   *
+   * @example
+   * h.fill(['A', 'B', 'A'], ['2024-01-02', '2024-01-02', '2024-01-03'], Float64Array.of(1, 2, 3)); // one field
+   */
+  fill(symbols: readonly string[], dates: readonly string[], values: Float64Array): void {
+    const n = symbols.length;
+    // Per-symbol ranges of row indices (a counting sort: stable, no comparisons).
+    const ids = new Int32Array(n);
+    const index = new Map<string, number>();
+    const names: string[] = [];
+    let counts = new Int32Array(64);
+    let prev = '';
+    let prevId = -1;
+    for (let i = 0; i < n; i++) {
+      const s = symbols[i];
+      if (s === '') {
+        ids[i] = -1;
+        continue;
+      }
+      if (s !== prev) {
+        let id = index.get(s);
+        if (id === undefined) {
+          index.set(s, (id = names.push(s) - 1));
+          if (id === counts.length) {
+            const grown = new Int32Array(counts.length * 2);
+            grown.set(counts);
+            counts = grown;
+          }
+        }
+        [prev, prevId] = [s, id];
+      }
+      ids[i] = prevId;
+      counts[prevId]++;
+    }
+    const starts = new Int32Array(names.length + 1);
+    for (let k = 0; k < names.length; k++) starts[k + 1] = starts[k] + counts[k];
+    const order = new Int32Array(starts[names.length]);
+    const next = starts.slice(0, names.length);
+    for (let i = 0; i < n; i++) if (ids[i] >= 0) order[next[ids[i]]++] = i;
+    for (let k = 0; k < names.length; k++) {
+      const range = order.subarray(starts[k], starts[k + 1]);
+      let sorted = true;
+      for (let j = 1; j < range.length && sorted; j++) sorted = dates[range[j - 1]] <= dates[range[j]];
+      // Lake files come in any order; a stable sort by date keeps the copies of a day in row order.
+      if (!sorted) range.set(Array.from(range).sort((a, b) => (dates[a] < dates[b] ? -1 : dates[a] > dates[b] ? 1 : 0)));
+      if (this.bySymbol.has(names[k])) {
+        for (const i of range) this.upsert(names[k], dates[i], values, i * this.fields.length);
+      } else this.bySymbol.set(names[k], this.build(range, dates, values));
+    }
+  }
+
+  /** A symbol's history from its rows in date order: the newest `maxRows` distinct days, copies merged. */
+  private build(rows: Int32Array, dates: readonly string[], values: Float64Array): SymbolHistory {
+    const nf = this.fields.length;
+    let distinct = 0;
+    for (let j = 0; j < rows.length; j++) if (j === 0 || dates[rows[j]] !== dates[rows[j - 1]]) distinct++;
+    const kept = Math.min(distinct, this.maxRows);
+    const cap = Math.max(kept, Math.min(Math.max(8, kept * 2), this.maxRows + Math.max(1, this.maxRows >> 1)));
+    const h: SymbolHistory = { dates: [], values: new Float64Array(cap * nf), start: 0 };
+    let skip = distinct - kept;
+    let at = -nf;
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[j];
+      const d = dates[i];
+      const repeat = j > 0 && d === dates[rows[j - 1]];
+      if (!repeat && skip > 0) {
+        skip--;
+        // The following copies of a skipped day are skipped with it.
+        while (j + 1 < rows.length && dates[rows[j + 1]] === d) j++;
+        continue;
+      }
+      if (!repeat) {
+        h.dates.push(d);
+        at += nf;
+      }
+      for (let f = 0; f < nf; f++) {
+        const v = values[i * nf + f];
+        if (Number.isFinite(v)) h.values[at + f] = v;
+        else if (!repeat) h.values[at + f] = NaN;
+      }
+    }
+    return h;
+  }
+
   /** Frees a row at the end: drops the forgotten rows if any, else doubles the buffer. Returns the rows dropped. */
   private makeRoom(h: SymbolHistory): number {
     const nf = this.fields.length;

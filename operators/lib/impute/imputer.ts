@@ -30,7 +30,7 @@ import { nativeForecasts } from './forecast.ts';
 import { History } from './history.ts';
 import { Industries } from './industry.ts';
 import { clampKline } from './kline.ts';
-import { numeric, sourceField } from './missing.ts';
+import { sourceField } from './missing.ts';
 import type { Method, Penalty, ResolvedField, ResolvedPolicy } from './policy.ts';
 
 /** How one value was imputed (`row.imputation[field]`). */
@@ -101,13 +101,22 @@ export class Imputer {
 
   /**
    * Adds observed history (e.g. loaded from the Gold table) without imputing anything. Values of
-   * rows whose `<field>_source` says they were imputed are not observations and are skipped.
+   * rows whose `<field>_source` says they were imputed are not observations and are skipped, as
+   * are rows without a symbol / trade_date.
    */
   remember(rows: readonly Rec[]): void {
-    for (const r of rows) {
-      const key = rowKey(r);
-      if (key) this.history.upsert(key.symbol, key.date, this.observed(r));
-    }
+    this.rememberTable(tableFromRecords(rows));
+  }
+
+  /**
+   * {@link remember} for a column table (the lake seed): observed values and keys are read
+   * column-wise and the history is filled per symbol in one go ({@link History.fill}).
+   * @example imputer.rememberTable(await loadLakeHistory(lake, cfg, imputer.history.fields, '2024-06-03'));
+   */
+  rememberTable(t: ColumnTable): void {
+    if (t.numRows() === 0) return;
+    const { symbols, dates } = tableKeys(t);
+    this.history.fill(symbols, dates, observedValues(t, this.policy.fields));
   }
 
   /**
@@ -206,14 +215,6 @@ export class Imputer {
     const nf = this.policy.fields.length;
     const obs = (this.observedBuffer = observedValues(t, this.policy.fields, this.observedBuffer));
     for (let i = 0; i < symbols.length; i++) this.history.upsert(symbols[i], dates[i], obs, i * nf);
-  }
-
-  private observed(r: Rec): number[] {
-    return this.policy.fields.map((f) => {
-      const src = r[sourceField(f.name)];
-      if (typeof src === 'string' && src.startsWith('Imputed')) return NaN;
-      return numeric(r[f.name]);
-    });
   }
 
   private advance(c: Cell, reason: string, next: Cell[]): void {

@@ -7,10 +7,11 @@
  * pruning when the table is partitioned by `trade_date`.
  *
  * @example
- * const rows = await loadLakeHistory(ctx.backend<Lake>('lake'), { table: 'gold/a_share_daily', lookback_days: 200 }, fields, '2024-06-03');
- * imputer.remember(rows);
+ * const t = await loadLakeHistory(ctx.backend<Lake>('lake'), { table: 'gold/a_share_daily', lookback_days: 200 }, fields, '2024-06-03');
+ * imputer.rememberTable(t);
  */
-import type { Lake, Rec } from '../../../engine/api/index.ts';
+import { table as aqTable, type ColumnTable } from 'arquero';
+import { column, takeRows, type Lake } from '../../../engine/api/index.ts';
 
 export interface HistoryTableConfig {
   /** Table name under the lake root, e.g. `gold/a_share_daily`. */
@@ -21,15 +22,20 @@ export interface HistoryTableConfig {
   unadjust?: { factor: string; fields: string[] };
 }
 
-/** Rows of the days in [firstDay − lookback, firstDay); empty when the table does not exist yet. */
+/**
+ * The days in [firstDay − lookback, firstDay) as a column table (only the columns named; an empty
+ * table when the table does not exist yet). Prices come back raw: the `unadjust` fields become
+ * `Float64Array`s of value / factor, NaN where either is missing or invalid (the history records
+ * NaN for a missing value either way).
+ */
 export async function loadLakeHistory(
   lake: Pick<Lake, 'table'>,
   cfg: HistoryTableConfig,
   fields: readonly string[],
   firstDay: string,
-): Promise<Rec[]> {
+): Promise<ColumnTable> {
   const table = lake.table(cfg.table);
-  if (!(await table.exists())) return [];
+  if (!(await table.exists())) return aqTable({});
   const schema = await table.schema();
   const has = new Set(schema.fields.map((f) => f.name));
   for (const need of ['symbol', 'trade_date'])
@@ -47,34 +53,49 @@ export async function loadLakeHistory(
   ].filter((c, i, all) => has.has(c) && all.indexOf(c) === i);
   const since = shiftDays(firstDay, -(cfg.lookback_days ?? 200));
   const range = { trade_date: { gte: since, lt: firstDay } };
-  const rows = await table.read({
+  let t = await table.readTable({
     columns,
     ...(schema.partitionColumns.includes('trade_date') ? { partitions: range } : {}),
   });
-  const out: Rec[] = [];
-  for (const r of rows) {
-    const d =
-      typeof r.trade_date === 'string'
-        ? r.trade_date
-        : r.trade_date instanceof Date
-          ? r.trade_date.toISOString().slice(0, 10)
-          : '';
-    // Only days before the batch: history must never contain the values being imputed.
-    if (d < since || d >= firstDay) continue;
-    const row: Rec = { ...r, trade_date: d };
-    if (factor) {
-      const k = Number(r[factor]);
-      for (const f of cfg.unadjust!.fields) {
-        const v = r[f];
-        row[f] =
-          Number.isFinite(k) && k > 0 && v !== null && v !== undefined && Number.isFinite(Number(v))
-            ? Number(v) / k
-            : null;
-      }
+  t = inRange(t, since, firstDay);
+  if (!factor) return t;
+  const k = column<unknown>(t, factor)!;
+  const n = t.numRows();
+  const raw: Record<string, Float64Array> = {};
+  for (const f of cfg.unadjust!.fields) {
+    const v = column<unknown>(t, f);
+    if (!v) continue;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const ki = typeof k[i] === 'number' ? (k[i] as number) : Number(k[i]);
+      const x = v[i];
+      const xi = x === null || x === undefined ? NaN : typeof x === 'number' ? x : Number(x);
+      out[i] = ki > 0 && ki - ki === 0 && xi - xi === 0 ? xi / ki : NaN;
     }
-    out.push(row);
+    raw[f] = out;
   }
-  return out;
+  // A new table over the new columns: the read table's columns are never written to.
+  return Object.keys(raw).length ? t.assign(raw as unknown as Record<string, unknown[]>) : t;
+}
+
+/**
+ * Only days before the batch: history must never contain the values being imputed (the partition
+ * filter already ensures it on a table partitioned by date; this also covers other layouts).
+ * `trade_date` becomes `YYYY-MM-DD` strings if the table held anything else.
+ */
+function inRange(t: ColumnTable, since: string, firstDay: string): ColumnTable {
+  const col = column<unknown>(t, 'trade_date')!;
+  const n = t.numRows();
+  let iso: string[] | undefined;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = col[i];
+    const d = typeof r === 'string' ? r : r instanceof Date ? r.toISOString().slice(0, 10) : '';
+    if (typeof r !== 'string') (iso ??= Array.from(col, (x) => (typeof x === 'string' ? x : '')))[i] = d;
+    if (d >= since && d < firstDay) keep.push(i);
+  }
+  const u = iso ? t.assign({ trade_date: iso }) : t;
+  return keep.length === n ? u : takeRows(u, keep);
 }
 
 function shiftDays(isoDate: string, days: number): string {
