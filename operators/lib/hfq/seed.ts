@@ -47,7 +47,8 @@ export function seedFactorState(state: FactorState, t: ColumnTable, o: SeedOptio
     const s = sym[i];
     if (s !== prev || prevId < 0) {
       const key = String(s);
-      let id = index.get(key);
+      // Every day of a lake read lists the symbols in the same order: try the one after the last first.
+      let id = names[prevId + 1] === key ? prevId + 1 : index.get(key);
       if (id === undefined) {
         index.set(key, (id = names.push(key) - 1));
         counts.push(0);

@@ -109,7 +109,22 @@ describe('History', () => {
       dates.push(days[Math.floor(rnd() * days.length)]);
       vals.push(rnd() < 0.3 ? NaN : Math.round(rnd() * 1000), rnd() < 0.2 ? NaN : k);
     }
-    const values = Float64Array.from(vals);
+    // Shuffled rows take the row path; the same rows in date order (a lake read) the one-pass build.
+    for (const sorted of [false, true]) {
+      const order = symbols.map((_, i) => i);
+      if (sorted) order.sort((a, b) => (dates[a] < dates[b] ? -1 : dates[a] > dates[b] ? 1 : 0));
+      checkFill(
+        order.map((i) => symbols[i]),
+        order.map((i) => dates[i]),
+        Float64Array.from(order.flatMap((i) => [vals[2 * i], vals[2 * i + 1]])),
+        days,
+      );
+    }
+  });
+});
+
+function checkFill(symbols: string[], dates: string[], values: Float64Array, days: string[]): void {
+  {
     const fields = ['close', 'volume'];
     const rowwise = new History(fields, 12);
     const bulk = new History(fields, 12);
@@ -133,5 +148,5 @@ describe('History', () => {
     for (const h of [bulk, rowwise]) h.upsert('S1', '2024-03-01', [5, 6]);
     expect(state(bulk)).toEqual(state(rowwise));
     expect(bulk.position('S1', '2024-03-01')).toBe(11);
-  });
-});
+  }
+}

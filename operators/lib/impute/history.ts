@@ -84,21 +84,25 @@ export class History {
   /**
    * Records many days at once, with the state {@link upsert} would reach row by row in this order:
    * row i is `symbols[i]`, `dates[i]`, values `values[i * fields + f]`; rows with symbol `''` are
-   * skipped. Rows are grouped per symbol (stable: a later copy of a day still wins, NaN still never
-   * erases), and a symbol not yet in the history gets its buffer built in one go, keeping its
-   * newest `maxRows` days. This is how a seed of ~1M lake rows costs a few passes over arrays
-   * instead of one upsert (and buffer compaction) per row.
+   * skipped. A symbol not yet in the history whose rows come in date order (a lake read: day after
+   * day) gets its buffer built directly, keeping its newest `maxRows` days (a later copy of a day
+   * still wins, NaN still never erases), in one pass in row order so the values are read
+   * sequentially. Other symbols (known already, or rows out of order) take the row path. This is
+   * how a seed of ~1M lake rows costs a few passes over arrays instead of an upsert per row.
    *
    * @example
    * h.fill(['A', 'B', 'A'], ['2024-01-02', '2024-01-02', '2024-01-03'], Float64Array.of(1, 2, 3)); // one field
    */
   fill(symbols: readonly string[], dates: readonly string[], values: Float64Array): void {
     const n = symbols.length;
-    // Per-symbol ranges of row indices (a counting sort: stable, no comparisons).
+    const nf = this.fields.length;
+    // Pass 1: a dense id per symbol, and per symbol whether its days ascend and how many distinct.
     const ids = new Int32Array(n);
     const index = new Map<string, number>();
     const names: string[] = [];
-    let counts = new Int32Array(64);
+    const last: string[] = [];
+    let distinct = new Int32Array(1024);
+    let ordered = new Uint8Array(1024);
     let prev = '';
     let prevId = -1;
     for (let i = 0; i < n; i++) {
@@ -108,34 +112,88 @@ export class History {
         continue;
       }
       if (s !== prev) {
-        let id = index.get(s);
+        // Every day of a lake read lists the symbols in the same order: try the one after the last first.
+        let id = names[prevId + 1] === s ? prevId + 1 : index.get(s);
         if (id === undefined) {
           index.set(s, (id = names.push(s) - 1));
-          if (id === counts.length) {
-            const grown = new Int32Array(counts.length * 2);
-            grown.set(counts);
-            counts = grown;
-          }
+          last.push('');
+          if (id === distinct.length) [distinct, ordered] = [grow(distinct), grow(ordered)];
+          ordered[id] = this.bySymbol.has(s) ? 0 : 1;
         }
         [prev, prevId] = [s, id];
       }
       ids[i] = prevId;
-      counts[prevId]++;
+      const d = dates[i];
+      const l = last[prevId];
+      if (d > l) {
+        distinct[prevId]++;
+        last[prevId] = d;
+      } else if (d < l) ordered[prevId] = 0;
     }
-    const starts = new Int32Array(names.length + 1);
-    for (let k = 0; k < names.length; k++) starts[k + 1] = starts[k] + counts[k];
-    const order = new Int32Array(starts[names.length]);
-    const next = starts.slice(0, names.length);
-    for (let i = 0; i < n; i++) if (ids[i] >= 0) order[next[ids[i]]++] = i;
-    for (let k = 0; k < names.length; k++) {
-      const range = order.subarray(starts[k], starts[k + 1]);
-      let sorted = true;
-      for (let j = 1; j < range.length && sorted; j++) sorted = dates[range[j - 1]] <= dates[range[j]];
-      // Lake files come in any order; a stable sort by date keeps the copies of a day in row order.
-      if (!sorted) range.set(Array.from(range).sort((a, b) => (dates[a] < dates[b] ? -1 : dates[a] > dates[b] ? 1 : 0)));
-      if (this.bySymbol.has(names[k])) {
-        for (const i of range) this.upsert(names[k], dates[i], values, i * this.fields.length);
-      } else this.bySymbol.set(names[k], this.build(range, dates, values));
+    // Pass 2, in row order: the ordered new symbols' buffers, skipping each one's oldest days.
+    const m = names.length;
+    const built: (SymbolHistory | undefined)[] = new Array(m);
+    const skip = new Int32Array(m);
+    const at = new Int32Array(m);
+    const skipping = new Uint8Array(m);
+    let slow = false;
+    for (let k = 0; k < m; k++) {
+      last[k] = '';
+      if (!ordered[k]) {
+        slow = true;
+        continue;
+      }
+      const kept = Math.min(distinct[k], this.maxRows);
+      skip[k] = distinct[k] - kept;
+      at[k] = -nf;
+      built[k] = { dates: [], values: new Float64Array(capacity(kept, this.maxRows) * nf), start: 0 };
+    }
+    for (let i = 0; i < n; i++) {
+      const k = ids[i];
+      if (k < 0 || !ordered[k]) continue;
+      const h = built[k]!;
+      const d = dates[i];
+      const repeat = d === last[k];
+      if (!repeat) {
+        last[k] = d;
+        skipping[k] = skip[k] > 0 ? 1 : 0;
+        if (skipping[k]) {
+          skip[k]--;
+          continue;
+        }
+        h.dates.push(d);
+        at[k] += nf;
+      } else if (skipping[k]) continue;
+      const o = at[k];
+      for (let f = 0; f < nf; f++) {
+        const v = values[i * nf + f];
+        if (v - v === 0) h.values[o + f] = v;
+        else if (!repeat) h.values[o + f] = NaN;
+      }
+    }
+    for (let k = 0; k < m; k++) if (ordered[k]) this.bySymbol.set(names[k], built[k]!);
+    if (slow) this.fillSlow(names, ordered, ids, dates, values);
+  }
+
+  /** The rows of the symbols {@link fill} could not build in one pass: per symbol, by date (stable). */
+  private fillSlow(
+    names: readonly string[],
+    ordered: Uint8Array,
+    ids: Int32Array,
+    dates: readonly string[],
+    values: Float64Array,
+  ): void {
+    const rows = new Map<number, number[]>();
+    for (let i = 0; i < ids.length; i++) {
+      const k = ids[i];
+      if (k >= 0 && !ordered[k]) (rows.get(k) ?? rows.set(k, []).get(k)!).push(i);
+    }
+    for (const [k, list] of rows) {
+      list.sort((a, b) => (dates[a] < dates[b] ? -1 : dates[a] > dates[b] ? 1 : 0));
+      const symbol = names[k];
+      if (this.bySymbol.has(symbol))
+        for (const i of list) this.upsert(symbol, dates[i], values, i * this.fields.length);
+      else this.bySymbol.set(symbol, this.build(Int32Array.from(list), dates, values));
     }
   }
 
@@ -145,8 +203,7 @@ export class History {
     let distinct = 0;
     for (let j = 0; j < rows.length; j++) if (j === 0 || dates[rows[j]] !== dates[rows[j - 1]]) distinct++;
     const kept = Math.min(distinct, this.maxRows);
-    const cap = Math.max(kept, Math.min(Math.max(8, kept * 2), this.maxRows + Math.max(1, this.maxRows >> 1)));
-    const h: SymbolHistory = { dates: [], values: new Float64Array(cap * nf), start: 0 };
+    const h: SymbolHistory = { dates: [], values: new Float64Array(capacity(kept, this.maxRows) * nf), start: 0 };
     let skip = distinct - kept;
     let at = -nf;
     for (let j = 0; j < rows.length; j++) {
@@ -251,6 +308,17 @@ export class History {
     out.positions.reverse();
     return out;
   }
+}
+
+/** Rows to allocate for `kept` days: room to grow, within what {@link History.makeRoom} would allow. */
+function capacity(kept: number, maxRows: number): number {
+  return Math.max(kept, Math.min(Math.max(8, kept * 2), maxRows + Math.max(1, maxRows >> 1)));
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** First index from `lo` whose date is ≥ `date` (ISO dates compare as strings). */
