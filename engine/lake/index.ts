@@ -8,6 +8,7 @@
 export { DeltaTable, absolute } from './delta/table.ts';
 export type { CreateOptions, WriteOptions, WriteResult, SnapshotSelector, TableReadOptions, HistoryEntry } from './delta/table.ts';
 export { loadSnapshot, type Snapshot } from './delta/snapshot.ts';
+export { clearSnapshotCache, configureSnapshotCache, snapshotCacheStats } from './delta/snapshot-cache.ts';
 export { versionAtTimestamp } from './delta/timetravel.ts';
 export { fieldsOf, type ColumnDef } from './delta/schema.ts';
 export type { PartitionPredicate } from './delta/predicate.ts';

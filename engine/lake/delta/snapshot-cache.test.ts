@@ -53,7 +53,7 @@ const state = (s: Snapshot) => ({
 });
 
 beforeEach(() => {
-  configureSnapshotCache({ maxTables: 32, maxFiles: 2_000_000 });
+  configureSnapshotCache({ maxTables: 32, maxFiles: 100_000 });
   clearSnapshotCache();
 });
 

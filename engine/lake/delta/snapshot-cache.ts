@@ -37,7 +37,8 @@ interface Entry {
 const entries = new Map<string, Entry>(); // Map order = LRU order (oldest first)
 const envTables = Number(process.env.ARGUS_DELTA_SNAPSHOT_CACHE ?? 32);
 let maxTables = Number.isFinite(envTables) && envTables >= 0 ? envTables : 32;
-let maxFiles = 2_000_000;
+// ~1–2 KB per add (stats JSON): 100k files ≈ 150 MB worst case; the 5-year lake holds ~20k in all.
+let maxFiles = 100_000;
 let heldFiles = 0;
 const stats = { hits: 0, replays: 0, misses: 0 };
 
