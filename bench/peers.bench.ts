@@ -7,12 +7,12 @@
  * same run. Goals: ≥ 1.0× pandas, ≥ 0.3× DuckDB. Loading the data is untimed for every side.
  * The three sides must agree on the published/quarantined row counts or the run fails.
  *
- * Where Argus's time goes (node --cpu-prof of the chain, 5,400 × 10 days, 9.6 s profiled on a busy
- * machine, self time): GC 2.7 s (every operator copies each record: `{...r}`, quality_score's
- * Object.entries filter of dq_* columns); fusion `resolve.fuse` 1.45 s (per key and field rule
- * closures over a Map of source rows); quality_score 0.9 s; consistency_gate 0.7 s; fuse's day
- * buffer 0.5 s; adjust + cent rounding 0.7 s. The gap to pandas (~30×) is the row-at-a-time model over
- * plain objects, not one hotspot: closing it needs columnar batches through these operators.
+ * Where Argus's time goes: every operator of the chain works on column batches (see engine/api
+ * batch.ts), so no record is built; a warm profile spreads the time over fuse (indexing a day's
+ * streams by key, reading source columns, the validity masks), adjust (hfq columns and the factor
+ * memory), the gate and the score, and GC, with no single hotspot. The first run of a process is ~3×
+ * slower (V8 compiling the loops), hence the untimed warm-up run in setup. Before the column batches
+ * the chain did ~8,000 rows/s (every operator copied each record).
  * Reproduce: `node --cpu-prof --import tsx` on a script calling `goldChain().run(bronzeColumns(bronzeMarket(...)))`.
  */
 import type { ColumnTable } from 'arquero';

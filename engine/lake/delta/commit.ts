@@ -1,7 +1,9 @@
 /**
  * Optimistic commits: put-if-absent at readVersion+1; on losing the race, check each winning
  * commit for conflicts (delta-rs `conflict_checker.rs` a–f, brief §3) and retry at the next
- * version with the same actions, up to 15 times.
+ * version with the same actions, up to 40 times, after a short random pause that grows with each
+ * loss: without it, writers that commit in a tight loop can starve one of them (4 processes ×
+ * 50 appends once lost 15 races in a row).
  */
 import { commitFile, listLog, putIfAbsent, readCommit, serializeActions, LOG_DIR } from './log.ts';
 import { join } from 'node:path';
@@ -31,7 +33,11 @@ export interface CommitResult {
   retries: number;
 }
 
-const MAX_TRIES = 15;
+const MAX_TRIES = 40;
+
+/** Random pause before retry `tries` (ms): up to 1, 2, 4, … capped at 50 ms. */
+const backoff = (tries: number) =>
+  new Promise<void>((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** tries)));
 
 /** Checks one winning commit against a plan; throws {@link DeltaConflictError} if it conflicts. */
 export function checkConflicts(plan: CommitPlan, winner: readonly Action[], winnerVersion: number): void {
@@ -85,6 +91,7 @@ export async function commit(root: string, plan: CommitPlan): Promise<CommitResu
     const latest = Math.max(version, (await listLog(root)).commits.at(-1) ?? version);
     for (let v = version; v <= latest; v++) checkConflicts(plan, await readCommit(root, v), v);
     version = latest + 1;
+    await backoff(tries);
   }
   throw new DeltaConflictError('TooManyRetries', `${root}: gave up after ${MAX_TRIES} concurrent commits`);
 }
