@@ -15,6 +15,7 @@
  */
 import type { Rec } from '../../engine/api/index.ts';
 import { readRealDaily, realSymbols, type RealRow } from '../../operators/lib/hfq/real-data.ts';
+import { mulberry32 } from '../../operators/lib/random/mulberry32.ts';
 
 export interface MarketOptions {
   symbols: number;
@@ -29,18 +30,6 @@ export type BronzeTable = 'qmt_hist_kline' | 'tushare_daily' | 'tushare_adj_fact
 export interface BronzeDay {
   trade_date: string;
   tables: Record<BronzeTable, Rec[]>;
-}
-
-/** mulberry32: tiny, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Symbol code i: alternately Shenzhen 000xxx/001xxx and Shanghai 60xxxx (valid A-share patterns). */
@@ -73,7 +62,7 @@ export function* bronzeDays(o: MarketOptions): Generator<BronzeDay> {
     throw new Error(
       `bronzeMarket: ${o.days} days requested, the real data has ${availableDays(start)} from day ${start}`,
     );
-  const rand = rng(o.seed ?? 42);
+  const rand = mulberry32(o.seed ?? 42);
   const factorMissingYesterday = new Uint8Array(o.symbols);
   for (let d = 0; d < o.days; d++) {
     const tables: BronzeDay['tables'] = {

@@ -205,34 +205,26 @@ export default defineOperator<Config>({
             }
           } catch (err) {
             if (signal.aborted) return;
+            // The request failed as a whole: one dead letter with its class and level.
+            const failed = (why: Rec): Emission => ({
+              port: 'error',
+              records: [
+                deadLetter(
+                  ctx.node,
+                  (err as Error).message,
+                  { ...base, fetched_at: new Date().toISOString() },
+                  why,
+                ),
+              ],
+            });
             if (config.on_quota_exhausted === 'skip' && isQuotaExhausted(err)) {
-              yield {
-                port: 'error',
-                records: [
-                  deadLetter(
-                    ctx.node,
-                    err.message,
-                    { ...base, fetched_at: new Date().toISOString() },
-                    { kind: 'quota_exhausted', code: null, level: 'P1' },
-                  ),
-                ],
-              };
+              yield failed({ kind: 'quota_exhausted', code: null, level: 'P1' });
               continue;
             }
             // Persistent transient failures, a rejected token and quota exhaustion end the read
             // (a failover source switches); anything else is this request's problem only.
             if (!(err instanceof TushareError) || err.fatal || err.failover) throw err;
-            yield {
-              port: 'error',
-              records: [
-                deadLetter(
-                  ctx.node,
-                  err.message,
-                  { ...base, fetched_at: new Date().toISOString() },
-                  { kind: err.kind, code: err.code ?? null, level: err.level },
-                ),
-              ],
-            };
+            yield failed({ kind: err.kind, code: err.code ?? null, level: err.level });
           }
         }
       },

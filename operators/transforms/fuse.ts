@@ -113,7 +113,7 @@ export default defineOperator<FuseConfig>({
       input: [
         {
           source: 'qmt',
-          dataset: 'daily',
+          dataset: 'hist_kline',
           symbol: '600519.SH',
           trade_date: '2024-06-14',
           open: 1500,

@@ -65,34 +65,38 @@ function symbolsWithBars(es: Emission[]): { sources: string[]; symbols: Set<stri
   return { sources: [...new Set(data.map((r) => String(r.source)))], symbols };
 }
 
-/** miniQMT first (polled on its /health), Tushare through the shared quota as the backup. */
+/** miniQMT then Tushare (every Tushare call through the shared quota), each with extra config. */
+function qmtThenTushare(
+  qmt: Record<string, unknown>,
+  tushare: Record<string, unknown> = {},
+  quota_endpoints: string[] | 'market_data' = 'market_data',
+) {
+  const day = { datasets: ['daily'], trade_date: DAY };
+  return [
+    {
+      name: 'miniQMT',
+      type: 'qmt_agent',
+      config: { base_url: sim.qmtUrl, api_key: '${secret:kv/argus/qmt#api_key}', ...day, ...qmt },
+    },
+    {
+      name: 'Tushare',
+      type: 'tushare',
+      config: {
+        base_url: sim.tushareUrl,
+        token: '${secret:kv/argus/tushare#token}',
+        ...day,
+        quota: 'quota',
+        ...tushare,
+      },
+      quota_endpoints,
+    },
+  ];
+}
+
+/** The same, with miniQMT's /health polled. */
 function probedFailover(qmt: { timeout_ms: number; retry_delays_ms: number[] }) {
   return {
-    sources: [
-      {
-        name: 'miniQMT',
-        type: 'qmt_agent',
-        config: {
-          base_url: sim.qmtUrl,
-          api_key: '${secret:kv/argus/qmt#api_key}',
-          datasets: ['daily'],
-          trade_date: DAY,
-          ...qmt,
-        },
-      },
-      {
-        name: 'Tushare',
-        type: 'tushare',
-        config: {
-          base_url: sim.tushareUrl,
-          token: '${secret:kv/argus/tushare#token}',
-          datasets: ['daily'],
-          trade_date: DAY,
-          quota: 'quota',
-        },
-        quota_endpoints: 'market_data' as const,
-      },
-    ],
+    sources: qmtThenTushare(qmt),
     health: { unavailable_after: 2, probe_after_ms: 60_000 },
     probe: { source: 'miniQMT', url: `${sim.qmtUrl}/health`, interval_ms: 200, timeout_ms: 1000 },
   };
@@ -110,34 +114,11 @@ describe('market data failover miniQMT → Tushare → miniQMT (simulator, real 
     const health = new HealthRegistry();
     const ctx = simContext(health);
     const config = {
-      sources: [
-        {
-          name: 'miniQMT',
-          type: 'qmt_agent',
-          config: {
-            base_url: sim.qmtUrl,
-            api_key: '${secret:kv/argus/qmt#api_key}',
-            datasets: ['daily'],
-            trade_date: DAY,
-            symbols: 'all',
-            timeout_ms: 1000,
-            retry_delays_ms: [100],
-          },
-        },
-        {
-          name: 'Tushare',
-          type: 'tushare',
-          config: {
-            base_url: sim.tushareUrl,
-            token: '${secret:kv/argus/tushare#token}',
-            datasets: ['daily'],
-            trade_date: DAY,
-            quota: 'quota',
-            retry_delays_ms: [100],
-          },
-          quota_endpoints: ['daily'],
-        },
-      ],
+      sources: qmtThenTushare(
+        { symbols: 'all', timeout_ms: 1000, retry_delays_ms: [100] },
+        { retry_delays_ms: [100] },
+        ['daily'],
+      ),
       health: { unavailable_after: 1, probe_after_ms: 1000 },
       stall_timeout_ms: 10_000,
     };

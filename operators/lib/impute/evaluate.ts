@@ -10,66 +10,38 @@
  * const score = await replay(new Imputer(policy, forecaster), gappy, truth);
  * score.byField.close.mape;
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Rec } from '../../../engine/api/index.ts';
 import type { Imputation, Imputer } from './imputer.ts';
 import type { MissingRates } from './missing.ts';
 import { mulberry32 } from '../random/mulberry32.ts';
+import { readRealDaily, realSymbols } from '../hfq/real-data.ts';
 
 /**
  * Rows like fusion's output: raw prices, volume in shares (vol 手 × 100), turnover in yuan
  * (amount 千元 × 1000), lineage `Tushare`, oldest first. `lastDays` keeps each symbol's most recent days.
  */
 export function loadTushareDaily(dir: string, opts: { symbols?: string[]; lastDays?: number } = {}): Rec[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.csv'))
-    .filter((f) => !opts.symbols || opts.symbols.includes(f.replace(/\.csv$/, '')))
-    .sort();
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
   const out: Rec[] = [];
-  for (const file of files) {
-    const [header, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split(/\r?\n/);
-    const cols = header.split(',');
-    const at = (name: string) => {
-      const i = cols.indexOf(name);
-      if (i < 0) throw new Error(`${file}: no column ${name}`);
-      return i;
-    };
-    const [code, date, open, high, low, close, vol, amount] = [
-      'ts_code',
-      'trade_date',
-      'open',
-      'high',
-      'low',
-      'close',
-      'vol',
-      'amount',
-    ].map(at);
-    const rows = lines.map((l) => {
-      const c = l.split(',');
-      const d = c[date];
-      const num = (i: number, k = 1) => (c[i] === '' ? null : Math.round(Number(c[i]) * k * 1e4) / 1e4);
+  for (const symbol of realSymbols(dir).filter((s) => !opts.symbols || opts.symbols.includes(s))) {
+    const rows = readRealDaily(symbol, dir).map((b): Rec => {
       const row: Rec = {
-        symbol: c[code],
-        trade_date: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`,
-        open: num(open),
-        high: num(high),
-        low: num(low),
-        close: num(close),
-        volume: num(vol, 100),
-        turnover: num(amount, 1000),
+        symbol,
+        trade_date: b.trade_date,
+        open: r4(b.open),
+        high: r4(b.high),
+        low: r4(b.low),
+        close: r4(b.close),
+        volume: r4(b.volume),
+        turnover: r4(b.amount),
       };
       for (const f of ['open', 'high', 'low', 'close', 'volume', 'turnover']) row[`${f}_source`] = 'Tushare';
       return row;
     });
-    rows.sort((a, b) => String(a.trade_date).localeCompare(String(b.trade_date)));
     out.push(...(opts.lastDays ? rows.slice(-opts.lastDays) : rows));
   }
   return out;
 }
-
-/** Seeded uniform numbers in [0, 1) (mulberry32). */
-export const prng = mulberry32;
 
 export interface GapOptions {
   fields: string[];
@@ -84,7 +56,7 @@ export interface GapOptions {
 
 /** Copies the rows with gaps (value and lineage null: missing in every source); the truth is keyed `symbol|date|field`. */
 export function injectGaps(rows: readonly Rec[], o: GapOptions): { rows: Rec[]; truth: Map<string, number> } {
-  const rand = prng(o.seed);
+  const rand = mulberry32(o.seed);
   const truth = new Map<string, number>();
   const out = rows.map((r) => ({ ...r }));
   const bySymbol = new Map<string, Rec[]>();

@@ -322,18 +322,3 @@ function uniqueKeys(t: ColumnTable): Keys {
   }
   return { dup, unique: seen.size, symbols: all.size, withClose: closed.size };
 }
-
-/** The mean composite of daily reports (e.g. a month), with the band of the mean. */
-export function monthlyMean(
-  reports: readonly Rec[],
-  score: QualityScoreSpec,
-): { days: number; mean: number | null; band: string | null; target: number } {
-  const values = reports.map((r) => num(r.composite)).filter((x): x is number => x !== undefined);
-  const mean = values.length ? round(values.reduce((a, b) => a + b, 0) / values.length, 2) : null;
-  return {
-    days: values.length,
-    mean,
-    band: mean === null ? null : band(mean, score),
-    target: score.monthly_target,
-  };
-}
