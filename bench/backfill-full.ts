@@ -73,7 +73,11 @@ const t0 = performance.now();
 const child = spawn(process.execPath, args, {
   cwd: repo,
   stdio: ['ignore', 'inherit', 'pipe'],
-  env: { ...process.env, ARGUS_TIMELINESS: 'backfill', ARGUS_LOG_LEVEL: process.env.ARGUS_LOG_LEVEL ?? 'error' },
+  env: {
+    ...process.env,
+    ARGUS_TIMELINESS: 'backfill',
+    ARGUS_LOG_LEVEL: process.env.ARGUS_LOG_LEVEL ?? 'error',
+  },
 });
 let stderr = '';
 child.stderr.on('data', (b: Buffer) => {

@@ -23,7 +23,12 @@ import type { BronzeDay, BronzeTable } from './market.ts';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = fileURLToPath(import.meta.url);
 
-const BRONZE_TABLES: BronzeTable[] = ['qmt_hist_kline', 'tushare_daily', 'tushare_adj_factor', 'tushare_daily_basic'];
+const BRONZE_TABLES: BronzeTable[] = [
+  'qmt_hist_kline',
+  'tushare_daily',
+  'tushare_adj_factor',
+  'tushare_daily_basic',
+];
 
 /**
  * Appends each day of the market to the four Bronze tables under `<root>/lake` (one commit per table
@@ -43,7 +48,11 @@ export async function writeBronze(
   const tables = await Promise.all(
     BRONZE_TABLES.map(async (name) => {
       const doc = parse(readFileSync(join(repo, 'schemas/bronze', `${name}.yaml`), 'utf8'));
-      return { name, cols: (doc.spec.columns as { name: string }[]).map((c) => c.name), table: await lake.ensure(doc) };
+      return {
+        name,
+        cols: (doc.spec.columns as { name: string }[]).map((c) => c.name),
+        table: await lake.ensure(doc),
+      };
     }),
   );
   for (const d of days) {

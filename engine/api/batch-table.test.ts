@@ -1,6 +1,17 @@
 import { table } from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { Ack, column, columnsOf, concatTables, fork, merge, rowCount, settle, tableBatch, tableFromRecords } from './batch.ts';
+import {
+  Ack,
+  column,
+  columnsOf,
+  concatTables,
+  fork,
+  merge,
+  rowCount,
+  settle,
+  tableBatch,
+  tableFromRecords,
+} from './batch.ts';
 
 const acked = () => {
   const outcomes: string[] = [];

@@ -32,7 +32,9 @@ interface PortOutput {
  * stay columns (concatenated); records and tables mixed on one port become records.
  */
 export function routeBatch(batch: Batch, byPort: Map<string, PortOutput>): PortBatch[] {
-  const ports = [...byPort.entries()].filter(([, o]) => o.records.length > 0 || o.tables.some((t) => t.numRows() > 0));
+  const ports = [...byPort.entries()].filter(
+    ([, o]) => o.records.length > 0 || o.tables.some((t) => t.numRows() > 0),
+  );
   // Nothing left (all dropped): still pass an empty batch on `out` so it gets settled downstream.
   if (ports.length === 0) return [{ port: 'out', batch: derive(batch, []) }];
   const shares = fork(batch, ports.length);
@@ -113,7 +115,8 @@ export function nodeOperator(node: string, t: Transform): OperatorFunction<Batch
                   // carries no acknowledgement; operators that buffer batches use the stream shape.
                   const empty: Batch = { records: [], meta: {}, acks: [] };
                   for (const [port, o] of byPort)
-                    if (o.records.length || o.tables.length) subscriber.next({ port, batch: portBatch(empty, o) });
+                    if (o.records.length || o.tables.length)
+                      subscriber.next({ port, batch: portBatch(empty, o) });
                 }
                 subscriber.complete();
               },

@@ -13,11 +13,17 @@ function seedRows(state: FactorState, input: readonly Rec[]): void {
     const f = Number(r.adj_factor);
     const c = Number(r.close);
     if (!(f > 0) || !(c > 0)) continue;
-    state.remember(String(r.symbol), { trade_date: String(r.trade_date), factor: f, close: roundHalfEven(c / f, 2) });
+    state.remember(String(r.symbol), {
+      trade_date: String(r.trade_date),
+      factor: f,
+      close: roundHalfEven(c / f, 2),
+    });
   }
 }
 
-const DAYS = Array.from({ length: 12 }, (_, d) => new Date(Date.UTC(2024, 5, 3 + d)).toISOString().slice(0, 10));
+const DAYS = Array.from({ length: 12 }, (_, d) =>
+  new Date(Date.UTC(2024, 5, 3 + d)).toISOString().slice(0, 10),
+);
 const NEXT = '2024-06-20';
 const row = fc.record({
   symbol: fc.constantFrom('000001.SZ', '600519.SH', '300750.SZ', '688981.SH'),
@@ -53,7 +59,14 @@ describe('seedFactorState', () => {
             adj_factor: null,
           })),
         );
-        const hfq = { prices: ['open', 'high', 'low', 'close', 'pre_close'], factorCol: 'adj_factor', closeCol: 'close', preCol: 'pre_close', decimals: 3, keepRaw: true };
+        const hfq = {
+          prices: ['open', 'high', 'low', 'close', 'pre_close'],
+          factorCol: 'adj_factor',
+          closeCol: 'close',
+          preCol: 'pre_close',
+          decimals: 3,
+          keepRaw: true,
+        };
         const a = hfqColumns(next, null, byTable, hfq);
         const b = hfqColumns(next, null, byRows, hfq);
         expect(a.errors).toEqual(b.errors);

@@ -99,8 +99,10 @@ describe('History', () => {
   it('fill reaches the state of upserting the same rows one by one (order, copies, NaN, bound)', () => {
     // A small deterministic generator: shuffled days, redelivered copies with gaps, a tight bound.
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const days = Array.from({ length: 30 }, (_, d) => new Date(Date.UTC(2024, 0, 2 + d)).toISOString().slice(0, 10));
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const days = Array.from({ length: 30 }, (_, d) =>
+      new Date(Date.UTC(2024, 0, 2 + d)).toISOString().slice(0, 10),
+    );
     const symbols: string[] = [];
     const dates: string[] = [];
     const vals: number[] = [];

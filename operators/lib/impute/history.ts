@@ -203,7 +203,11 @@ export class History {
     let distinct = 0;
     for (let j = 0; j < rows.length; j++) if (j === 0 || dates[rows[j]] !== dates[rows[j - 1]]) distinct++;
     const kept = Math.min(distinct, this.maxRows);
-    const h: SymbolHistory = { dates: [], values: new Float64Array(capacity(kept, this.maxRows) * nf), start: 0 };
+    const h: SymbolHistory = {
+      dates: [],
+      values: new Float64Array(capacity(kept, this.maxRows) * nf),
+      start: 0,
+    };
     let skip = distinct - kept;
     let at = -nf;
     for (let j = 0; j < rows.length; j++) {

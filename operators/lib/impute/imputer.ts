@@ -18,7 +18,6 @@ import { dayStats, type DayStats } from './day-stats.ts';
 import {
   groupDays,
   observedValues,
-  rowKey,
   rowsAt,
   scanMissing,
   tableKeys,
