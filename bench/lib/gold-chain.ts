@@ -36,7 +36,10 @@ export interface ChainResult {
   published: number;
   quarantined: number;
   errors: number;
+  /** Wall time of the run. */
   seconds: number;
+  /** CPU time of the process during the run (user + system, every thread: GC helpers included). */
+  cpu_seconds: number;
 }
 
 export function qualitySpecs(): SpecDoc[] {
@@ -93,6 +96,7 @@ export async function goldChain(): Promise<{ run(tables: readonly ColumnTable[])
         }
       }
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const published = (await lastValueFrom(
         from(input()).pipe(
           ...step(ops[0]),
@@ -109,8 +113,15 @@ export async function goldChain(): Promise<{ run(tables: readonly ColumnTable[])
         ),
       )) as number;
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(c0);
       rmSync(root, { recursive: true, force: true });
-      return { bronze_rows: bronze, ...counts, published, seconds };
+      return {
+        bronze_rows: bronze,
+        ...counts,
+        published,
+        seconds,
+        cpu_seconds: (cpu.user + cpu.system) / 1e6,
+      };
     },
   };
 }

@@ -129,10 +129,16 @@ export function* bronzeDays(o: MarketOptions): Generator<BronzeDay> {
   }
 }
 
-/** Writes one table of the market as CSV (the Python peers read these, untimed). */
-export function toCsv(days: readonly BronzeDay[], table: BronzeTable): string {
+/**
+ * Writes one table of the market as CSV (the Python peers read these, untimed). `header: false`
+ * leaves the header line out, to append a market written day by day (every row of a table has the
+ * same columns in the same order).
+ * @example appendFileSync(file, toCsv([day], 'tushare_daily', d === 0));
+ */
+export function toCsv(days: readonly BronzeDay[], table: BronzeTable, header = true): string {
   const rows = days.flatMap((d) => d.tables[table]);
   const cols = Object.keys(rows[0] ?? {});
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+  const lines = rows.map((r) => cols.map((c) => cell(r[c])).join(','));
+  return [...(header ? [cols.join(',')] : []), ...lines].join('\n') + '\n';
 }

@@ -2,8 +2,14 @@
 as idiomatic vectorised pandas (merge, np.where; no Python loops over rows) and as one DuckDB SQL
 query, on the Bronze CSVs the bench wrote. Loading the CSVs is not timed (Argus gets its rows in
 memory too); each timed section ends with the full result materialised (a DataFrame; a DuckDB table).
+Before the timed repeats each side runs `warmup` times untimed, as Argus does (lazy imports, regex
+and plan caches, allocator pools: the first run of a process is slower for pandas and DuckDB too).
+Wall time (perf_counter) and CPU time (process_time: every thread of the process, so DuckDB's
+worker threads count) are reported per repeat.
 
-  peers.py <dir> <repeats>  -> {"rows", "published", "quarantined", "pandas_s": [...], "duckdb_s": [...]}
+  peers.py <dir> <repeats> [warmup=1]
+    -> {"rows", "published", "quarantined", "pandas_s": [...], "pandas_cpu_s": [...],
+        "duckdb_s": [...], "duckdb_cpu_s": [...]}
 
 The logic mirrors policies/source-priority.yaml, policies/quality.yaml and quality-score.yaml:
 - fusion: OHLC from one source (QMT, else Tushare) when all its K-line rules hold, else field by field;
@@ -202,21 +208,27 @@ FROM g
 
 def main():
     d, repeats = sys.argv[1], int(sys.argv[2])
+    warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     q, t, a, b = load(d)
-    res = {'pandas_s': [], 'duckdb_s': []}
+    res = {'pandas_s': [], 'pandas_cpu_s': [], 'duckdb_s': [], 'duckdb_cpu_s': []}
     con = duckdb.connect()
     con.execute('PRAGMA threads=2')
     for name, df in (('q', q), ('t', t), ('a', a), ('b', b)):
         con.register(f'{name}_df', df)
         con.execute(f'CREATE TABLE {name} AS SELECT * FROM {name}_df')  # untimed load, like the CSV read
-    for _ in range(repeats):
-        t0 = time.perf_counter()
+    for i in range(warmup + repeats):
+        timed = i >= warmup
+        t0, c0 = time.perf_counter(), time.process_time()
         pub, quar = pandas_gold(q, t, a, b)
-        res['pandas_s'].append(time.perf_counter() - t0)
+        if timed:
+            res['pandas_s'].append(time.perf_counter() - t0)
+            res['pandas_cpu_s'].append(time.process_time() - c0)
         con.execute('DROP TABLE IF EXISTS gold')
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         con.execute('CREATE TABLE gold AS ' + DUCK_SQL)
-        res['duckdb_s'].append(time.perf_counter() - t0)
+        if timed:
+            res['duckdb_s'].append(time.perf_counter() - t0)
+            res['duckdb_cpu_s'].append(time.process_time() - c0)
     dpub = con.execute('SELECT count(*) FILTER (WHERE NOT quarantined), count(*) FILTER (WHERE quarantined) FROM gold').fetchone()
     res.update(rows=len(pub) + len(quar), published=len(pub), quarantined=len(quar),
                duckdb_published=dpub[0], duckdb_quarantined=dpub[1],
