@@ -7,6 +7,7 @@ import type { Rec } from '../../../api/batch.ts';
 import { DeltaSchemaError } from '../types.ts';
 import type { Prim } from '../values.ts';
 import { show, toDays, toLong, toMicros, toUnscaledFast } from '../values.ts';
+import { split, splitUnscaled } from './decimal.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -408,9 +409,10 @@ const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /**
  * Writes the decimal(p,s) of a JS number as `w`-byte big-endian two's complement without BigInt,
  * giving exactly {@link toUnscaled}'s result: the rounded product while it is a safe integer
- * (wide columns such as turnover or market value), else the number's shortest text when it has
- * at most `s` fraction digits. Returns false to leave anything else (rounding of text, exponents,
- * out of range) to the exact general path, which also reports errors.
+ * (wide columns such as turnover), else its text rule: reasoned out without the text for large
+ * values (market values; decimal.ts), or the number's shortest text when it has at most `s`
+ * fraction digits. Returns false to leave anything else (rounding of text, exponents, out of
+ * range) to the exact general path, which also reports errors.
  */
 function writeDecimalNumber(out: Uint8Array, at: number, w: number, v: number, precision: number, scale: number): boolean {
   if (scale > 22 || !Number.isFinite(v)) return false;
@@ -422,42 +424,79 @@ function writeDecimalNumber(out: Uint8Array, at: number, w: number, v: number, p
     writeBigEndianNumber(out, at, w, r);
     return true;
   }
-  // Its text rule, for texts needing no rounding: |value| = hi·10^9 + lo, digit by digit.
-  const t = String(v);
-  const neg = t.charCodeAt(0) === 45;
-  let hi = 0, lo = 0, frac = -1, digits = 0;
-  for (let i = neg ? 1 : 0; i < t.length; i++) {
-    const ch = t.charCodeAt(i);
-    if (ch === 46) {
-      frac = 0;
-      continue;
+  const neg = v < 0;
+  let hi = 0, lo = 0;
+  if (splitUnscaled(neg ? -v : v, scale)) {
+    // Its text rule without the text (decimal.ts): whole·10^s + offset, exact while safe.
+    const u = split.whole * POW10[scale] + split.offset;
+    if (u <= 9007199254740991) {
+      if (precision <= 15 && u >= POW10[precision]) return false;
+      writeBigEndianNumber(out, at, w, neg ? -u : u);
+      return true;
     }
-    const d = ch - 48;
-    if (d < 0 || d > 9) return false; // an exponent
-    if (frac >= 0) frac++;
-    if (hi || d) digits++;
-    const l10 = lo * 10 + d;
-    const carry = Math.floor(l10 / 1e9);
-    lo = l10 - carry * 1e9;
-    hi = hi * 10 + carry;
+    // Beyond 2^53: as hi·10^9 + lo (s ≤ 8).
+    const d9 = POW10[9 - scale];
+    hi = Math.floor(split.whole / d9);
+    let rest = split.whole - hi * d9;
+    if (rest < 0) {
+      hi--;
+      rest += d9;
+    }
+    lo = rest * POW10[scale] + split.offset;
+    if (lo >= 1e9) {
+      hi++;
+      lo -= 1e9;
+    }
+    // |u| ≥ 10^p (the general path reports it); 10^(p-9) beyond 2^53 cannot be reached.
+    if (precision >= 9 && precision - 9 <= 22 && hi >= POW10[precision - 9]) return false;
+  } else {
+    // Its text rule, for texts needing no rounding: |value| = hi·10^9 + lo, digit by digit.
+    const t = String(v);
+    let frac = -1, digits = 0;
+    for (let i = neg ? 1 : 0; i < t.length; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === 46) {
+        frac = 0;
+        continue;
+      }
+      const d = ch - 48;
+      if (d < 0 || d > 9) return false; // an exponent
+      if (frac >= 0) frac++;
+      if (hi || lo || d) digits++; // significant digits: leading zeros only while hi = lo = 0
+      const l10 = lo * 10 + d;
+      const carry = Math.floor(l10 / 1e9);
+      lo = l10 - carry * 1e9;
+      hi = hi * 10 + carry;
+    }
+    if (frac > scale) return false;
+    for (let k = Math.max(frac, 0); k < scale; k++) {
+      const l10 = lo * 10;
+      const carry = Math.floor(l10 / 1e9);
+      lo = l10 - carry * 1e9;
+      hi = hi * 10 + carry;
+      if (hi || lo) digits++;
+    }
+    if (digits > precision || hi >= 2 ** 53) return false;
   }
-  if (frac > scale) return false;
-  for (let k = Math.max(frac, 0); k < scale; k++) {
-    const l10 = lo * 10;
-    const carry = Math.floor(l10 / 1e9);
-    lo = l10 - carry * 1e9;
-    hi = hi * 10 + carry;
-    if (hi || lo) digits++;
-  }
-  if (digits > precision || hi >= 2 ** 53) return false;
-  // hi·10^9 + lo in base-2^16 limbs (products stay below 2^53), two bytes per limb; a negative
-  // value is inverted and incremented on the way (two's complement).
+  writeHiLo(out, at, w, neg, hi, lo);
+  return true;
+}
+
+/**
+ * `w` big-endian two's-complement bytes of ±(hi·10^9 + lo), hi < 2^53, 0 ≤ lo < 10^9, in
+ * base-2^16 limbs (products stay below 2^53), two bytes per limb; a negative value is inverted
+ * and incremented on the way.
+ */
+function writeHiLo(out: Uint8Array, at: number, w: number, neg: boolean, hi: number, lo: number): void {
   let carry = lo;
   let add = neg ? 1 : 0;
-  for (let k = 0, h = hi; k < w; k += 2, h = Math.floor(h / 65536)) {
-    const tt = (h % 65536) * 1e9 + carry;
-    const limb = tt % 65536;
+  // Remainders by subtraction: `%` on doubles beyond int32 is a slow fmod call.
+  for (let k = 0, h = hi; k < w; k += 2) {
+    const hq = Math.floor(h / 65536);
+    const tt = (h - hq * 65536) * 1e9 + carry;
+    h = hq;
     carry = Math.floor(tt / 65536);
+    const limb = tt - carry * 65536;
     for (let b = 0; b < 2 && k + b < w; b++) {
       let byte = b ? limb >>> 8 : limb & 255;
       if (neg) {
@@ -468,7 +507,6 @@ function writeDecimalNumber(out: Uint8Array, at: number, w: number, v: number, p
       out[at + w - 1 - k - b] = byte;
     }
   }
-  return true;
 }
 
 /** Big-endian two's complement of a safe integer into `w ≥ 8` bytes, without BigInt. */
