@@ -12,9 +12,10 @@
  * - a scaled integer inside: the text has ≤ s fraction digits and is that integer, no rounding;
  * - none: the text has s+1 fraction digits, the multiple of 0.1 nearest X, rounded half-even.
  * Every quantity is exact in doubles (v = whole + fraction, the fraction times 10^s, see the bounds
- * at {@link splitUnscaled}). Anything that would need the tie rules of the shortest-text algorithm
- * (a candidate on the interval's edge, two equally near candidates, a power of two's lopsided
- * interval) is refused, and the caller uses the text path, which stays the reference.
+ * at {@link splitUnscaled}). Two equally near candidates are resolved as V8 prints them (the
+ * even last digit). What would need the finer rules of the shortest-text algorithm (a candidate
+ * on the interval's edge, a power of two's lopsided interval) is refused, and the caller uses the
+ * text path, which stays the reference (decimal.test.ts compares the two).
  */
 
 /** Result of {@link splitUnscaled}: the unscaled value is `whole · 10^s + offset`. */
@@ -36,7 +37,7 @@ export const MAX_SPLIT_SCALE = 8;
  * Splits the exact decimal(·, `scale`) unscaled value of `a` (positive, as toUnscaled's text rule
  * gives it) into `split.whole · 10^scale + split.offset` and returns true, or returns false when
  * this cheap reasoning does not apply (then use the text path): scale > 8, a ≥ 2^53 or too small
- * for the 0.1 grid (ulp(a)·10^s ≤ 0.1), a power of two, or a tie / edge case.
+ * for the 0.1 grid (ulp(a)·10^s ≤ 0.1), a power of two, or a candidate on the interval's edge.
  *
  * Exactness (s ≤ 8, ulp·10^s > 0.1, a = f·ulp + whole with f < 1/ulp < 10^(s+1)): the scaled
  * fraction f·ulp·10^s and ten times it are multiples of 2^(e+s) below 10^(s+1) with at most
@@ -66,7 +67,9 @@ export function splitUnscaled(a: number, scale: number): boolean {
       ad = Math.abs(d);
     }
     if (ad < h) {
-      if (ad * 2 === g) return false; // two equally near candidates: the text's tie rule decides
+      // Two equally near candidates (X's fraction is a half): the text takes the one whose last
+      // digit is even (V8's shortest-digit generation, as Gay's dtoa).
+      if (ad * 2 === g && ((g === p ? whole : 0) + c / g) % 2 === 1) c += d > 0 ? -g : g;
       split.whole = whole;
       split.offset = c;
       return true;
@@ -75,8 +78,8 @@ export function splitUnscaled(a: number, scale: number): boolean {
   }
   // No scaled integer inside: the text is the multiple of 0.1 nearest X (inside, as h > 0.05).
   const t = fs * 10;
-  const n = Math.round(t);
-  if (Math.abs(n - t) === 0.5) return false;
+  let n = Math.round(t);
+  if (n - t === 0.5 && n % 2 === 1) n--; // a tie (Math.round went up): the even last digit
   let q = Math.floor(n / 10);
   const r = n - q * 10;
   // Half-even on the whole unscaled value whole·10^s + q: its parity is q's unless s = 0.
