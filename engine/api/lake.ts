@@ -74,6 +74,13 @@ export interface LakeTable {
     predicate: LakePartitionPredicate,
     opts?: Pick<LakeWriteOptions, 'txn'>,
   ): Promise<LakeWriteResult>;
+  /**
+   * Distinct partition values of the snapshot's files (parsed; optionally filtered), ascending:
+   * read a large range one partition at a time with `readTable({ partitions: value })`.
+   */
+  partitions(
+    opts?: LakeSnapshotSelector & { partitions?: LakePartitionPredicate },
+  ): Promise<Record<string, unknown>[]>;
   read(opts?: LakeReadOptions): Promise<Rec[]>;
   /** The rows as an Arquero table (`Float64Array` for numeric columns the files prove null-free). */
   readTable(opts?: LakeReadOptions): Promise<ColumnTable>;

@@ -7,7 +7,7 @@ import { createLake } from '../../engine/lake/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
 import { readSource, runSink } from '../../engine/testing/drivers.ts';
 import { testBatch, testTableBatch } from '../../engine/testing/drivers.ts';
-import type { Batch } from '../../engine/api/index.ts';
+import type { Batch, LakeTableSchemaSpec } from '../../engine/api/index.ts';
 import sink, { txnsOf } from './delta.ts';
 import source from '../sources/delta.ts';
 
@@ -244,5 +244,55 @@ describe('delta source', () => {
         close: [1, 1.01, 1.02],
       },
     });
+  });
+});
+
+describe('delta source streaming', () => {
+  const streamed = 'bronze/streamed';
+  const days = Array.from({ length: 12 }, (_, i) => `2024-05-${String(i + 1).padStart(2, '0')}`);
+
+  it('lists partitions in order and reads them one at a time, at most read_ahead ahead', async () => {
+    const t = await lake.ensure({
+      metadata: { name: 'bronze.streamed', version: 1 },
+      spec: { ...(schema(1).spec as LakeTableSchemaSpec), table: streamed },
+    });
+    // Written out of order, two commits for one day: partitions() sorts and de-duplicates.
+    for (const d of [...days].reverse()) await t.append(day(d, 3));
+    await t.append(day(days[4], 2, 5));
+    expect((await t.partitions()).map((p) => p.trade_date)).toEqual(days);
+    expect(await t.partitions({ partitions: { trade_date: { gt: days[9] } } })).toEqual([
+      { trade_date: days[10] },
+      { trade_date: days[11] },
+    ]);
+
+    // Count the partition reads the source has started when it hands out each batch.
+    let reads = 0;
+    const counting = {
+      root: lake.root,
+      ensure: lake.ensure.bind(lake),
+      table(name: string) {
+        const real = lake.table(name);
+        return Object.assign(Object.create(real), {
+          readTable: (o: Parameters<typeof real.readTable>[0]) => {
+            reads++;
+            return real.readTable(o);
+          },
+        });
+      },
+    };
+    const c = testContext({ specs: [schema(1)], backends: { lake: counting } });
+    const src = await source.create({ table: streamed, read_ahead: 2 }, c);
+    const started: number[] = [];
+    const got: { day: unknown; rows: number }[] = [];
+    if (src.kind !== 'source') throw new Error('not a source');
+    for await (const e of src.read(new AbortController().signal)) {
+      started.push(reads);
+      got.push({ day: (e.meta?.partition as Record<string, unknown>).trade_date, rows: e.table!.numRows() });
+    }
+    expect(got.map((g) => g.day)).toEqual(days);
+    expect(got.map((g) => g.rows)).toEqual(days.map((d) => (d === days[4] ? 5 : 3)));
+    // Batch k is handed out when at most k + 1 + read_ahead partitions were asked for: never all 12.
+    started.forEach((n, k) => expect(n).toBeLessThanOrEqual(Math.min(days.length, k + 3)));
+    expect(started[0]).toBe(3);
   });
 });

@@ -2,7 +2,8 @@
  * `delta`: reads a Delta table snapshot (latest, a version or a timestamp), optionally a
  * partition range, and emits one batch per partition (split into `batch_size` chunks), in
  * partition order. Meta carries `{table, version, partition}` so downstream knows the snapshot.
- * Batches are column batches (`{records: [], table}`, numeric null-free columns as Float64Array):
+ * Partitions are read one at a time, `read_ahead` ahead of the one emitted, so a multi-year range
+ * streams in bounded memory. Batches are column batches (`{records: [], table}`, numeric null-free columns as Float64Array):
  * the snapshot is decoded column-wise and no record is built unless a row-wise consumer asks.
  *
  * @example
@@ -13,7 +14,6 @@
 import { table as aqTable, type ColumnTable } from 'arquero';
 import {
   column,
-  concatTables,
   defineOperator,
   type Emission,
   type Lake,
@@ -37,6 +37,8 @@ export interface DeltaSourceConfig {
    * e.g. a Bronze table no collector has written to on a fresh lake.
    */
   if_missing?: 'fail' | 'empty';
+  /** Partitions decoded ahead of the one being emitted (default 2). */
+  read_ahead?: number;
 }
 
 export default defineOperator<DeltaSourceConfig>({
@@ -56,6 +58,12 @@ export default defineOperator<DeltaSourceConfig>({
       columns: { type: 'array', items: { type: 'string' }, minItems: 1 },
       batch_size: { type: 'integer', minimum: 1, default: 50000 },
       decimals: { enum: ['number', 'string'], default: 'number' },
+      read_ahead: {
+        type: 'integer',
+        minimum: 1,
+        default: 2,
+        description: 'Partitions read ahead of the one emitted (memory is bounded by it)',
+      },
       if_missing: {
         enum: ['fail', 'empty'],
         default: 'fail',
@@ -96,14 +104,27 @@ export default defineOperator<DeltaSourceConfig>({
           decimals: config.decimals,
         };
         // Columns all the way: no record is built here.
-        const data = await table.readTable(opts);
-        for (const { partition, rows } of partitionRuns(data, partitionColumns)) {
+        // One partition at a time, in partition order, a few reads ahead: memory stays bounded by
+        // the read-ahead however long the range (a multi-year backfill), and decoding the next
+        // partitions overlaps the downstream work on this one.
+        const parts = partitionColumns.length
+          ? await table.partitions({ version, partitions: config.partitions })
+          : [undefined];
+        const ahead = Math.max(1, config.read_ahead ?? 2);
+        const reads: Promise<ColumnTable>[] = [];
+        const readAt = (k: number) => {
+          const r = table.readTable({ ...opts, partitions: parts[k] ?? opts.partitions });
+          r.catch(() => {}); // observed when its turn comes; a stop before then must not crash
+          reads[k] = r;
+        };
+        for (let k = 0; k < parts.length; k++) {
+          for (let j = k; j < Math.min(parts.length, k + ahead + 1); j++) if (!reads[j]) readAt(j);
+          const rows = await reads[k];
+          delete reads[k];
+          const partition = parts[k] ? Object.fromEntries(Object.entries(parts[k]!).map(([c, v]) => [c, norm(v)])) : {};
           for (let i = 0; i < rows.numRows(); i += size) {
             if (signal.aborted) return;
-            const chunk =
-              i === 0 && rows.numRows() <= size
-                ? rows
-                : sliceRows(rows, i, Math.min(rows.numRows(), i + size));
+            const chunk = sliceRows(rows, i, Math.min(rows.numRows(), i + size));
             yield { records: [], table: chunk, meta: { table: config.table, version, partition } };
           }
         }
@@ -112,44 +133,8 @@ export default defineOperator<DeltaSourceConfig>({
   },
 });
 
-/**
- * Rows grouped by partition, in partition order (e.g. trade dates ascending). A snapshot's rows
- * come file by file, so equal partition values arrive in runs: keys are computed per run of
- * identical values, and a partition spread over several runs is concatenated.
- */
-function partitionRuns(
-  data: ColumnTable,
-  partitionColumns: readonly string[],
-): { partition: Record<string, unknown>; rows: ColumnTable }[] {
-  const n = data.numRows();
-  const cols = partitionColumns.map((c) => column(data, c) ?? { length: 0 });
-  const groups = new Map<string, { lo: number; hi: number }[]>();
-  let lo = 0;
-  for (let i = 1; i <= n; i++) {
-    if (i < n && cols.every((c) => c[i] === c[lo] || sameTime(c[i], c[lo]))) continue;
-    const key = JSON.stringify(cols.map((c) => norm(c[lo])));
-    const runs = groups.get(key);
-    if (runs) runs.push({ lo, hi: i });
-    else groups.set(key, [{ lo, hi: i }]);
-    lo = i;
-  }
-  return [...groups.keys()].sort().map((key) => {
-    const values = JSON.parse(key) as unknown[];
-    const runs = groups.get(key)!;
-    const parts = runs.map((r) => sliceRows(data, r.lo, r.hi));
-    return {
-      partition: Object.fromEntries(partitionColumns.map((c, i) => [c, values[i]])),
-      rows: parts.length === 1 ? parts[0] : concatTables(parts),
-    };
-  });
-}
-
 function norm(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : (v ?? null);
-}
-
-function sameTime(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 }
 
 /** Rows `[lo, hi)` as a new table (typed columns stay typed; nothing is shared with `t` but values). */

@@ -306,6 +306,38 @@ export class DeltaTable {
   }
 
   /**
+   * The distinct partition values of a snapshot's live files (parsed like {@link read} values,
+   * e.g. dates as 'YYYY-MM-DD'), optionally filtered, in ascending order (nulls first, columns in
+   * partition order): what a reader needs to stream a table one partition at a time.
+   * @example for (const p of await t.partitions({ partitions: { trade_date: { gte: '2024-01-01' } } })) await t.readTable({ partitions: p });
+   */
+  async partitions(opts: SnapshotSelector & { partitions?: PartitionPredicate } = {}): Promise<Record<string, unknown>[]> {
+    const snap = await this.snapshot(opts);
+    const cols = snap.partitionColumns;
+    const matches = compilePredicate(opts.partitions, snap.fields, cols);
+    const distinct = new Map<string, Record<string, string | null>>();
+    for (const a of snap.files.values()) {
+      const pv = a.partitionValues ?? {};
+      const key = JSON.stringify(cols.map((c) => pv[c] ?? null));
+      if (!distinct.has(key) && matches(pv)) distinct.set(key, pv);
+    }
+    const prims = cols.map((c) => primOf(snap.fields.find((f) => f.name === c)!.type, c));
+    const parsed = [...distinct.values()].map((pv) => cols.map((c, k) => parsePartitionValue(pv[c] ?? null, prims[k])));
+    parsed.sort((a, b) => {
+      for (let k = 0; k < a.length; k++) {
+        const x = a[k] instanceof Date ? (a[k] as Date).getTime() : a[k];
+        const y = b[k] instanceof Date ? (b[k] as Date).getTime() : b[k];
+        if (x === y) continue;
+        if (x === null) return -1;
+        if (y === null) return 1;
+        return (x as number) < (y as number) ? -1 : 1;
+      }
+      return 0;
+    });
+    return parsed.map((v) => Object.fromEntries(cols.map((c, k) => [c, v[k]])));
+  }
+
+  /**
    * Reads records of a snapshot. Columns default to the schema; partition values come from the log.
    * Values follow the documented representation (dates as strings, timestamps as Dates, ...).
    */
