@@ -36,6 +36,28 @@ export interface CompiledField {
   reportedNull: boolean;
 }
 
+/**
+ * `x[k]` = the number of key `k` (scaled) from `cols[part[k]][row[k]]`, `NaN` where there is none.
+ * One pass over the day's keys; a plain loop (no callback) keeps this a few ns per key. The loop is
+ * alone in its function with nothing after it: V8 compiles a long first run of a loop while it
+ * runs (on-stack replacement), before any code after the loop has run, and that code then made
+ * the compiled loop bail out to the interpreter on every later call (a deopt per column per day,
+ * with most of the next column's loop interpreted again).
+ */
+function gatherNumbers(
+  x: Float64Array,
+  part: Int32Array,
+  row: Int32Array,
+  cols: readonly (ArrayLike<unknown> | undefined)[],
+  scale: number,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const p = part[k];
+    const v = p < 0 ? undefined : cols[p]?.[row[k]];
+    x[k] = typeof v === 'number' ? v * scale : Number.NaN;
+  }
+}
+
 export class DayColumns {
   private readonly numbers = new Map<string, Float64Array>();
   private readonly raws = new Map<string, unknown[]>();
@@ -71,16 +93,7 @@ export class DayColumns {
     const at = this.locate(f, s);
     x = new Float64Array(this.day.size);
     if (!at) x.fill(Number.NaN);
-    else {
-      // One pass over the day's keys; a plain loop (no callback) keeps this a few ns per key.
-      const { part, row } = at.st;
-      const { cols, scale } = at;
-      for (let k = 0; k < x.length; k++) {
-        const p = part[k];
-        const v = p < 0 ? undefined : cols[p]?.[row[k]];
-        x[k] = typeof v === 'number' ? v * scale : Number.NaN;
-      }
-    }
+    else gatherNumbers(x, at.st.part, at.st.row, at.cols, at.scale);
     this.numbers.set(id, x);
     return x;
   }

@@ -163,11 +163,29 @@ class KeyNumbering {
 
   /** The key number of each filed row of part `p`. */
   number({ table, rows }: DayPart, p: number): Int32Array {
-    const { keys, keyOfId, nextInPrev, prev, symbolAt } = this;
     const cols = this.idCols.map((c) => column(table, c)!);
     const n = rows ? rows.length : table.numRows();
     const ks = new Int32Array(n);
     const ids = new Int32Array(n);
+    this.numberRows(cols, rows, p, ks, ids);
+    this.follow(ids);
+    return ks;
+  }
+
+  /**
+   * The loop of {@link number}, alone in its method with nothing after it: V8 compiles a long first
+   * run of a loop while it runs (on-stack replacement), before the code after the loop ever ran,
+   * and that code then sent the compiled loop back to the interpreter on every later call.
+   */
+  private numberRows(
+    cols: readonly ArrayLike<unknown>[],
+    rows: Int32Array | undefined,
+    p: number,
+    ks: Int32Array,
+    ids: Int32Array,
+  ): void {
+    const { keys, keyOfId, nextInPrev, prev, symbolAt } = this;
+    const n = ks.length;
     let lastId = -1;
     for (let j = 0; j < n; j++) {
       const r = rows ? rows[j] : j;
@@ -191,8 +209,6 @@ class KeyNumbering {
       }
       ks[j] = k;
     }
-    this.follow(ids);
-    return ks;
   }
 
   private follow(ids: Int32Array): void {

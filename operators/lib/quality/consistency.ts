@@ -148,12 +148,21 @@ function fieldDiffs(
   const primary = numbers(sourceColumn(t, primaryColumn), n);
   const secondary = numbers(sourceColumn(t, secondaryColumn), n);
   const diff = new Float64Array(n).fill(NaN);
+  diffsInto(diff, primary, secondary, n);
+  return { field, tolerance, primary, secondary, diff };
+}
+
+/**
+ * The relative diffs where both sides are finite. Alone in its function with nothing after the
+ * loop: V8 compiles a long first run of a loop while it runs (on-stack replacement), and code after
+ * the loop that had not run yet then sent the compiled loop back to the interpreter every day.
+ */
+function diffsInto(diff: Float64Array, primary: Float64Array, secondary: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     const p = primary[i];
     const s = secondary[i];
     if (Number.isFinite(p) && Number.isFinite(s)) diff[i] = relativeDiff(p, s);
   }
-  return { field, tolerance, primary, secondary, diff };
 }
 
 /** Row `i`'s disagreements, in field order (only built for the few inconsistent rows). */

@@ -25,26 +25,53 @@ export function volatilityIndex(t: ColumnTable, def: VolatilityDef): number | un
       .filter((c): c is ArrayLike<unknown> => c !== undefined)
       .map((c) => numbers(c, t.numRows()));
   const [highs, lows, refs] = [resolve(def.high), resolve(def.low), resolve(def.reference)];
-  let sum = 0;
-  let n = 0;
-  for (let i = 0, rows = t.numRows(); i < rows; i++) {
-    const high = first(highs, i);
-    const low = first(lows, i);
-    const ref = first(refs, i);
-    if (high === undefined || low === undefined || ref === undefined || ref <= 0 || high < low) continue;
-    sum += Math.abs(high - low) / ref;
-    n++;
-  }
-  return n >= (def.min_symbols ?? 1) && n > 0 ? sum / n : undefined;
+  const rows = t.numRows();
+  const high = firsts(highs, rows);
+  const low = firsts(lows, rows);
+  const ref = firsts(refs, rows);
+  const n = usable(high, low, ref, rows);
+  return n >= (def.min_symbols ?? 1) && n > 0 ? rangeSum(high, low, ref, rows) / n : undefined;
 }
 
-/** The first candidate column holding a finite number on row `i`. */
-function first(cols: readonly Float64Array[], i: number): number | undefined {
-  for (let k = 0; k < cols.length; k++) {
-    const x = cols[k][i];
-    if (Number.isFinite(x)) return x;
-  }
-  return undefined;
+// Two loops, each alone in its function and returning what it counted: V8 compiles a long first
+// run of a loop while it runs (on-stack replacement), before the code after the loop ever ran, and
+// such code then sent the compiled loop back to the interpreter on every later day.
+
+/** Rows with a high, a low and a positive reference, and high ≥ low. */
+function usable(high: Float64Array, low: Float64Array, ref: Float64Array, rows: number): number {
+  let n = 0;
+  // NaN (no candidate holds a number) fails every comparison, so the test is the negation.
+  for (let i = 0; i < rows; i++) if (ref[i] > 0 && high[i] >= low[i]) n++;
+  return n;
+}
+
+/** Σ |high − low| / reference over the {@link usable} rows, in row order. */
+function rangeSum(high: Float64Array, low: Float64Array, ref: Float64Array, rows: number): number {
+  let sum = 0;
+  for (let i = 0; i < rows; i++)
+    if (ref[i] > 0 && high[i] >= low[i]) sum += Math.abs(high[i] - low[i]) / ref[i];
+  return sum;
+}
+
+/**
+ * Per row, the first candidate column holding a finite number (`NaN`: none does). Column by column
+ * into one array: a per-row helper returning `number | undefined` boxed every value it returned.
+ */
+function firsts(cols: readonly Float64Array[], rows: number): Float64Array {
+  // One candidate (the usual fused table has only the plain column): finite values as they are.
+  if (cols.length === 1 && allFinite(cols[0], rows)) return cols[0];
+  const out = new Float64Array(rows).fill(Number.NaN);
+  for (let k = cols.length - 1; k >= 0; k--) fillFinite(out, cols[k], rows);
+  return out;
+}
+
+function allFinite(x: Float64Array, rows: number): boolean {
+  for (let i = 0; i < rows; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
+}
+
+function fillFinite(out: Float64Array, x: Float64Array, rows: number): void {
+  for (let i = 0; i < rows; i++) if (Number.isFinite(x[i])) out[i] = x[i];
 }
 
 /**
