@@ -5,7 +5,7 @@
  *
  * 1. writes the Bronze tables of `years` × 242 trading days × `symbols` (bench/lib/market.ts, generated
  *    a day at a time from the real recorded bars; untimed, with a progress bar);
- * 2. runs `argus backfill --from … --to …` (pipelines/gold.yaml in 20-day chunks) in a child process
+ * 2. runs `argus backfill --from … --to …` (pipelines/gold.yaml in year-long chunks, the default) in a child process
  *    and reports Gold rows, wall time, rows/s, CPU time and the child's peak RSS (VmHWM, polled);
  * 3. checks the Gold table holds every (symbol, day) and saves `bench/results/backfill-full.json`.
  *
@@ -109,7 +109,7 @@ if (gold.length + quarantined !== symbols * days)
   );
 const result = {
   name: 'backfill-full',
-  description: 'unscaled full-market backfill through `argus backfill` (pipelines/gold.yaml, 20-day chunks)',
+  description: 'unscaled full-market backfill through `argus backfill` (pipelines/gold.yaml, default year-long chunks)',
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
