@@ -5,7 +5,7 @@
  */
 import type { Field } from './types.ts';
 import { parsePartitionValue, partitionValueString } from './partitions.ts';
-import { primOf } from './values.ts';
+import { primOf, type Prim } from './values.ts';
 
 export type Range = { gte?: unknown; gt?: unknown; lte?: unknown; lt?: unknown };
 export type PartitionPredicate =
@@ -28,7 +28,7 @@ export function compilePredicate(
     const prim = prims.get(col);
     if (!prim) throw new Error(`predicate column '${col}' is not a partition column (partitioned by ${partitionColumns.join(', ') || 'nothing'})`);
     const norm = (v: unknown) => comparable(parsePartitionValue(partitionValueString(v, prim, col), prim));
-    const value = (pv: Record<string, string | null>) => comparable(parsePartitionValue(pv[col], prim));
+    const value = (pv: Record<string, string | null>) => parsedValue(pv, col, prim);
     if (Array.isArray(want)) {
       const set = new Set(want.map(norm));
       tests.push((pv) => set.has(value(pv)));
@@ -46,6 +46,20 @@ export function compilePredicate(
     }
   }
   return (pv) => tests.every((t) => t(pv));
+}
+
+/**
+ * A file's partition value, parsed and comparable, memoised per `partitionValues` object: snapshots
+ * share their (frozen) actions, so a table read one partition at a time (the delta source over a
+ * multi-year range) parses each file's values once instead of once per read.
+ */
+const parsedValues = new WeakMap<object, Map<string, ReturnType<typeof comparable>>>();
+function parsedValue(pv: Record<string, string | null>, col: string, prim: Prim): ReturnType<typeof comparable> {
+  let m = parsedValues.get(pv);
+  if (!m) parsedValues.set(pv, (m = new Map()));
+  let v = m.get(col);
+  if (v === undefined) m.set(col, (v = comparable(parsePartitionValue(pv[col], prim))));
+  return v;
 }
 
 function comparable(v: unknown): string | number | bigint | boolean | null {
