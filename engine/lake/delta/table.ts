@@ -16,14 +16,17 @@ import { writeCheckpoint } from './checkpoint.ts';
 import { commit, type CommitPlan } from './commit.ts';
 import { LOG_DIR, listLog, readCommit } from './log.ts';
 import { decodeAddPath, parsePartitionValue } from './partitions.ts';
-import { parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
+import { numberValued, parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
 import { compilePredicate, type PartitionPredicate } from './predicate.ts';
 import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
 import { checkpointActions, loadSnapshot, type Snapshot } from './snapshot.ts';
+import { poolFor } from './pool/pool.ts';
+import { shareTasks } from './pool/schedule.ts';
+import { decodeMessage, receiveDecoded, type Decoded } from './pool/tasks.ts';
 import { versionAtTimestamp } from './timetravel.ts';
 import type { Action, Add, CommitInfo, Field, Metadata, Protocol } from './types.ts';
 import { DeltaConflictError, DeltaSchemaError } from './types.ts';
-import { primOf, type Prim } from './values.ts';
+import { primOf } from './values.ts';
 import { rowsOf, writeDataFiles, type FileWriteOptions, type WriteData } from './write-files.ts';
 import { optimize, vacuum, type OptimizeOptions, type VacuumOptions } from './maintenance.ts';
 
@@ -397,14 +400,37 @@ export class DeltaTable {
       typed && !w.part && numberValued(w.prim, opts) && files.every((f) => provesNoNulls(f.meta, w.name)) ? new Float64Array(numRows) : new Array(numRows),
     );
     const dataOut = columns.filter((_, k) => !wanted[k].part);
+    const starts: number[] = [];
     let at = 0;
+    // A partition value that does not parse fails the scan at its file, after the files before it.
+    let partError: { error: unknown } | undefined;
     for (const f of files) {
-      wanted.forEach((w, k) => {
-        if (w.part) (columns[k] as unknown[]).fill(parsePartitionValue(f.add.partitionValues?.[w.name], w.prim, opts), at, at + f.numRows);
-      });
-      await readParquetInto(f.bytes, f.meta, dataCols, opts, dataOut, at);
+      try {
+        wanted.forEach((w, k) => {
+          if (w.part) (columns[k] as unknown[]).fill(parsePartitionValue(f.add.partitionValues?.[w.name], w.prim, opts), at, at + f.numRows);
+        });
+      } catch (error) {
+        partError = { error };
+        break;
+      }
+      starts.push(at);
       at += f.numRows;
     }
+    // Whole files are decoded on the main thread and, for large scans, in the worker pool too
+    // (answers are written into the same containers; see pool/schedule.ts).
+    const typedOut = dataOut.map((c) => c instanceof Float64Array);
+    const pool = files.length > 1 && dataCols.length ? poolFor(numRows) : undefined;
+    await shareTasks<void, Decoded>(starts.length, pool, {
+      local: async (i) => {
+        const f = files[i];
+        // A worker that died took the (transferred) bytes with it: read the file again.
+        const bytes = f.bytes.byteLength ? f.bytes : await fs.readFile(absolute(this.path, f.add.path));
+        await readParquetInto(bytes, f.meta, dataCols, opts, dataOut, starts[i]);
+      },
+      remote: (i) => decodeMessage(files[i].bytes, dataCols, typedOut, opts),
+      receive: (i, answer) => receiveDecoded(answer, dataOut, starts[i]),
+    });
+    if (partError) throw partError.error;
     return { names, numRows, columns };
   }
 
@@ -442,18 +468,6 @@ function recordFactory(names: readonly string[]): (cols: ArrayLike<unknown>[], i
     factories.set(key, f);
   }
   return f;
-}
-
-/** Types whose values are always JS numbers when read (so a Float64Array can hold them). */
-function numberValued(prim: Prim, opts: ReadOptions): boolean {
-  switch (prim.kind) {
-    case 'double': case 'float': case 'integer': case 'short': case 'byte':
-      return true;
-    case 'decimal':
-      return opts.decimals !== 'string';
-    default:
-      return false;
-  }
 }
 
 /** Refuses a partition of an overwrite that its predicate does not cover. */

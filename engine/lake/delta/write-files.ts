@@ -10,9 +10,12 @@ import type { Rec } from '../../api/batch.ts';
 import { writeDurable } from './log.ts';
 import { encodeAddPath, partitionDir, partitionValueString } from './partitions.ts';
 import type { ColumnTable } from 'arquero';
-import type { ColumnData, ColumnSpec } from './parquet/columns.ts';
+import type { ColumnData, ColumnSpec, RowRange } from './parquet/columns.ts';
 import { recordColumns } from './parquet/columns.ts';
 import { writeParquet } from './parquet/write.ts';
+import { poolFor } from './pool/pool.ts';
+import { shareTasks } from './pool/schedule.ts';
+import { encodeMessage, type Encoded } from './pool/tasks.ts';
 import { statsJson } from './stats.ts';
 import type { Add, Field } from './types.ts';
 import { DeltaSchemaError } from './types.ts';
@@ -141,6 +144,9 @@ export function partitionGroups(fields: readonly Field[], partitionColumns: read
 /**
  * Encodes and writes rows (records or a column table); returns the adds (not yet committed, so
  * invisible to readers). Schema enforcement (unknown columns, types, nulls) names the column.
+ * Large writes share the files between the main thread and the Delta worker pool (pool/): same
+ * files, stats and errors, written on several cores. On an error nothing is returned and the
+ * files this call wrote are removed again (best effort; they were never committed).
  * @example const adds = await writeDataFiles(root, snap.fields, snap.partitionColumns, rows);
  */
 export async function writeDataFiles(
@@ -155,35 +161,50 @@ export async function writeDataFiles(
   if (opts.inside && partitionColumns.length) for (const g of groups) opts.inside(g.values);
   const specs = dataSpecs(fields, partitionColumns);
   const maxRows = opts.maxRowsPerFile ?? 1_000_000;
-  const adds: Add[] = [];
-  const made = new Map<string, Promise<unknown>>();
-  // Encoding is CPU, writing+fsync is I/O: keep a few writes in flight while encoding the next file.
-  const inFlight: Promise<void>[] = [];
+  const files: { values: Record<string, string | null>; dir: string; rel: string; rows: RowRange }[] = [];
   for (const { values, rows } of groups) {
     if (!rows.length) continue;
     const dir = partitionColumns.length ? partitionDir(partitionColumns, values) : '';
     for (let lo = 0; lo < rows.length; lo += maxRows) {
-      const hi = Math.min(rows.length, lo + maxRows);
-      const file = writeParquet(specs, cols, { rows: { idx: rows, lo, hi }, rowGroupRows: opts.rowGroupRows });
       const rel = (dir ? dir + '/' : '') + `part-00000-${randomUUID()}-c000.snappy.parquet`;
-      const abs = join(root, rel);
-      let mk = made.get(dir);
-      if (!mk) made.set(dir, (mk = fs.mkdir(dirname(abs), { recursive: true })));
-      inFlight.push(mk.then(() => writeDurable(abs, file.bytes)));
-      if (inFlight.length >= 4) await inFlight.shift()!.catch(async (e) => {
-        await Promise.allSettled(inFlight); // no unobserved rejections left behind
-        throw e;
-      });
-      adds.push({
-        path: encodeAddPath(rel),
-        partitionValues: values,
-        size: file.bytes.length,
-        modificationTime: Date.now(),
-        dataChange: true,
-        stats: statsJson(file),
-      });
+      files.push({ values, dir, rel, rows: { idx: rows, lo, hi: Math.min(rows.length, lo + maxRows) } });
     }
   }
-  await Promise.all(inFlight);
-  return adds;
+  const made = new Map<string, Promise<unknown>>();
+  // Encoding is CPU, writing+fsync is I/O: keep a few writes in flight while encoding the next file.
+  const inFlight: Promise<void>[] = [];
+  const column = (name: string) => cols.column(name);
+  const pool = files.length > 1 ? poolFor(cols.numRows) : undefined;
+  try {
+    const encoded = await shareTasks<Encoded, Encoded>(files.length, pool, {
+      local: async (i) => {
+        const { dir, rel, rows } = files[i];
+        const file = writeParquet(specs, cols, { rows, rowGroupRows: opts.rowGroupRows });
+        const abs = join(root, rel);
+        let mk = made.get(dir);
+        if (!mk) made.set(dir, (mk = fs.mkdir(dirname(abs), { recursive: true })));
+        inFlight.push(mk.then(() => writeDurable(abs, file.bytes)));
+        if (inFlight.length >= 4) await inFlight.shift();
+        return { size: file.bytes.length, stats: statsJson(file) };
+      },
+      remote: (i) => encodeMessage(join(root, files[i].rel), specs, column, files[i].rows, opts.rowGroupRows),
+      receive: (_i, answer) => answer,
+      // A worker's task includes its fsync: with one task queued behind it, it would sit idle then.
+      depth: 4,
+    });
+    await Promise.all(inFlight);
+    const now = Date.now();
+    return files.map((f, i) => ({
+      path: encodeAddPath(f.rel),
+      partitionValues: f.values,
+      size: encoded[i].size,
+      modificationTime: now,
+      dataChange: true,
+      stats: encoded[i].stats,
+    }));
+  } catch (e) {
+    await Promise.allSettled(inFlight); // no unobserved rejections left behind
+    await Promise.allSettled(files.map((f) => fs.unlink(join(root, f.rel))));
+    throw e;
+  }
 }

@@ -37,9 +37,11 @@ type Convert = (view: DataView, bytes: Uint8Array, at: number, n: number, out: u
 
 /**
  * Decodes one column over all row groups into `out[offset ..]`, converting to Argus values. `out`
- * may be a Float64Array when the caller knows the column is numeric and null-free.
+ * may be a Float64Array when the caller knows the column is numeric and null-free, or numeric
+ * with a `nulls` mask given: nulls then set `nulls[row] = 1` (and leave 0 in `out`), so a worker
+ * can ship a nullable number column as two typed arrays (pool/transport.ts).
  */
-export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, element: SchemaElement, prim: Prim, decimals: 'number' | 'string', outColumn: unknown[] | Float64Array, offset = 0): void {
+export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, element: SchemaElement, prim: Prim, decimals: 'number' | 'string', outColumn: unknown[] | Float64Array, offset = 0, nulls?: Uint8Array): void {
   const out = outColumn as unknown[]; // numbers only when it is a Float64Array (see read.ts)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const plain = plainDecoder(element, prim, decimals);
@@ -50,6 +52,7 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
     const rgRows = Number(rg.num_rows);
     if (!chunk?.meta_data) {
       for (let i = 0; i < rgRows; i++) out[row + i] = null;
+      nulls?.fill(1, row, row + rgRows);
       row += rgRows;
       continue;
     }
@@ -103,6 +106,7 @@ export function fastReadColumn(bytes: Uint8Array, metadata: FileMetaData, elemen
         for (let i = 0; i < n; i++) present += def[i];
       }
       const sparse = def !== undefined && present < n;
+      if (sparse && nulls) for (let i = 0; i < n; i++) if (!def![i]) nulls[row + i] = 1;
       if (encoding !== 'PLAIN') {
         if (!dict) throw new Error(`parquet: dictionary page missing for column ${element.name}`);
         const width = page[off];

@@ -36,6 +36,18 @@ export function parquetMeta(bytes: Uint8Array): FileMetaData {
   return parquetMetadata(bytes as unknown as ArrayBuffer, { parsers: RAW_PARSERS }) as FileMetaData;
 }
 
+/** Types whose values are always JS numbers when read (so a Float64Array can hold them). */
+export function numberValued(prim: Prim, opts: ReadOptions): boolean {
+  switch (prim.kind) {
+    case 'double': case 'float': case 'integer': case 'short': case 'byte':
+      return true;
+    case 'decimal':
+      return opts.decimals !== 'string';
+    default:
+      return false;
+  }
+}
+
 /**
  * True when the file proves the column has no nulls: REQUIRED, or every chunk's statistics say
  * null_count 0. (The table schema's nullability alone is not trusted for a reader's containers.)
@@ -67,8 +79,9 @@ export async function readParquet(bytes: Uint8Array, wanted: readonly ReadColumn
 /**
  * Decodes the wanted columns of a file straight into `out[k]` from row `offset` on (a table scan
  * fills one container per column across all its files, with no per-file arrays or copies).
+ * `nulls[k]`, for files {@link fastReadable} only: a null mask for a numeric Float64Array `out[k]`.
  */
-export async function readParquetInto(bytes: Uint8Array, metadata: FileMetaData, wanted: readonly ReadColumn[], opts: ReadOptions, out: readonly OutColumn[], offset: number): Promise<void> {
+export async function readParquetInto(bytes: Uint8Array, metadata: FileMetaData, wanted: readonly ReadColumn[], opts: ReadOptions, out: readonly OutColumn[], offset: number, nulls?: readonly (Uint8Array | undefined)[]): Promise<void> {
   const numRows = Number(metadata.num_rows);
   const present = new Set<string>();
   const elements = new Map<string, SchemaElement>();
@@ -78,10 +91,12 @@ export async function readParquetInto(bytes: Uint8Array, metadata: FileMetaData,
     wanted.forEach((w, k) => {
       const el = elements.get(w.name);
       if (!el) (out[k] as unknown[]).fill(null, offset, offset + numRows);
-      else fastReadColumn(bytes, metadata, el, w.prim, opts.decimals ?? 'number', out[k], offset);
+      else fastReadColumn(bytes, metadata, el, w.prim, opts.decimals ?? 'number', out[k], offset, nulls?.[k]);
+      if (!el) nulls?.[k]?.fill(1, offset, offset + numRows);
     });
     return;
   }
+  if (nulls?.some(Boolean)) throw new Error('parquet: null masks need a file the fast reader decodes');
   // Other writers' encodings (DELTA_*, INT96, zstd, ...): hyparquet decodes, we convert.
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   for (const el of metadata.schema as SchemaElement[]) {

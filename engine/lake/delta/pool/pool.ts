@@ -1,0 +1,245 @@
+/**
+ * A small pool of worker threads that encode and decode Delta data files, so that a large write or
+ * full read uses more than one core (issue 3: delta-rs uses ~1.7 cores; one JS thread cannot keep up).
+ *
+ * Why it looks like this:
+ * - Lazy: nothing starts until a write or read is large enough ({@link poolFor}); small appends and
+ *   1-row commits never pay for a thread.
+ * - Non-blocking start-up: a worker takes a few hundred ms to load our TypeScript through tsx, so
+ *   callers never wait for one. The main thread works on its own share meanwhile and hands work only
+ *   to workers that said `ready` (see schedule.ts).
+ * - Workers are `unref()`ed while idle, so a CLI process exits when its work is done; a worker with
+ *   a task in flight is ref'ed, so `await table.append(...)` at a top level keeps the process alive.
+ * - A worker that dies (crash, `terminate`) rejects its tasks with {@link WorkerLost}; the scheduler
+ *   redoes them on the main thread. A worker that cannot even start disables the pool for the
+ *   process (one warning) and everything runs on the main thread as before.
+ *
+ * @example
+ * const pool = poolFor(1_000_000); // undefined when too small or single-core
+ * const w = pool?.idle();
+ * if (w) await pool!.run(w, { op: 'encode', ... }, transferList);
+ */
+import { availableParallelism } from 'node:os';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+import { reviveError, type SentError } from './errors.ts';
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+/** A task's worker died before answering: redo the task elsewhere. */
+export class WorkerLost extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerLost';
+  }
+}
+
+/** Pool settings; see {@link configureDeltaPool}. */
+export interface DeltaPoolOptions {
+  /**
+   * Worker threads (default: available cores − 1, since the main thread works too; 0 disables the
+   * pool). `ARGUS_DELTA_WORKERS` overrides the default.
+   */
+  workers: number;
+  /** A write/read of at least this many rows uses workers that are already running (default 20,000). */
+  minRows: number;
+  /** A write/read of at least this many rows starts the workers (default 100,000). */
+  startRows: number;
+  /** Tasks in flight per worker (default 2: one running, one queued, so a worker never waits for the next). */
+  depth: number;
+}
+
+function defaults(): DeltaPoolOptions {
+  const env = process.env.ARGUS_DELTA_WORKERS;
+  const workers = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : Math.max(0, availableParallelism() - 1);
+  return { workers, minRows: 20_000, startRows: 100_000, depth: 2 };
+}
+
+let options: DeltaPoolOptions = defaults();
+let shared: DeltaPool | undefined;
+
+/**
+ * Changes the pool settings (tests, benchmarks). A changed worker count replaces the pool (the old
+ * one's threads are terminated once idle).
+ * @example configureDeltaPool({ workers: 0 }); // everything on the main thread
+ */
+export function configureDeltaPool(o: Partial<DeltaPoolOptions>): DeltaPoolOptions {
+  const next = { ...options, ...o };
+  if (shared && next.workers !== options.workers) {
+    void shared.close();
+    shared = undefined;
+  }
+  options = next;
+  return { ...options };
+}
+
+/** Current settings and the shared pool's state (for tests and diagnostics). */
+export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: number; failed?: string; tasks: number } {
+  return { ...options, started: shared?.size() ?? 0, ready: shared?.readyCount() ?? 0, failed: shared?.failure?.message, tasks: shared?.tasksRun ?? 0 };
+}
+
+/**
+ * The shared pool when `rows` are worth sharing: undefined below `minRows`, without workers, or
+ * when the pool failed to start. Starts the workers (without waiting) at `startRows` or more.
+ */
+export function poolFor(rows: number): DeltaPool | undefined {
+  if (options.workers <= 0 || rows < options.minRows) return undefined;
+  if (!shared) {
+    if (rows < options.startRows) return undefined;
+    shared = new DeltaPool(options.workers, options.depth);
+  }
+  if (shared.failure) return undefined;
+  if (rows >= options.startRows) shared.start();
+  return shared;
+}
+
+/**
+ * Starts the shared pool whatever the sizes and resolves once every worker is ready (or the pool
+ * failed): the number of ready workers. For benchmarks that time a warm process, and tests.
+ * @example await startDeltaPool(); // later large writes use the workers from their first file
+ */
+export async function startDeltaPool(): Promise<number> {
+  if (options.workers <= 0) return 0;
+  shared ??= new DeltaPool(options.workers, options.depth);
+  shared.start();
+  await shared.ready();
+  return shared.readyCount();
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+/** One worker thread and its tasks in flight. */
+export class Slot {
+  ready = false;
+  dead = false;
+  readonly pending = new Map<number, Pending>();
+  constructor(readonly worker: Worker) {}
+}
+
+export class DeltaPool {
+  private slots: Slot[] = [];
+  private seq = 0;
+  private startFailed?: Error;
+  private listeners: (() => void)[] = [];
+  tasksRun = 0;
+
+  constructor(
+    readonly workers: number,
+    readonly depth: number,
+  ) {}
+
+  /** Set when no worker could start: the pool is unusable for this process. */
+  get failure(): Error | undefined {
+    return this.startFailed;
+  }
+
+  size(): number {
+    return this.slots.length;
+  }
+
+  readyCount(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
+  /** Starts missing workers (returns at once; they report `ready` later). */
+  start(): void {
+    while (!this.startFailed && this.slots.length < this.workers) this.spawn();
+  }
+
+  private spawn(): void {
+    let w: Worker;
+    try {
+      // stdout/stderr go to the parent's (a worker never prints; this keeps crashes visible).
+      w = new Worker(ENTRY);
+    } catch (e) {
+      this.disable(e as Error);
+      return;
+    }
+    const slot = new Slot(w);
+    w.unref();
+    w.on('message', (m: { type?: string; id?: number; result?: unknown; error?: SentError }) => {
+      if (m.type === 'ready') {
+        slot.ready = true;
+        this.notify();
+        return;
+      }
+      const p = slot.pending.get(m.id!);
+      if (!p) return;
+      slot.pending.delete(m.id!);
+      if (!slot.pending.size) w.unref();
+      if (m.error) p.reject(reviveError(m.error));
+      else p.resolve(m.result);
+    });
+    w.on('error', (e) => this.lose(slot, e));
+    w.on('exit', (code) => this.lose(slot, new Error(`delta worker exited with code ${code}`)));
+    this.slots.push(slot);
+  }
+
+  private lose(slot: Slot, e: Error): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    this.slots = this.slots.filter((s) => s !== slot);
+    // Never ready: it cannot load (e.g. tsx missing). Do not keep spawning threads that fail.
+    if (!slot.ready) this.disable(e);
+    slot.ready = false;
+    for (const p of slot.pending.values()) p.reject(new WorkerLost(`delta worker lost: ${e.message}`));
+    slot.pending.clear();
+    this.notify();
+  }
+
+  private notify(): void {
+    const ls = this.listeners;
+    this.listeners = [];
+    for (const l of ls) l();
+  }
+
+  /** Resolves when every started worker is ready or gone (at once if none is starting). */
+  async ready(): Promise<void> {
+    // Ref'ed while waited for: an unref'ed thread would not keep `await startDeltaPool()` alive.
+    for (let starting = this.slots.filter((s) => !s.ready); starting.length; starting = this.slots.filter((s) => !s.ready)) {
+      for (const s of starting) s.worker.ref();
+      await new Promise<void>((r) => this.listeners.push(r));
+      for (const s of starting) if (!s.pending.size) s.worker.unref();
+    }
+  }
+
+  private disable(e: Error): void {
+    if (this.startFailed) return;
+    this.startFailed = e;
+    process.emitWarning(`Delta worker pool disabled, encoding on the main thread only: ${e.message}`, 'ArgusDeltaPool');
+  }
+
+  /** A ready worker with fewer than `depth` tasks in flight (the least loaded), or undefined. */
+  idle(depth = this.depth): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (s.ready && s.pending.size < depth && (!best || s.pending.size < best.pending.size)) best = s;
+    return best;
+  }
+
+  /**
+   * Runs a task on `slot`: `transfer` lists buffers moved (not copied) to the worker. Rejects with
+   * the task's own error (same class and message), or {@link WorkerLost} if the worker died.
+   */
+  run<R>(slot: Slot, task: object, transfer: readonly TransferListItem[] = []): Promise<R> {
+    const id = ++this.seq;
+    this.tasksRun++;
+    return new Promise<R>((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.ref();
+      try {
+        slot.worker.postMessage({ id, task }, transfer as never);
+      } catch (e) {
+        slot.pending.delete(id);
+        if (!slot.pending.size) slot.worker.unref();
+        reject(e);
+      }
+    });
+  }
+
+  /** Terminates every worker (pending tasks fail with {@link WorkerLost}). */
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
