@@ -130,26 +130,59 @@ function resolveField(
  * A fallback source's column may not have been gathered: its few winning keys are read one by one.
  */
 function pickNumbers(winner: Int8Array, f: CompiledField, sources: readonly string[], cols: DayColumns) {
-  const n = winner.length;
   const xs = sources.map((s, j) => (j === 0 ? cols.numeric(f, s) : cols.gathered(f, s)));
+  // Two loops in two functions, so each writes one kind of array (a store site seeing both is
+  // slow) and each has nothing after its loop (see gatherNumbers in day-columns.ts).
+  return hasNone(winner)
+    ? pickWithNulls(winner, f, sources, cols, xs)
+    : pickAll(winner, f, sources, cols, xs, new Float64Array(winner.length));
+}
+
+function hasNone(winner: Int8Array): boolean {
+  for (let k = 0; k < winner.length; k++) if (winner[k] < 0) return true;
+  return false;
+}
+
+/** A fallback source's (rare) winning value: from its column if gathered, else read for the key. */
+function fallbackValue(
+  k: number,
+  j: number,
+  f: CompiledField,
+  sources: readonly string[],
+  cols: DayColumns,
+  xs: readonly (Float64Array | undefined)[],
+): number {
+  const x = xs[j];
+  return x ? x[k] : (cols.read(f, sources[j], k) as number);
+}
+
+function pickAll(
+  winner: Int8Array,
+  f: CompiledField,
+  sources: readonly string[],
+  cols: DayColumns,
+  xs: readonly (Float64Array | undefined)[],
+  values: Float64Array,
+): Float64Array {
+  // The first source's winners straight from its column.
   const first = xs[0]!;
-  // The first source's winners straight from its column; a fallback's (rare) through this.
-  const fallback = (k: number, j: number): number => {
-    const x = xs[j];
-    return x ? x[k] : (cols.read(f, sources[j], k) as number);
-  };
-  let hasNull = false;
-  for (let k = 0; k < n && !hasNull; k++) hasNull = winner[k] < 0;
-  // Two loops, so each writes one kind of array (a store site seeing both is slow).
-  if (!hasNull) {
-    const values = new Float64Array(n);
-    for (let k = 0; k < n; k++) values[k] = winner[k] === 0 ? first[k] : fallback(k, winner[k]);
-    return values;
-  }
-  const values = new Array<number | null>(n);
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < values.length; k++)
+    values[k] = winner[k] === 0 ? first[k] : fallbackValue(k, winner[k], f, sources, cols, xs);
+  return values;
+}
+
+function pickWithNulls(
+  winner: Int8Array,
+  f: CompiledField,
+  sources: readonly string[],
+  cols: DayColumns,
+  xs: readonly (Float64Array | undefined)[],
+): (number | null)[] {
+  const first = xs[0]!;
+  const values = new Array<number | null>(winner.length);
+  for (let k = 0; k < values.length; k++) {
     const j = winner[k];
-    values[k] = j === 0 ? first[k] : j < 0 ? null : fallback(k, j);
+    values[k] = j === 0 ? first[k] : j < 0 ? null : fallbackValue(k, j, f, sources, cols, xs);
   }
   return values;
 }

@@ -27,26 +27,44 @@ export function rowOrder(
   const sym = (i: number) => String(symbols?.[i]);
   const day = (i: number) => String(dates?.[i]);
   const compare = (a: number, b: number) => cmp(sym(a), sym(b)) || cmp(day(a), day(b));
+  // The same symbols come in the same order every day: where this batch repeats the last sorted
+  // one, two different neighbours are in order without a lookup (one string comparison per row).
+  const last = lastSorted;
+  const repeats = (i: number) => last !== undefined && i < last.length && String(last[i]) === sym(i);
   let sorted = true;
+  // Whether every different neighbour pair compared strictly in order (the collator may find two
+  // different strings equal, then the dates decided: such a batch is no template for the next).
+  let strict = true;
+  let same = repeats(0);
   for (let i = 1; i < n && sorted; i++) {
     const a = sym(i - 1);
     const b = sym(i);
+    const sameHere = repeats(i);
+    const pair = same && sameHere;
+    same = sameHere;
+    if (a !== b && pair) continue;
     // The same neighbours come every day: a pair found in order once is not compared again.
     if (a !== b && inOrder.get(a) === b) continue;
     const c = cmp(a, b);
     sorted = c < 0 || (c === 0 && cmp(day(i - 1), day(i)) <= 0);
+    if (c === 0 && a !== b) strict = false;
     if (c < 0) {
       if (inOrder.size >= 1 << 17) inOrder.clear();
       inOrder.set(a, b);
     }
   }
-  if (sorted) return null;
+  if (sorted) {
+    lastSorted = strict ? symbols : undefined;
+    return null;
+  }
   // Array.prototype.sort is stable, as the row version's sort was.
   return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort(compare));
 }
 
 /** Symbol pairs (a, b) seen adjacent with a before b in collation order. */
 const inOrder = new Map<string, string>();
+/** The symbols of the last batch found in order (every different neighbour pair is in order). */
+let lastSorted: ArrayLike<unknown> | undefined;
 
 export interface HfqOptions {
   prices: readonly string[];
@@ -150,7 +168,7 @@ export function hfqColumns(
       continue;
     }
     const c = close?.[i];
-    if (typeof c === 'number' && c > 0) state.days(symbol).remember(date, factor, c);
+    if (typeof c === 'number' && c > 0) state.daysAt(k, symbol).remember(date, factor, c);
     factors[m] = factor;
     sources[m] = lineage;
     rows[m] = i;

@@ -135,14 +135,35 @@ export class SymbolDays {
   }
 }
 
+/** Positions {@link FactorState.daysAt} remembers (a market day has ~5,500 symbols). */
+const MAX_POSITIONS = 1 << 16;
+
 /**
  * Per-symbol memory of recent days, so that the previous trading day is known even when a day is
  * re-run (backfill after a crash): `before(symbol, T)` is the latest remembered day strictly before T.
  */
 export class FactorState {
   private readonly bySymbol = new Map<string, SymbolDays>();
+  // The symbol and days of each position of the last batch (see daysAt).
+  private readonly posSymbol: string[] = [];
+  private readonly posDays: SymbolDays[] = [];
 
   constructor(readonly keep = 16) {}
+
+  /**
+   * {@link days} for the row at position `pos` of a batch: batches of consecutive days list the
+   * same symbols in the same order, so the symbol at the same position last time is checked first
+   * (one string comparison) before the Map lookup.
+   */
+  daysAt(pos: number, symbol: string): SymbolDays {
+    if (this.posSymbol[pos] === symbol) return this.posDays[pos];
+    const days = this.days(symbol);
+    if (pos < MAX_POSITIONS) {
+      this.posSymbol[pos] = symbol;
+      this.posDays[pos] = days;
+    }
+    return days;
+  }
 
   /** The symbol's days (created empty on first use), for allocation-free lookups in a loop. */
   days(symbol: string): SymbolDays {

@@ -19,7 +19,7 @@ import { column } from '../../../engine/api/index.ts';
 import { KLINE_RULES, klineFailures } from './kline.ts';
 import { num, round } from './num.ts';
 import { RuleTally } from './rule-tally.ts';
-import { compileValidity, type Validity } from './validity.ts';
+import { compileValidity, type Validity, type ValidityResult } from './validity.ts';
 import { marketClose } from './shanghai-time.ts';
 import type { DimensionId, QualityPolicySpec, QualityScoreSpec } from './types.ts';
 
@@ -118,35 +118,24 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
 
   const flags = column<unknown>(t, 'dq_consistent');
   const penalties = column<unknown>(t, 'impute_penalty');
-  const K = c.key_fields.length;
   const scores = new Float64Array(n);
-  const weigh = rowWeigher(score);
-  const dims = new Float64Array(DIMENSIONS.length); // one row's dimensions, by DIMENSIONS index
-  dims[TIM] = timeliness;
-  let klineOk = 0;
-  let validRows = 0;
-  let overlapping = 0;
-  let consistent = 0;
-  let scoreSum = 0;
-  for (let i = 0; i < n; i++) {
-    const bits = kline[i];
-    for (let k = 0; bits && k < KLINE_RULES.length; k++) if (bits & (1 << k)) tally.hit(klineSlots[k], i);
-    const dup = keys.dup[i] === 1;
-    if (dup) tally.hit(dupSlot, i);
-    const flag = flags?.[i];
-    if (flag === false) tally.hit(conSlot, i);
-    if (bits === 0) klineOk++;
-    if (valid.failed[i] === 0) validRows++;
-    if (flag === true || flag === false) overlapping++;
-    if (flag === true) consistent++;
-    dims[COM] = (100 * (K - keyMissing[i])) / K;
-    dims[ACC] = bits === 0 ? 100 : 0;
-    dims[CON] = flag === false ? 0 : 100;
-    dims[VU] = (100 * (1 - valid.failed[i] / valid.checked[i]) + (dup ? 0 : 100)) / 2;
-    const s = weigh(dims);
-    scoreSum += s;
-    scores[i] = penalties ? imputed(s, dims, penalties[i], weigh) : s;
-  }
+  const totals = new Float64Array(TOTALS);
+  scoreRows(
+    {
+      n,
+      K: c.key_fields.length,
+      kline,
+      klineSlots,
+      dup: keys.dup,
+      dupSlot,
+      flags,
+      conSlot,
+      valid,
+      keyMissing,
+    },
+    { tally, weigh: rowWeigher(score), timeliness, penalties, scores, totals },
+  );
+  const [klineOk, validRows, overlapping, consistent, scoreSum] = totals;
 
   const missing: Record<string, number> = {};
   let missingCells = 0;
@@ -198,6 +187,65 @@ export function scoreDay(input: DayInput, policy: QualityPolicySpec, score: Qual
     scored_at: input.now.toISOString(),
   };
   return { scores, report };
+}
+
+/** Indices of the day totals {@link scoreRows} counts. */
+const [KLINE_OK, VALID_ROWS, OVERLAPPING, CONSISTENT, SCORE_SUM, TOTALS] = [0, 1, 2, 3, 4, 5];
+
+interface RowChecks {
+  n: number;
+  /** Number of key fields. */
+  K: number;
+  kline: Uint8Array;
+  klineSlots: readonly number[];
+  dup: Uint8Array;
+  dupSlot: number;
+  flags: ArrayLike<unknown> | undefined;
+  conSlot: number;
+  valid: ValidityResult;
+  keyMissing: Uint8Array;
+}
+
+interface RowOutputs {
+  tally: RuleTally;
+  weigh: (dims: Float64Array) => number;
+  timeliness: number;
+  penalties: ArrayLike<unknown> | undefined;
+  scores: Float64Array;
+  /** Day totals, by the indices above (counted in the loop: nothing runs after it). */
+  totals: Float64Array;
+}
+
+/**
+ * The per-row pass of {@link scoreDay}: rule hits, the row's dimensions and score, the day totals.
+ * Alone in its function with nothing after the loop: V8 compiles a long first run of a loop while
+ * it runs (on-stack replacement), before the code after the loop ever ran, and that code then sent
+ * the compiled loop back to the interpreter every day.
+ */
+function scoreRows(c: RowChecks, o: RowOutputs): void {
+  const { n, K, kline, klineSlots, dup: dups, dupSlot, flags, conSlot, valid, keyMissing } = c;
+  const { tally, weigh, penalties, scores, totals } = o;
+  const dims = new Float64Array(DIMENSIONS.length); // one row's dimensions, by DIMENSIONS index
+  dims[TIM] = o.timeliness;
+  for (let i = 0; i < n; i++) {
+    const bits = kline[i];
+    for (let k = 0; bits && k < KLINE_RULES.length; k++) if (bits & (1 << k)) tally.hit(klineSlots[k], i);
+    const dup = dups[i] === 1;
+    if (dup) tally.hit(dupSlot, i);
+    const flag = flags?.[i];
+    if (flag === false) tally.hit(conSlot, i);
+    if (bits === 0) totals[KLINE_OK]++;
+    if (valid.failed[i] === 0) totals[VALID_ROWS]++;
+    if (flag === true || flag === false) totals[OVERLAPPING]++;
+    if (flag === true) totals[CONSISTENT]++;
+    dims[COM] = (100 * (K - keyMissing[i])) / K;
+    dims[ACC] = bits === 0 ? 100 : 0;
+    dims[CON] = flag === false ? 0 : 100;
+    dims[VU] = (100 * (1 - valid.failed[i] / valid.checked[i]) + (dup ? 0 : 100)) / 2;
+    const s = weigh(dims);
+    totals[SCORE_SUM] += s;
+    scores[i] = penalties ? imputed(s, dims, penalties[i], weigh) : s;
+  }
 }
 
 /** The row's score with its `impute_penalty` (if any) taken off completeness and accuracy. */
