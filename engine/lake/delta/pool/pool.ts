@@ -73,9 +73,12 @@ export function configureDeltaPool(o: Partial<DeltaPoolOptions>): DeltaPoolOptio
 }
 
 /** Current settings and the shared pool's state (for tests and diagnostics). */
-export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: number; failed?: string; tasks: number } {
-  return { ...options, started: shared?.size() ?? 0, ready: shared?.readyCount() ?? 0, failed: shared?.failure?.message, tasks: shared?.tasksRun ?? 0 };
+export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: number; failed?: string; tasks: number; lost: number } {
+  return { ...options, started: shared?.size() ?? 0, ready: shared?.readyCount() ?? 0, failed: shared?.failure?.message, ...counts };
 }
+
+/** Tasks sent to workers, and tasks lost with a worker (redone on the main thread), in this process. */
+const counts = { tasks: 0, lost: 0 };
 
 /**
  * The shared pool when `rows` are worth sharing: undefined below `minRows`, without workers, or
@@ -123,7 +126,6 @@ export class DeltaPool {
   private seq = 0;
   private startFailed?: Error;
   private listeners: (() => void)[] = [];
-  tasksRun = 0;
 
   constructor(
     readonly workers: number,
@@ -151,8 +153,9 @@ export class DeltaPool {
   private spawn(): void {
     let w: Worker;
     try {
-      // stdout/stderr go to the parent's (a worker never prints; this keeps crashes visible).
-      w = new Worker(ENTRY);
+      // Started from code, not a file: a worker inherits its parent's Node options, and with
+      // `--input-type` (from `node -e`) a file entry is refused. A dynamic import works either way.
+      w = new Worker(`import(${JSON.stringify(ENTRY.href)})`, { eval: true });
     } catch (e) {
       this.disable(e as Error);
       return;
@@ -184,6 +187,7 @@ export class DeltaPool {
     // Never ready: it cannot load (e.g. tsx missing). Do not keep spawning threads that fail.
     if (!slot.ready) this.disable(e);
     slot.ready = false;
+    counts.lost += slot.pending.size;
     for (const p of slot.pending.values()) p.reject(new WorkerLost(`delta worker lost: ${e.message}`));
     slot.pending.clear();
     this.notify();
@@ -224,7 +228,7 @@ export class DeltaPool {
    */
   run<R>(slot: Slot, task: object, transfer: readonly TransferListItem[] = []): Promise<R> {
     const id = ++this.seq;
-    this.tasksRun++;
+    counts.tasks++;
     return new Promise<R>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       slot.worker.ref();
