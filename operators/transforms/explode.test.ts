@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { ColumnTable } from 'arquero';
 import type { BatchTransform, Emit, Rec } from '../../engine/api/index.ts';
 import { testContext } from '../../engine/testing/context.ts';
@@ -58,5 +59,72 @@ describe('explode, column-wise', () => {
       ['y', 'src'],
       ['x', 'y', 'src'],
     ]);
+  });
+});
+
+describe('explode, typed columns', () => {
+  const run = async (events: Rec[]) => {
+    const t = (await explode.create(
+      { field: 'rows', carry: { src: 'source' } },
+      testContext(),
+    )) as BatchTransform;
+    const { emit, rows, tables } = emitter();
+    await t.process(testBatch(events), emit);
+    return { rows: rows('out'), errors: rows('error'), table: tables('out')[0] };
+  };
+
+  it('keeps all-number fields in Float64Arrays and falls back to plain arrays at the first non-number', async () => {
+    const { table } = await run([
+      { source: 'a', rows: [{ close: 1.5, vol: 2, code: 'x' }] },
+      { source: 'b', rows: [{ close: -0, vol: null, code: 'y' }, { close: 3 }] },
+    ]);
+    expect(table.column('close')).toBeInstanceOf(Float64Array);
+    expect(Array.from(table.column('close') as unknown as Float64Array)).toEqual([1.5, -0, 3]);
+    expect(Array.isArray(table.column('vol'))).toBe(true);
+    expect(Array.from(table.column('vol') as unknown as unknown[])).toEqual([2, null, undefined]);
+    expect(Array.isArray(table.column('code'))).toBe(true);
+  });
+
+  it('equals a row-by-row reference on random events (numbers, −0, NaN, text, nulls, missing keys)', async () => {
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(-0, NaN, Infinity),
+      fc.string({ maxLength: 2 }),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const row = fc.oneof(
+      { weight: 9, arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'src'), value, { maxKeys: 4 }) },
+      { weight: 1, arbitrary: value },
+    );
+    const event = fc.record(
+      { source: fc.oneof(fc.string({ maxLength: 2 }), fc.double()), rows: fc.array(row, { maxLength: 5 }) },
+      { requiredKeys: ['rows'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 6 }), async (events) => {
+        const { rows, errors } = await run(events);
+        // Reference: the union of the element keys in first-seen order, then the carried field.
+        const items = events.flatMap((e) =>
+          e.rows.filter((r) => r !== null && typeof r === 'object').map((r) => [r as Rec, e] as const),
+        );
+        const names = [...new Set(items.flatMap(([r]) => Object.keys(r)).filter((k) => k !== 'src'))];
+        const expected = items.map(([r, e]) => ({
+          ...Object.fromEntries(names.map((k) => [k, r[k]])),
+          src: e.source ?? null,
+        }));
+        expect(rows).toHaveLength(expected.length);
+        rows.forEach((r, i) => {
+          expect(Object.keys(r)).toEqual([...names, 'src']);
+          for (const k of Object.keys(r))
+            expect(Object.is(r[k], expected[i][k as keyof (typeof expected)[number]])).toBe(true);
+        });
+        expect(errors.length).toBe(
+          events.reduce((n, e) => n + e.rows.filter((r) => r === null || typeof r !== 'object').length, 0),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
