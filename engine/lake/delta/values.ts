@@ -174,20 +174,28 @@ export function toUnscaledFast(v: unknown, precision: number, scale: number, col
       }
       return r;
     }
-    // Large values (v·10^s beyond ~2^50, e.g. 8e11 at scale 4): the text rule without the text.
-    if (splitUnscaled(v < 0 ? -v : v, scale)) {
-      const r = split.whole * POW10N[scale] + split.offset; // exact while safe (else ≥ 2^53)
-      if (r <= 9007199254740991) {
-        if (precision > 15 || r < POW10N[precision]) return v < 0 ? -r : r;
-      } else {
-        const u = BigInt(split.whole) * POW10[scale] + BigInt(split.offset);
-        if (u < POW10[precision]) return v < 0 ? -u : u;
-      }
-      // Too wide: toUnscaled below reports it.
-    }
+    const big = largeUnscaled(v, precision, scale);
+    if (big !== undefined) return big;
   }
   const u = toUnscaled(v, precision, scale, column);
   return u >= -9007199254740991n && u <= 9007199254740991n ? Number(u) : u;
+}
+
+/**
+ * The text rule without the text for large values (v·10^s beyond ~2^50, e.g. 8e11 at scale 4),
+ * or undefined (not decidable cheaply, or too wide: toUnscaled reports it). A function of its
+ * own so that toUnscaledFast stays small enough to be inlined into the column loops.
+ */
+function largeUnscaled(v: number, precision: number, scale: number): number | bigint | undefined {
+  if (!splitUnscaled(v < 0 ? -v : v, scale)) return undefined;
+  const r = split.whole * POW10N[scale] + split.offset; // exact while safe (else ≥ 2^53)
+  if (r <= 9007199254740991) {
+    if (precision > 15 || r < POW10N[precision]) return v < 0 ? -r : r;
+  } else {
+    const u = BigInt(split.whole) * POW10[scale] + BigInt(split.offset);
+    if (u < POW10[precision]) return v < 0 ? -u : u;
+  }
+  return undefined;
 }
 
 const DEC_RE = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
