@@ -12,7 +12,15 @@
  * outputColumn(field, [input.column('vol')], rows, problems); // Float64Array of volumes
  */
 import type { Convert } from './convert.ts';
-import { isNullish } from './values.ts';
+import { isNullish, scaled, toInteger } from './values.ts';
+
+/** What a `number`/`integer` field does to a number: the same steps as its {@link Convert}. */
+export interface NumericSpec {
+  scale: number;
+  integer: boolean;
+  min?: number;
+  max?: number;
+}
 
 export interface ColumnField {
   name: string;
@@ -20,6 +28,8 @@ export interface ColumnField {
   required: boolean;
   numeric: boolean;
   convert: Convert;
+  /** Set for number/integer fields: lets a Float64Array input skip the per-value `convert` call. */
+  num?: NumericSpec;
 }
 
 type Column = ArrayLike<unknown> | undefined;
@@ -40,6 +50,8 @@ export function outputColumn(
   problems: (string[] | undefined)[],
 ): Float64Array | unknown[] {
   const m = rows.length;
+  if (f.num && inputs.length === 1 && inputs[0] instanceof Float64Array)
+    return numericColumn(f, f.num, inputs[0], rows, problems);
   let nums: Float64Array | undefined = f.numeric ? new Float64Array(m) : undefined;
   let vals: unknown[] | undefined = nums ? undefined : new Array<unknown>(m);
   const single = inputs.length === 1 ? inputs[0] : undefined;
@@ -87,4 +99,70 @@ export function outputColumn(
     vals![j] = out !== out ? null : out; // NaN marks a refused row (see above)
   }
   return nums ?? vals!;
+}
+
+/**
+ * A number as its field's converter makes it (finite check, unit factor, whole number, bounds),
+ * taking and returning a plain double: small and monomorphic, so it is inlined into the loop below.
+ */
+function numberOf(x: number, s: NumericSpec): number {
+  if (!Number.isFinite(x)) throw new Error(`${x} is not a finite number`);
+  let y = scaled(x, s.scale);
+  if (s.integer) y = toInteger(y);
+  if (s.min !== undefined && y < s.min) throw new Error(`${y} is below the minimum ${s.min}`);
+  if (s.max !== undefined && y > s.max) throw new Error(`${y} is above the maximum ${s.max}`);
+  return y;
+}
+
+/**
+ * {@link outputColumn} for a numeric field whose one input column is a `Float64Array` (explode
+ * writes all-number fields that way): the same values, nulls and problems, without boxing each
+ * double to pass it through the generic per-value converter (a 10,000-row batch's worth of
+ * short-lived heap numbers per field).
+ */
+function numericColumn(
+  f: ColumnField,
+  s: NumericSpec,
+  input: Float64Array,
+  rows: ArrayLike<number>,
+  problems: (string[] | undefined)[],
+): Float64Array | unknown[] {
+  const m = rows.length;
+  const nums = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const x = input[rows[j]];
+    if (x !== x) return outputColumnFrom(f, input, rows, problems, nums, j); // NaN: a null
+    try {
+      nums[j] = numberOf(x, s);
+    } catch (err) {
+      const from = f.from[0] !== f.name ? ` (from ${f.from[0]})` : '';
+      addProblem(problems, j, `${f.name}: ${(err as Error).message}${from}`);
+      nums[j] = NaN; // the row is refused, its value never read (as in outputColumn)
+    }
+  }
+  return nums;
+}
+
+/**
+ * Row `j0` is NaN (a null): the column becomes a plain array, exactly as {@link outputColumn} makes
+ * it at its first null — rows before `j0` copied from `nums` as they are, the rest through the
+ * generic loop (which turns refused rows into null), their problems added at their own rows.
+ */
+function outputColumnFrom(
+  f: ColumnField,
+  input: Float64Array,
+  rows: ArrayLike<number>,
+  problems: (string[] | undefined)[],
+  nums: Float64Array,
+  j0: number,
+): unknown[] {
+  const vals = Array.from(nums.subarray(0, j0)) as unknown[];
+  vals.length = rows.length;
+  const tail: (string[] | undefined)[] = [];
+  const rest = outputColumn({ ...f, num: undefined }, [input], Array.prototype.slice.call(rows, j0), tail);
+  for (let k = 0; k < rest.length; k++) {
+    vals[j0 + k] = rest[k];
+    for (const p of tail[k] ?? []) addProblem(problems, j0 + k, p);
+  }
+  return vals;
 }

@@ -111,6 +111,10 @@ export function compileColumnRules(rules: readonly NormalizeRule[]): (input: Col
       required: f.required ?? false,
       numeric: f.type === 'number' || f.type === 'integer',
       convert: converter(f),
+      num:
+        f.type === 'number' || f.type === 'integer'
+          ? { scale: f.scale ?? 1, integer: f.type === 'integer', min: f.min, max: f.max }
+          : undefined,
     })),
   }));
   return (input) => {
