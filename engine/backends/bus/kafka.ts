@@ -287,7 +287,7 @@ class KafkaConsumer implements BusConsumer {
         offset: m.offset,
         key: m.key ? m.key.toString('utf8') : null,
         value: m.value ?? Buffer.alloc(0),
-        headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        headers: headersOf(m.headers),
         timestamp: Number(m.timestamp),
       }));
       this.queue.push({
@@ -345,4 +345,11 @@ class KafkaConsumer implements BusConsumer {
     await Promise.race([this.tracker.drain(), new Promise((r) => setTimeout(r, 5000))]);
     await this.consumer.disconnect();
   }
+}
+
+/** Message headers as strings (a loop: most messages have none, and this runs once per message). */
+function headersOf(h: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h) for (const k of Object.keys(h)) out[k] = String(h[k]);
+  return out;
 }
