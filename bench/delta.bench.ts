@@ -16,8 +16,14 @@
  * link only). Python start-up is excluded (delta-rs times itself inside the process).
  *
  * `ratio` is throughput (wall time; the goal). `cpu_ratio` compares CPU seconds (delta-rs ÷ Argus,
- * all threads of each process; > 1 means Argus used less CPU): on a machine shared with other
- * work, wall times swing with the load, CPU time much less.
+ * all threads of each process incl. Argus' worker threads; > 1 means Argus used less CPU): on a
+ * machine shared with other work, wall times swing with the load, CPU time much less.
+ *
+ * Threads: delta-rs encodes and decodes on a thread pool; Argus shares the data files of a large
+ * write or read between the main thread and its Delta worker pool (engine/lake/delta/pool,
+ * available cores − 1 workers). The pool is started untimed in setup (a warm process, as delta-rs'
+ * runtime is up before it times itself). The `(columns, main thread only)` rows are the same calls
+ * with the pool bypassed, in the same run: the pool's own gain.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -25,6 +31,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DeltaTable } from '../engine/lake/index.ts';
+import { configureDeltaPool, startDeltaPool } from '../engine/lake/delta/pool/pool.ts';
 import type { ColumnTable } from 'arquero';
 import type { Rec } from '../engine/api/batch.ts';
 import { defineBench, type BenchRow } from './types.ts';
@@ -95,11 +102,15 @@ export default defineBench({
     for (let i = 1; i < COMMITS; i++)
       await t.append([{ k: i, day: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}` }]);
     log(`built a ${COMMITS}-commit table (checkpoint every 10)`);
+    const t0 = performance.now();
+    const workers = await startDeltaPool();
+    log(`started ${workers} Delta worker thread(s) in ${Math.round(performance.now() - t0)} ms`);
   },
   async run({ workDir, run: i }) {
     const out: BenchRow[] = [];
     const ours = join(workDir, `argus-${i}`);
     const oursRec = join(workDir, `argus-rec-${i}`);
+    const oursOne = join(workDir, `argus-one-${i}`);
     const theirs = join(workDir, `delta-rs-${i}`);
     const create = (p: string) => DeltaTable.create(p, GOLD_COLUMNS, { partitionBy: ['trade_date'] });
     const n = cols.numRows();
@@ -116,6 +127,15 @@ export default defineBench({
       (await DeltaTable.open(ours)).read().then((r) => r.length),
     );
     if (readN !== n) throw new Error(`delta bench: read ${readN} rows, wrote ${n}`);
+    // The same column write and read with the pool bypassed (its threads stay up, idle).
+    const sizes = configureDeltaPool({});
+    configureDeltaPool({ minRows: Infinity, startRows: Infinity });
+    const [write1S, write1Cpu] = await timeCpu(async () => (await create(oursOne)).append(cols));
+    const [cols1S, cols1Cpu, cols1N] = await timeCpu(async () =>
+      (await DeltaTable.open(oursOne)).readTable().then((t) => t.numRows()),
+    );
+    configureDeltaPool(sizes);
+    if (cols1N !== n) throw new Error(`delta bench: column read ${cols1N} rows, wrote ${n}`);
     // Records last: building and dropping a million of them leaves garbage for what follows.
     let rows: Rec[] | undefined = cols.objects() as Rec[]; // built untimed, dropped after use
     const [writeRecS, writeRecCpu] = await timeCpu(async () => (await create(oursRec)).append(rows!));
@@ -133,6 +153,8 @@ export default defineBench({
     out.push(rs(`write ${n} rows (records)`, writeRecS, writeRecCpu, peerRes.write_s, peerRes.write_cpu_s));
     out.push(rs(`full read ${n} rows (columns)`, colsS, colsCpu, peerRes.read_s, peerRes.read_cpu_s));
     out.push(rs(`full read ${n} rows (records)`, readS, readCpu, peerRes.read_s, peerRes.read_cpu_s));
+    out.push(rs(`write ${n} rows (columns, main thread only)`, write1S, write1Cpu, peerRes.write_s, peerRes.write_cpu_s));
+    out.push(rs(`full read ${n} rows (columns, main thread only)`, cols1S, cols1Cpu, peerRes.read_s, peerRes.read_cpu_s));
     const [openLatest, snap] = await time(async () => (await DeltaTable.open(commitsTable)).snapshot());
     const [open500, snap500] = await time(async () =>
       (await DeltaTable.open(commitsTable)).snapshot({ version: 500 }),
@@ -154,6 +176,7 @@ export default defineBench({
       });
     rmSync(ours, { recursive: true, force: true });
     rmSync(oursRec, { recursive: true, force: true });
+    rmSync(oursOne, { recursive: true, force: true });
     rmSync(theirs, { recursive: true, force: true });
     return out;
   },
