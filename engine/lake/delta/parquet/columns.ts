@@ -8,6 +8,7 @@ import { DeltaSchemaError } from '../types.ts';
 import type { Prim } from '../values.ts';
 import { show, toDays, toLong, toMicros, toUnscaledFast } from '../values.ts';
 import { split, splitUnscaled } from './decimal.ts';
+import { distinctRange, provablyDistinct } from './distinct.ts';
 
 export interface ColumnSpec {
   name: string;
@@ -244,10 +245,14 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
   } else if (physical === 'BYTE_ARRAY' && prim.kind === 'string') {
     const out: string[] = new Array(n);
     // Dictionary while repetitive (symbols of a day are not; lineage enums are): at most n/2 entries.
-    let map: Map<string, number> | undefined = n >= 16 ? new Map() : undefined;
-    const indexes = map ? new Int32Array(n) : undefined;
+    // A chunk proven to hold limit + 1 distinct values would abandon it: none is built, and
+    // min/max are the sorted runs' that proved it (symbols of a day come in a few sorted runs).
     const limit = Math.min(65_536, n >> 1);
-    let mn: string | undefined, mx: string | undefined;
+    const known = n >= 16 && provablyDistinct(c, idx, lo, hi, limit + 1);
+    let map: Map<string, number> | undefined = n >= 16 && !known ? new Map() : undefined;
+    const indexes = map ? new Int32Array(n) : undefined;
+    let mn: string | undefined = known ? distinctRange.min : undefined;
+    let mx: string | undefined = known ? distinctRange.max : undefined;
     for (let k = lo; k < hi; k++) {
       const v = c[idx ? idx[k] : k];
       if (v == null) {
@@ -267,6 +272,7 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
       }
       out[count++] = v;
       // UTF-16 order; corrected below in the rare case it can differ from UTF-8 byte order.
+      if (known) continue;
       if (mn === undefined || v < mn) mn = v;
       if (mx === undefined || v > mx) mx = v;
     }
