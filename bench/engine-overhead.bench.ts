@@ -5,8 +5,9 @@
  * collect-shaped pipeline whose engine `kafka` sink publishes them, and pipelines/bronze.yaml whose
  * engine `kafka` source consumes them (wrap, validate, explode, normalise, dedupe; Delta sinks swapped
  * for a no-op), committing after the sink. Both cases are bench/bus.bench.ts's, reused as is
- * (`BENCH_SKIP_DELTA`): this bench only reports the overhead view. Uses the repo's Kafka (started and
- * stopped again when it is not running).
+ * (`BENCH_SKIP_DELTA`): this bench only reports the overhead view, over the same window as `bus`
+ * (from the joined group and the same in-memory responses to the last commit). Uses the repo's
+ * Kafka (started and stopped again when it is not running).
  * Scale 1 = 3,000 events (60,000 rows); two interleaved pairs per run (order alternating, both
  * sides warmed first), `argus/raw` the median of the per-pair ratios; medians over runs.
  */
