@@ -30,6 +30,8 @@ interface CompiledGroup {
   fields: CompiledField[];
   /** Lineage label of each source of `policy.order`. */
   lineages: string[];
+  /** Policy-wide number (in `spec.sources`) of each source of `policy.order`. */
+  sourceOf: Int8Array;
 }
 
 export interface Fuser {
@@ -164,10 +166,13 @@ function pickAll(
   xs: readonly (Float64Array | undefined)[],
   values: Float64Array,
 ): Float64Array {
-  // The first source's winners straight from its column.
+  // The first source's winners straight from its column. Two stores, not one of a conditional
+  // expression: that would join an unboxed double with the fallback's boxed result, and V8 then
+  // boxed every value (a heap number per key and field) before storing it unboxed again.
   const first = xs[0]!;
   for (let k = 0; k < values.length; k++)
-    values[k] = winner[k] === 0 ? first[k] : fallbackValue(k, winner[k], f, sources, cols, xs);
+    if (winner[k] === 0) values[k] = first[k];
+    else values[k] = fallbackValue(k, winner[k], f, sources, cols, xs);
   return values;
 }
 
@@ -217,6 +222,44 @@ function lineageColumn(winner: Int8Array, lineages: readonly string[]): (string 
   return out;
 }
 
+/**
+ * A day's lineage columns, one array per distinct column: fields whose winners are the same
+ * sources key by key (usually every field of a source-first group, and groups with the same first
+ * source) share one array instead of a copy each. Columns are immutable (tables share columns
+ * throughout the chain), and a day's lineage arrays were ~40 % of what the chain kept alive
+ * between days (what the young-generation GC copies). Winners are compared as policy-wide source
+ * numbers, so groups that order the sources differently share too.
+ */
+class LineageColumns {
+  private readonly made: { sources: Int8Array; column: (string | null)[] }[] = [];
+
+  constructor(private readonly n: number) {}
+
+  /** The lineage column of `winner` (indices into a group's order; `sourceOf` maps them). */
+  of(winner: Int8Array, sourceOf: Int8Array, lineages: readonly string[]): (string | null)[] {
+    for (const m of this.made) if (sameSources(winner, sourceOf, m.sources)) return m.column;
+    const column = lineageColumn(winner, lineages);
+    // A few distinct columns per day: past that, no more comparisons (each is a pass over the keys).
+    if (this.made.length < 4)
+      this.made.push({ sources: toSources(winner, sourceOf, new Int8Array(this.n)), column });
+    return column;
+  }
+}
+
+/** Whether `winner`, as source numbers, is `sources` (-1: none). */
+function sameSources(winner: Int8Array, sourceOf: Int8Array, sources: Int8Array): boolean {
+  for (let k = 0; k < winner.length; k++) {
+    const j = winner[k];
+    if ((j < 0 ? -1 : sourceOf[j]) !== sources[k]) return false;
+  }
+  return true;
+}
+
+function toSources(winner: Int8Array, sourceOf: Int8Array, out: Int8Array): Int8Array {
+  for (let k = 0; k < winner.length; k++) out[k] = winner[k] < 0 ? -1 : sourceOf[winner[k]];
+  return out;
+}
+
 /** Compiles a policy once; the result fuses any number of days. Throws on an inconsistent policy. */
 export function compileFusion(spec: SourcePrioritySpec): Fuser {
   const datasets = new Set<string>();
@@ -231,6 +274,7 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
     return {
       policy: g,
       lineages: g.order.map((s) => lineageOf.get(s)!),
+      sourceOf: Int8Array.from(g.order, (s) => Object.keys(spec.sources).indexOf(s)),
       fields: Object.entries(g.fields).map(([name, f]): CompiledField => {
         if (seen.has(name))
           throw new Error(`source priority: field "${name}" appears in more than one group`);
@@ -280,7 +324,8 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
       out[c] = v;
     }
 
-    for (const { policy, fields, lineages } of groups) {
+    const lineageColumns = new LineageColumns(n);
+    for (const { policy, fields, lineages, sourceOf } of groups) {
       const sources = policy.order;
       const whole = policy.mode === 'record' ? wholeSource(sources, fields, cols, n) : undefined;
       // The group's lineage column: the lineage of its first field that resolved.
@@ -294,10 +339,11 @@ export function compileFusion(spec: SourcePrioritySpec): Fuser {
         out[f.name] =
           f.type === 'number' ? pickNumbers(winner, f, sources, cols) : pickRead(winner, f, sources, cols);
         const named = lineageWinners(winner, f, sources, cols);
-        out[f.sourceKey] = lineageColumn(named, lineages);
+        out[f.sourceKey] = lineageColumns.of(named, sourceOf, lineages);
         if (groupWinner) for (let k = 0; k < n; k++) if (groupWinner[k] < 0) groupWinner[k] = named[k];
       }
-      if (policy.lineage && groupWinner) out[policy.lineage] = lineageColumn(groupWinner, lineages);
+      if (policy.lineage && groupWinner)
+        out[policy.lineage] = lineageColumns.of(groupWinner, sourceOf, lineages);
     }
 
     for (const { f, copies } of keep)

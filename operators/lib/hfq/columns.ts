@@ -7,7 +7,7 @@
 import type { ColumnTable } from 'arquero';
 import { column, takeRows } from '../../../engine/api/index.ts';
 import { CARRIED, DERIVED, deriveFactor, type FactorState } from './factor.ts';
-import { centStable4 } from './round.ts';
+import { centStable4, centStable4Fast, centStable4IsFast } from './round.ts';
 
 // `String.prototype.localeCompare` without arguments is this collator's compare (ECMA-402), which the
 // row version sorted by; one collator instead of a lookup per call.
@@ -160,7 +160,14 @@ export function hfqColumns(
       }
       for (let p = 0; p < rawIn.length; p++) {
         const raw = rawIn[p]?.[i];
-        adjusted[p][m] = typeof raw === 'number' && Number.isFinite(raw) ? centStable4(raw * factor) : NaN;
+        // One store per path: a conditional expression joining the fast path's unboxed double with
+        // a call's result made V8 box every adjusted price (see centStable4Fast).
+        if (typeof raw !== 'number' || !Number.isFinite(raw)) adjusted[p][m] = NaN;
+        else {
+          const x = raw * factor;
+          if (centStable4IsFast(x)) adjusted[p][m] = centStable4Fast(x);
+          else adjusted[p][m] = centStable4(x);
+        }
       }
     } catch (err) {
       // e.g. a product that overflows to Infinity: the row goes to error, its day is not remembered.

@@ -93,22 +93,27 @@ function productError(a: number, b: number, p: number): number {
  * @example halfEvenUnits(0.125, 2) // 12; halfEvenUnits(12.345678, 4) // 123457
  */
 export function halfEvenUnits(x: number, digits: number): number {
-  if (x > 0 && digits <= 12) {
-    const scale = POW10[digits];
-    const y = x * scale;
-    if (y < FAST_LIMIT) {
-      const floor = Math.floor(y);
-      // Exact: y − floor(y) is exact (Sterbenz), and so is the − ½ whenever the result is near 0.
-      const off = y - floor - 0.5;
-      if (off > 0) return floor + 1;
-      if (off < 0) return floor;
-      const err = productError(x, scale, y);
-      if (err > 0) return floor + 1;
-      if (err < 0) return floor;
-      return floor % 2 === 0 ? floor : floor + 1;
-    }
-  }
+  if (x > 0 && digits <= 12 && x * POW10[digits] < FAST_LIMIT) return halfEvenUnitsFast(x, digits);
   return Number(roundHalfEvenUnits(x, digits));
+}
+
+/**
+ * {@link halfEvenUnits} when `x > 0`, `digits <= 12` and `x × 10^digits < 2^50` (the caller checks).
+ * Apart from the exact path so that every result is an unboxed double: a function that may also
+ * return the BigInt path's number made V8 box each result (a heap number per price in `adjust`).
+ */
+function halfEvenUnitsFast(x: number, digits: number): number {
+  const scale = POW10[digits];
+  const y = x * scale;
+  const floor = Math.floor(y);
+  // Exact: y − floor(y) is exact (Sterbenz), and so is the − ½ whenever the result is near 0.
+  const off = y - floor - 0.5;
+  if (off > 0) return floor + 1;
+  if (off < 0) return floor;
+  const err = productError(x, scale, y);
+  if (err > 0) return floor + 1;
+  if (err < 0) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /**
@@ -137,9 +142,24 @@ export function roundHalfEvenExact(x: number, digits: number): number {
  * @example centStable4(1.234951) // 1.2349
  */
 export function centStable4(x: number): number {
-  if (!(x > 0 && x * 1e4 < FAST_LIMIT)) return centStable4Exact(x);
-  let units = halfEvenUnits(x, 4);
-  if (units % 100 === 50) units += halfEvenUnits(x, 2) * 100 > units ? 1 : -1;
+  if (!centStable4IsFast(x)) return centStable4Exact(x);
+  return centStable4Fast(x);
+}
+
+/** Whether {@link centStable4Fast} applies to `x` (positive, and `x × 10^4 < 2^50`). */
+export function centStable4IsFast(x: number): boolean {
+  return x > 0 && x * 1e4 < FAST_LIMIT;
+}
+
+/**
+ * {@link centStable4} for an `x` that {@link centStable4IsFast} accepts: the same value, always an
+ * unboxed double (call it in its own branch, as `adjust` does, so the result is not joined with
+ * the exact path's and boxed).
+ * @example centStable4IsFast(x) ? centStable4Fast(x) : centStable4(x)
+ */
+export function centStable4Fast(x: number): number {
+  let units = halfEvenUnitsFast(x, 4);
+  if (units % 100 === 50) units += halfEvenUnitsFast(x, 2) * 100 > units ? 1 : -1;
   return units / 1e4;
 }
 
