@@ -64,6 +64,22 @@ describe('rowOrder', () => {
   });
 });
 
+describe('rowOrder after a sorted batch', () => {
+  it('still compares the dates of equal neighbours when the same symbols come again', () => {
+    expect(rowOrder(['A', 'A', 'B'], ['2024-06-13', '2024-06-14', '2024-06-13'], 3)).toBeNull();
+    expect(rowOrder(['A', 'A', 'B'], ['2024-06-14', '2024-06-13', '2024-06-13'], 3)).toEqual(
+      Int32Array.of(1, 0, 2),
+    );
+  });
+
+  it('repeats a sorted day of distinct symbols without sorting, and sees a changed one', () => {
+    expect(rowOrder(['A', 'B', 'C'], ['d', 'd', 'd'], 3)).toBeNull();
+    expect(rowOrder(['A', 'B', 'C'], ['e', 'e', 'e'], 3)).toBeNull();
+    expect(rowOrder(['A', 'C', 'B'], ['e', 'e', 'e'], 3)).toEqual(Int32Array.of(0, 2, 1));
+    expect(rowOrder(['A', 'B'], ['e', 'e'], 2)).toBeNull();
+  });
+});
+
 describe('FactorState.daysAt', () => {
   it('is days(symbol), whatever was at the position before', () => {
     const state = new FactorState(4);

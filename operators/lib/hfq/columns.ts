@@ -24,6 +24,8 @@ export function rowOrder(
   dates: ArrayLike<unknown> | undefined,
   n: number,
 ): Int32Array | null {
+  // The usual day: the very symbols of the last sorted batch, all different: in order as they are.
+  if (lastDistinct && symbols && repeatsAll(symbols, lastDistinct, n)) return null;
   const sym = (i: number) => String(symbols?.[i]);
   const day = (i: number) => String(dates?.[i]);
   const compare = (a: number, b: number) => cmp(sym(a), sym(b)) || cmp(day(a), day(b));
@@ -35,6 +37,7 @@ export function rowOrder(
   // Whether every different neighbour pair compared strictly in order (the collator may find two
   // different strings equal, then the dates decided: such a batch is no template for the next).
   let strict = true;
+  let distinct = true;
   let same = repeats(0);
   for (let i = 1; i < n && sorted; i++) {
     const a = sym(i - 1);
@@ -42,6 +45,7 @@ export function rowOrder(
     const sameHere = repeats(i);
     const pair = same && sameHere;
     same = sameHere;
+    if (a === b) distinct = false;
     if (a !== b && pair) continue;
     // The same neighbours come every day: a pair found in order once is not compared again.
     if (a !== b && inOrder.get(a) === b) continue;
@@ -55,6 +59,7 @@ export function rowOrder(
   }
   if (sorted) {
     lastSorted = strict ? symbols : undefined;
+    lastDistinct = strict && distinct && symbols && n === symbols.length ? symbols : undefined;
     return null;
   }
   // Array.prototype.sort is stable, as the row version's sort was.
@@ -65,6 +70,18 @@ export function rowOrder(
 const inOrder = new Map<string, string>();
 /** The symbols of the last batch found in order (every different neighbour pair is in order). */
 let lastSorted: ArrayLike<unknown> | undefined;
+/** {@link lastSorted} when its symbols were also all different from their neighbours. */
+let lastDistinct: ArrayLike<unknown> | undefined;
+
+/** Whether `symbols` are the strings of `last`, position by position (and as many). */
+function repeatsAll(symbols: ArrayLike<unknown>, last: ArrayLike<unknown>, n: number): boolean {
+  if (last.length !== n || symbols.length < n) return false;
+  for (let i = 0; i < n; i++) {
+    const s = symbols[i];
+    if (typeof s !== 'string' || s !== last[i]) return false;
+  }
+  return true;
+}
 
 export interface HfqOptions {
   prices: readonly string[];
