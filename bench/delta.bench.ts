@@ -153,8 +153,24 @@ export default defineBench({
     out.push(rs(`write ${n} rows (records)`, writeRecS, writeRecCpu, peerRes.write_s, peerRes.write_cpu_s));
     out.push(rs(`full read ${n} rows (columns)`, colsS, colsCpu, peerRes.read_s, peerRes.read_cpu_s));
     out.push(rs(`full read ${n} rows (records)`, readS, readCpu, peerRes.read_s, peerRes.read_cpu_s));
-    out.push(rs(`write ${n} rows (columns, main thread only)`, write1S, write1Cpu, peerRes.write_s, peerRes.write_cpu_s));
-    out.push(rs(`full read ${n} rows (columns, main thread only)`, cols1S, cols1Cpu, peerRes.read_s, peerRes.read_cpu_s));
+    out.push(
+      rs(
+        `write ${n} rows (columns, main thread only)`,
+        write1S,
+        write1Cpu,
+        peerRes.write_s,
+        peerRes.write_cpu_s,
+      ),
+    );
+    out.push(
+      rs(
+        `full read ${n} rows (columns, main thread only)`,
+        cols1S,
+        cols1Cpu,
+        peerRes.read_s,
+        peerRes.read_cpu_s,
+      ),
+    );
     const [openLatest, snap] = await time(async () => (await DeltaTable.open(commitsTable)).snapshot());
     const [open500, snap500] = await time(async () =>
       (await DeltaTable.open(commitsTable)).snapshot({ version: 500 }),
