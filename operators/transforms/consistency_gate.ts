@@ -16,7 +16,7 @@ import type { ColumnTable } from 'arquero';
 import { ulid } from 'ulid';
 import type { Rec } from '../../engine/api/index.ts';
 import { column, columnsOf, defineOperator } from '../../engine/api/index.ts';
-import { board } from '../lib/quality/board.ts';
+import { BOARDS, boardIndex } from '../lib/quality/board.ts';
 import { evaluateGroup, exceeds, orNull, type GroupVerdict } from '../lib/quality/consistency.ts';
 import { gateMetrics } from '../lib/quality/metrics.ts';
 import { num, round } from '../lib/quality/num.ts';
@@ -212,18 +212,33 @@ function reviewRows(day: ColumnTable, v: GroupVerdict, threshold: number, batchI
 
 /** Consistent / overlapping rows per board (rounded), boards in order of first appearance. */
 function boardRatios(day: ColumnTable, v: GroupVerdict): Record<string, number> {
-  const acc = new Map<string, { n: number; ok: number }>();
-  const symbols = column<unknown>(day, 'symbol');
-  for (let i = 0; i < v.rows; i++) {
-    const c = v.rowConsistent[i];
+  const n = new Int32Array(BOARDS.length);
+  const ok = new Int32Array(BOARDS.length);
+  const order: number[] = [];
+  countBoards(column<unknown>(day, 'symbol'), v.rowConsistent, v.rows, n, ok, order);
+  return Object.fromEntries(order.map((b) => [BOARDS[b], round(ok[b] / n[b], 6)]));
+}
+
+/**
+ * Overlapping (`n`) and consistent (`ok`) rows per board index, boards listed in `order` as they
+ * first appear. Alone in its function with nothing after the loop (code after a loop V8 compiled
+ * mid-run, before that code ran, sends the compiled loop back to the interpreter every day).
+ */
+function countBoards(
+  symbols: ArrayLike<unknown> | undefined,
+  consistent: readonly (boolean | null)[],
+  rows: number,
+  n: Int32Array,
+  ok: Int32Array,
+  order: number[],
+): void {
+  for (let i = 0; i < rows; i++) {
+    const c = consistent[i];
     if (c === null) continue;
-    const b = board(symbols?.[i]);
-    let a = acc.get(b);
-    if (!a) acc.set(b, (a = { n: 0, ok: 0 }));
-    a.n++;
-    if (c) a.ok++;
+    const b = boardIndex(symbols?.[i]);
+    if (n[b]++ === 0) order.push(b);
+    if (c) ok[b]++;
   }
-  return Object.fromEntries([...acc].map(([b, a]) => [b, round(a.ok / a.n, 6)]));
 }
 
 function verdictRow(
