@@ -72,8 +72,35 @@ describe('write transport (main → worker)', () => {
     expect(packWriteColumn(BigInt64Array.from([1n]), false, undefined, 0, 1)).toBeUndefined();
   });
 
+  it('sends repetitive strings and Dates as a dictionary (by time), distinct ones row by row', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom('miniQMT', 'Tushare', '', 'é字'), fc.constant(null)), { minLength: 40, maxLength: 120 }),
+        fc.array(fc.oneof(fc.constantFrom(0, 1, 86_400_000, NaN), fc.constant(-1)), { minLength: 40, maxLength: 120 }),
+        (strs, times) => {
+          const ps = packWriteColumn(strs, true, undefined, 0, strs.length)!;
+          expect(ps.packed.k).toBe('sdict');
+          expect(unpackWriteColumn(structuredClone(ps.packed), strs.length)).toEqual(strs);
+          // Equal times in distinct Date objects; -1 stands for a missing value.
+          const dates = times.map((t) => (t === -1 ? null : new Date(t)));
+          const pd = packWriteColumn(dates, true, undefined, 0, dates.length)!;
+          expect(pd.packed.k).toBe('ddict');
+          const back = unpackWriteColumn(structuredClone(pd.packed), dates.length)!;
+          for (let i = 0; i < dates.length; i++) {
+            if (dates[i] === null) expect(back[i]).toBeNull();
+            else expect(Object.is((back[i] as Date).getTime(), dates[i]!.getTime())).toBe(true);
+          }
+        },
+      ),
+    );
+    const symbols = Array.from({ length: 400 }, (_, i) => `${600000 + i}.SH`);
+    expect(packWriteColumn(symbols, false, undefined, 0, 400)!.packed.k).toBe('str');
+    const stamps = Array.from({ length: 400 }, (_, i) => new Date(i));
+    expect(packWriteColumn(stamps, false, undefined, 0, 400)!.packed.k).toBe('date');
+  });
+
   it('sends strings as one joined text and lengths', () => {
-    const p = packWriteColumn(['600000.SH', null, 'é字', ''], true, undefined, 0, 4)!;
+    const p = packWriteColumn(['600000.SH', null, 'é字', '', 'x'], true, undefined, 0, 4)!;
     expect(p.packed.k).toBe('str');
     expect(unpackWriteColumn(p.packed, 4)).toEqual(['600000.SH', null, 'é字', '']);
   });

@@ -20,11 +20,15 @@ export type WirePacked =
   | { k: 'none' }
   | { k: 'f64'; v: Float64Array; miss?: Uint8Array }
   | { k: 'str'; text: string; lens: Int32Array }
+  | { k: 'sdict'; dict: string[]; codes: Int32Array }
   | { k: 'date'; ms: Float64Array; miss?: Uint8Array }
+  | { k: 'ddict'; ms: Float64Array; codes: Int32Array }
   | { k: 'bool'; v: Uint8Array }
   | { k: 'any'; v: unknown[] };
 
 const MISSING_STR = -1;
+/** A value no column holds (start of a run). */
+const NONE = Symbol('none');
 
 /** A value structured cloning keeps exactly as the encoders see it (else the file stays local). */
 function cloneable(v: unknown): boolean {
@@ -85,7 +89,48 @@ function packNumbers(a: unknown[], nullable: boolean, idx: Int32Array | undefine
   return { packed: { k: 'f64', v, miss }, transfer: miss ? [v.buffer as ArrayBuffer, miss.buffer as ArrayBuffer] : [v.buffer as ArrayBuffer] };
 }
 
+/** Distinct values up to which a string or Date column of a file travels as a dictionary and codes. */
+const WIRE_DICT = 256;
+
 function packStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+  return stringDictionary(a, nullable, idx, lo, n) ?? joinStrings(a, nullable, idx, lo, n);
+}
+
+/**
+ * A repetitive string column (sources, ratings) as its distinct strings and a code per row (-1 =
+ * missing): cheaper than joining on this side and rebuilds no string per row on the other. Gives
+ * up (undefined) past {@link WIRE_DICT} distinct values, e.g. on symbols.
+ */
+function stringDictionary(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+  const codes = new Int32Array(n);
+  const ids = new Map<string, number>();
+  const dict: string[] = [];
+  const limit = Math.min(WIRE_DICT, n >> 2);
+  let prev: unknown = NONE;
+  let prevCode = -1;
+  for (let k = 0; k < n; k++) {
+    const x = a[idx ? idx[lo + k] : lo + k];
+    if (x === prev) {
+      codes[k] = prevCode;
+      continue;
+    }
+    if (typeof x === 'string') {
+      let c = ids.get(x);
+      if (c === undefined) {
+        c = dict.length;
+        if (c >= limit) return undefined;
+        ids.set(x, c);
+        dict.push(x);
+      }
+      codes[k] = prevCode = c;
+      prev = x;
+    } else if (x == null && nullable) codes[k] = -1;
+    else return undefined;
+  }
+  return { packed: { k: 'sdict', dict, codes }, transfer: [codes.buffer] };
+}
+
+function joinStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
   const lens = new Int32Array(n);
   const parts: string[] = new Array(n);
   for (let k = 0; k < n; k++) {
@@ -102,7 +147,48 @@ function packStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefine
   return { packed: { k: 'str', text: parts.join(''), lens }, transfer: [lens.buffer] };
 }
 
+/**
+ * Dates as epoch ms (the encoder reads only the time): a dictionary of distinct times and a code
+ * per row while there are few (a Gold day has one `last_verified_utc`), else one time per row.
+ */
 function packDates(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+  return dateDictionary(a, nullable, idx, lo, n) ?? dateTimes(a, nullable, idx, lo, n);
+}
+
+function dateDictionary(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+  const codes = new Int32Array(n);
+  const ids = new Map<number, number>();
+  const times: number[] = [];
+  const limit = Math.min(WIRE_DICT, n >> 2);
+  let prev: unknown = NONE;
+  let prevCode = -1;
+  for (let k = 0; k < n; k++) {
+    const x = a[idx ? idx[lo + k] : lo + k];
+    if (x === prev) {
+      codes[k] = prevCode;
+      continue;
+    }
+    if (x instanceof Date && Object.getPrototypeOf(x) === Date.prototype) {
+      // By time, not identity: equal times are equal to the encoder. NaN (an invalid Date) is a
+      // Map key like any other and comes back as an invalid Date.
+      const t = x.getTime();
+      let c = ids.get(t);
+      if (c === undefined) {
+        c = times.length;
+        if (c >= limit) return undefined;
+        ids.set(t, c);
+        times.push(t);
+      }
+      codes[k] = prevCode = c;
+      prev = x;
+    } else if (x == null && nullable) codes[k] = -1;
+    else return undefined;
+  }
+  const ms = Float64Array.from(times);
+  return { packed: { k: 'ddict', ms, codes }, transfer: [ms.buffer, codes.buffer] };
+}
+
+function dateTimes(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
   const ms = new Float64Array(n);
   let miss: Uint8Array | undefined;
   for (let k = 0; k < n; k++) {
@@ -161,9 +247,22 @@ export function unpackWriteColumn(p: WirePacked, n: number): ArrayLike<unknown> 
       }
       return out;
     }
+    case 'sdict': {
+      const out: unknown[] = new Array(n);
+      const { dict, codes } = p;
+      for (let k = 0; k < n; k++) out[k] = codes[k] < 0 ? null : dict[codes[k]];
+      return out;
+    }
     case 'date': {
       const out: unknown[] = new Array(n);
       for (let k = 0; k < n; k++) out[k] = p.miss?.[k] ? null : new Date(p.ms[k]);
+      return out;
+    }
+    case 'ddict': {
+      const dates = Array.from(p.ms, (t) => new Date(t));
+      const out: unknown[] = new Array(n);
+      const { codes } = p;
+      for (let k = 0; k < n; k++) out[k] = codes[k] < 0 ? null : dates[codes[k]];
       return out;
     }
     case 'bool': {
@@ -224,8 +323,6 @@ function readNumbers(col: unknown[]): ReturnType<typeof packReadColumn> | undefi
   }
   return { packed: { k: 'num', v, nul }, transfer: nul ? [v.buffer as ArrayBuffer, nul.buffer as ArrayBuffer] : [v.buffer as ArrayBuffer] };
 }
-
-const NONE = Symbol('none');
 
 /** Distinct strings beyond which a column is sent as it is (cloned): see {@link readStrings}. */
 const DICT_LIMIT = 1024;
