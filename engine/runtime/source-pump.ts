@@ -58,11 +58,14 @@ export class SourcePump {
     const t0 = performance.now();
     this.inflight++;
     const count = e.table ? e.table.numRows() : e.records.length;
+    // Only the callback is kept until the batch settles, not the emission: its records or table
+    // would otherwise stay alive for as long as the batch is in flight.
+    const settled = e.settled;
     const ack = new Ack((outcome) => {
       this.inflight--;
       this.sem.release();
       try {
-        e.settled?.(outcome);
+        settled?.(outcome);
       } finally {
         this.hooks.settled(outcome, count, (performance.now() - t0) / 1000);
         if (this.inflight === 0) this.idleWaiters.splice(0).forEach((w) => w());

@@ -211,7 +211,7 @@ export default defineOperator<KafkaSourceConfig>({
           const d = await consumer.next(signal);
           if (!d) return;
           consumed.inc({ pipeline: ctx.pipeline, node: ctx.node, topic: d.topic }, d.messages.length);
-          const emission: Emission = {
+          yield {
             records: d.messages.map(decode),
             meta: {
               source: ctx.node,
@@ -221,13 +221,6 @@ export default defineOperator<KafkaSourceConfig>({
             // alive until the batch settles.
             settled: d.settle,
           };
-          yield emission;
-          // The runtime took the records into its batch when it pulled this emission, and keeps the
-          // emission until the batch settles (for `settled`). Letting go of the decoded events here
-          // lets them die with the batch's last use (explode) rather than live through the sink
-          // and the commit: a 500-event batch is ~5 MB of small objects the scavenger otherwise
-          // copies and promotes.
-          emission.records = [];
         }
       },
       async close() {
