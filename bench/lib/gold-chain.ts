@@ -49,7 +49,6 @@ export function qualitySpecs(): SpecDoc[] {
   ];
 }
 
-/** Builds fresh operator instances (state such as adjust's factor memory starts empty). */
 /**
  * The market's Bronze as column tables, day by day in date order (what the delta source emits).
  * Build them once, outside any timing.
@@ -58,6 +57,7 @@ export function bronzeColumns(days: readonly BronzeDay[]): ColumnTable[] {
   return days.flatMap((d) => Object.values(d.tables).map((rows) => tableFromRecords(rows)));
 }
 
+/** Builds fresh operator instances (state such as adjust's factor memory starts empty). */
 export async function goldChain(): Promise<{ run(tables: readonly ColumnTable[]): Promise<ChainResult> }> {
   const root = mkdtempSync(join(tmpdir(), 'argus-bench-chain-'));
   const specs = [policyDoc(), ...qualitySpecs()];
