@@ -22,6 +22,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { reviveError, type SentError } from './errors.ts';
+import { mirrorStrings } from './transport.ts';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
@@ -117,6 +118,8 @@ interface Pending {
 export class Slot {
   ready = false;
   dead = false;
+  /** Mirror of the worker's string table (transport.ts StringTable). */
+  strings: string[] = [];
   readonly pending = new Map<number, Pending>();
   constructor(readonly worker: Worker) {}
 }
@@ -173,7 +176,13 @@ export class DeltaPool {
       slot.pending.delete(m.id!);
       if (!slot.pending.size) w.unref();
       if (m.error) p.reject(reviveError(m.error));
-      else p.resolve(m.result);
+      else {
+        // Answers arrive in the order the worker posted them: its string table's additions are
+        // applied here, before anything else runs, and the answer keeps the mirror it refers to.
+        const r = m.result as { cols?: unknown; strings?: { reset: boolean; fresh: string[] }; table?: string[] } | undefined;
+        if (r && Array.isArray(r.cols)) r.table = slot.strings = mirrorStrings(slot.strings, r.strings);
+        p.resolve(m.result);
+      }
     });
     w.on('error', (e) => this.lose(slot, e));
     w.on('exit', (code) => this.lose(slot, new Error(`delta worker exited with code ${code}`)));

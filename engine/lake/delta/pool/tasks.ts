@@ -12,7 +12,7 @@ import { fastReadable } from '../parquet/fast-read.ts';
 import { numberValued, parquetMeta, readParquetInto, type OutColumn, type ReadColumn, type ReadOptions } from '../parquet/read.ts';
 import { writeParquet } from '../parquet/write.ts';
 import { statsJson } from '../stats.ts';
-import { packMaskedNumbers, packReadColumn, packWriteColumn, unpackReadColumn, unpackWriteColumn, type ReadPacked, type WirePacked } from './transport.ts';
+import { packMaskedNumbers, packReadColumn, packWriteColumn, unpackReadColumn, unpackWriteColumn, type ReadPacked, type StringTable, type WirePacked } from './transport.ts';
 
 export interface EncodeTask {
   op: 'encode';
@@ -74,6 +74,10 @@ export interface DecodeTask {
 export interface Decoded {
   numRows: number;
   cols: ReadPacked[];
+  /** Strings added to the worker's table for this answer (applied by the pool on arrival). */
+  strings?: { reset: boolean; fresh: string[] };
+  /** Set on arrival: the main thread's mirror of the worker's string table for this answer. */
+  table?: string[];
 }
 
 /**
@@ -87,8 +91,13 @@ export function decodeMessage(bytes: Uint8Array, wanted: readonly ReadColumn[], 
   return { task: { op: 'decode', bytes: b, wanted: [...wanted], typed, opts: o }, transfer: [b.buffer as ArrayBuffer] };
 }
 
-/** Worker: decodes the file into one container per wanted column and packs them. */
-export async function decodeTask(t: DecodeTask): Promise<{ result: Decoded; transfer: ArrayBuffer[] }> {
+/**
+ * Worker: decodes the file into one container per wanted column; `pack` packs them for the main
+ * thread. Call `pack` right before posting the answer, in the same synchronous step: strings that
+ * are not repetitive within the file go through the worker's `table`, and answers must take them
+ * from it in the order they are posted.
+ */
+export async function decodeTask(t: DecodeTask): Promise<{ pack(table?: StringTable): { result: Decoded; transfer: ArrayBuffer[] } }> {
   const meta = parquetMeta(t.bytes);
   const numRows = Number(meta.num_rows);
   // Nullable numbers too go into a Float64Array, with a null mask: no boxed number per value here,
@@ -97,17 +106,22 @@ export async function decodeTask(t: DecodeTask): Promise<{ result: Decoded; tran
   const nulls = t.wanted.map((w, k) => (masked && !t.typed[k] && numberValued(w.prim, t.opts) ? new Uint8Array(numRows) : undefined));
   const out: OutColumn[] = t.typed.map((typed, k) => (typed || nulls[k] ? new Float64Array(numRows) : new Array(numRows)));
   await readParquetInto(t.bytes, meta, t.wanted, t.opts, out, 0, nulls);
-  const cols: ReadPacked[] = [];
-  const transfer: ArrayBuffer[] = [];
-  out.forEach((c, k) => {
-    const p = nulls[k] ? packMaskedNumbers(c as Float64Array, nulls[k]) : packReadColumn(c);
-    cols.push(p.packed);
-    transfer.push(...p.transfer);
-  });
-  return { result: { numRows, cols }, transfer };
+  return {
+    pack(table) {
+      const cols: ReadPacked[] = [];
+      const transfer: ArrayBuffer[] = [];
+      table?.begin();
+      out.forEach((c, k) => {
+        const p = nulls[k] ? packMaskedNumbers(c as Float64Array, nulls[k]) : packReadColumn(c, table);
+        cols.push(p.packed);
+        transfer.push(...p.transfer);
+      });
+      return { result: { numRows, cols, strings: table?.take() }, transfer };
+    },
+  };
 }
 
 /** Main thread: writes a decoded file's columns into the scan's containers from row `offset` on. */
 export function receiveDecoded(d: Decoded, out: readonly OutColumn[], offset: number): void {
-  d.cols.forEach((p, k) => unpackReadColumn(p, out[k], offset));
+  d.cols.forEach((p, k) => unpackReadColumn(p, out[k], offset, d.table));
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packMaskedNumbers, packReadColumn, packWriteColumn, unpackReadColumn, unpackWriteColumn } from './transport.ts';
+import { mirrorStrings, packMaskedNumbers, packReadColumn, packWriteColumn, StringTable, unpackReadColumn, unpackWriteColumn } from './transport.ts';
 
 /** Values as the column encoder reads them: null and undefined are both "missing". */
 function encoderView(v: unknown): unknown {
@@ -148,6 +148,36 @@ describe('read transport (worker → main)', () => {
     expect(packReadColumn(rep).packed.k).toBe('dict');
     const uniq = Array.from({ length: 100 }, (_, i) => `${600000 + i}.SH`);
     expect(packReadColumn(uniq).packed.k).toBe('any');
+  });
+
+  it('mostly distinct strings cross once per worker (string table and its mirror, with resets)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fc.constantFrom('a', 'b'), fc.string(), fc.constant(null)), { minLength: 1, maxLength: 40 }), { maxLength: 12 }), fc.integer({ min: 0, max: 30 }), (files, cap) => {
+        const table = new StringTable(cap);
+        let mirror: string[] = [];
+        const answers: { p: ReturnType<typeof packReadColumn>; table: string[]; col: (string | null)[] }[] = [];
+        for (const col of files) {
+          table.begin();
+          const p = packReadColumn(col.slice(), table);
+          mirror = mirrorStrings(mirror, table.take()); // as the pool applies an answer on arrival
+          answers.push({ p, table: mirror, col });
+        }
+        // Unpacked later (after more answers, maybe resets): each keeps the table it refers to.
+        for (const { p, table: t, col } of answers) {
+          const out: unknown[] = new Array(col.length);
+          unpackReadColumn(structuredClone(p.packed), out, 0, t);
+          expect(out).toEqual(col);
+        }
+      }),
+    );
+    const table = new StringTable();
+    const symbols = Array.from({ length: 100 }, (_, i) => `${600000 + i}.SH`);
+    table.begin();
+    expect(packReadColumn(symbols, table).packed.k).toBe('interned');
+    expect(table.take()!.fresh).toEqual(symbols);
+    table.begin();
+    packReadColumn(symbols.slice().reverse(), table);
+    expect(table.take()).toBeUndefined(); // nothing new to send
   });
 
   it('masked numbers: nulls where the mask says, into plain arrays and Float64Arrays', () => {

@@ -280,6 +280,8 @@ export type ReadPacked =
   | { k: 'f64'; v: Float64Array }
   | { k: 'num'; v: Float64Array; nul?: Uint8Array }
   | { k: 'dict'; dict: string[]; codes: Int32Array }
+  /** Codes into the worker's string table (see {@link StringTable}); -1 = null. */
+  | { k: 'interned'; codes: Int32Array }
   | { k: 'dates'; ms: Float64Array; codes: Int32Array }
   | { k: 'bool'; v: Uint8Array }
   | { k: 'any'; v: unknown[] };
@@ -290,7 +292,7 @@ export type ReadPacked =
  * string/Date per distinct value on the main thread, and Dates keep the sharing the reader gave
  * them (rows of one dictionary entry share one Date object).
  */
-export function packReadColumn(col: unknown[] | Float64Array): { packed: ReadPacked; transfer: ArrayBuffer[] } {
+export function packReadColumn(col: unknown[] | Float64Array, table?: StringTable): { packed: ReadPacked; transfer: ArrayBuffer[] } {
   if (col instanceof Float64Array) return { packed: { k: 'f64', v: col }, transfer: [col.buffer as ArrayBuffer] };
   const n = col.length;
   let first: unknown = null;
@@ -298,7 +300,7 @@ export function packReadColumn(col: unknown[] | Float64Array): { packed: ReadPac
   const t = typeof first;
   const out =
     t === 'number' ? readNumbers(col)
-    : t === 'string' ? readStrings(col)
+    : t === 'string' ? (readStrings(col) ?? (table && internStrings(col, table)))
     : first instanceof Date && Object.getPrototypeOf(first) === Date.prototype ? readDates(col)
     : t === 'boolean' ? readBooleans(col)
     : undefined;
@@ -363,6 +365,69 @@ function readStrings(col: unknown[]): ReturnType<typeof packReadColumn> | undefi
   return { packed: { k: 'dict', dict, codes }, transfer: [codes.buffer] };
 }
 
+/**
+ * A worker's table of the mostly distinct strings it sent (symbols), mirrored on the main thread
+ * per worker: a string crosses once per worker, later files send only its code, and the main
+ * thread allocates one string per distinct symbol instead of one per row (materialising values
+ * is most of a read's main-thread time). Each answer carries the strings added since the last
+ * one (`fresh`), in the order answers are posted; past `cap` entries the table starts over
+ * (`reset`) at the next file, so memory stays bounded.
+ */
+export class StringTable {
+  private ids = new Map<string, number>();
+  private fresh: string[] = [];
+  private reset = false;
+  constructor(readonly cap = 200_000) {}
+
+  /** Starts a file's answer: resets the table if it is full. */
+  begin(): void {
+    if (this.ids.size <= this.cap) return;
+    this.ids = new Map();
+    this.fresh = [];
+    this.reset = true;
+  }
+
+  code(s: string): number {
+    let c = this.ids.get(s);
+    if (c === undefined) {
+      c = this.ids.size;
+      this.ids.set(s, c);
+      this.fresh.push(s);
+    }
+    return c;
+  }
+
+  /** What the main thread's mirror needs for the answer being posted (then forgotten here). */
+  take(): { reset: boolean; fresh: string[] } | undefined {
+    if (!this.fresh.length && !this.reset) return undefined;
+    const out = { reset: this.reset, fresh: this.fresh };
+    this.fresh = [];
+    this.reset = false;
+    return out;
+  }
+}
+
+/** The main thread's copy of one worker's {@link StringTable}: applies an answer's additions. */
+export function mirrorStrings(mirror: string[], update: { reset: boolean; fresh: string[] } | undefined): string[] {
+  if (!update) return mirror;
+  // A reset starts a new array: answers already received keep the one their codes refer to.
+  const m = update.reset ? [] : mirror;
+  for (const s of update.fresh) m.push(s);
+  return m;
+}
+
+function internStrings(col: unknown[], table: StringTable): ReturnType<typeof packReadColumn> | undefined {
+  const n = col.length;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = col[i];
+    if (typeof x === 'string') codes[i] = table.code(x);
+    else if (x === null) codes[i] = -1;
+    else return undefined; // strings added so far stay in the table (harmless: sent as fresh)
+  }
+  return { packed: { k: 'interned', codes }, transfer: [codes.buffer] };
+}
+
 function readDates(col: unknown[]): ReturnType<typeof packReadColumn> | undefined {
   const n = col.length;
   const codes = new Int32Array(n);
@@ -397,8 +462,11 @@ function readBooleans(col: unknown[]): ReturnType<typeof packReadColumn> | undef
   return { packed: { k: 'bool', v }, transfer: [v.buffer] };
 }
 
-/** Writes a packed decoded column into `out[offset ..]` (a plain array or a Float64Array). */
-export function unpackReadColumn(p: ReadPacked, out: unknown[] | Float64Array, offset: number): void {
+/**
+ * Writes a packed decoded column into `out[offset ..]` (a plain array or a Float64Array); `strings`
+ * is the mirror of the sending worker's {@link StringTable} as of this answer.
+ */
+export function unpackReadColumn(p: ReadPacked, out: unknown[] | Float64Array, offset: number, strings: readonly string[] = []): void {
   const o = out as unknown[];
   switch (p.k) {
     case 'f64':
@@ -415,6 +483,11 @@ export function unpackReadColumn(p: ReadPacked, out: unknown[] | Float64Array, o
     case 'dict': {
       const { dict, codes } = p;
       for (let i = 0; i < codes.length; i++) o[offset + i] = codes[i] < 0 ? null : dict[codes[i]];
+      return;
+    }
+    case 'interned': {
+      const { codes } = p;
+      for (let i = 0; i < codes.length; i++) o[offset + i] = codes[i] < 0 ? null : strings[codes[i]];
       return;
     }
     case 'dates': {
