@@ -419,7 +419,7 @@ export class DeltaTable {
     // Whole files are decoded on the main thread and, for large scans, in the worker pool too
     // (answers are written into the same containers; see pool/schedule.ts).
     const typedOut = dataOut.map((c) => c instanceof Float64Array);
-    const pool = files.length > 1 && dataCols.length ? poolFor(numRows) : undefined;
+    const pool = files.length > 1 && dataCols.length ? poolFor(numRows, 'read') : undefined;
     await shareTasks<void, Decoded>(starts.length, pool, {
       local: async (i) => {
         const f = files[i];

@@ -84,7 +84,7 @@ async function filesOf(t: DeltaTable) {
 }
 
 const mainOnly = () => configureDeltaPool({ minRows: Number.MAX_SAFE_INTEGER, startRows: Number.MAX_SAFE_INTEGER });
-const pooled = () => configureDeltaPool({ minRows: 0, startRows: 0 });
+const pooled = () => configureDeltaPool({ minRows: 0, startRows: 0, reads: true });
 
 describe('delta worker pool', () => {
   beforeAll(async () => {
@@ -198,10 +198,14 @@ describe('delta worker pool', () => {
     expect(await startDeltaPool()).toBe(2);
   });
 
-  it('small writes do not use or start the pool', () => {
-    configureDeltaPool({ minRows: 20_000, startRows: 100_000 });
+  it('small writes do not use or start the pool; reads use it only when asked to', () => {
+    configureDeltaPool({ minRows: 20_000, startRows: 100_000, reads: false });
     expect(poolFor(5_000)).toBeUndefined();
     expect(poolFor(1)).toBeUndefined();
+    expect(poolFor(500_000)).toBeDefined();
+    expect(poolFor(500_000, 'read')).toBeUndefined();
+    configureDeltaPool({ reads: true });
+    expect(poolFor(500_000, 'read')).toBeDefined();
   });
 });
 
@@ -226,7 +230,7 @@ for (let i = 0; i < x.length; i++) sum += x[i];
 console.log(JSON.stringify({ rows: back.numRows(), sum, ...deltaPoolStats() }));
 `;
     const t0 = Date.now();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: join(here, '..', '..', '..', '..'), env: { ...process.env, ARGUS_DELTA_WORKERS: '1' }, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: join(here, '..', '..', '..', '..'), env: { ...process.env, ARGUS_DELTA_WORKERS: '1', ARGUS_DELTA_POOL_READS: '1' }, timeout: 60_000 });
     const out = JSON.parse(stdout);
     expect(out.rows).toBe(400_000);
     expect(out.sum).toBeCloseTo((199_999 * 200_000) / 3, 0);

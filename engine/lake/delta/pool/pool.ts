@@ -47,12 +47,20 @@ export interface DeltaPoolOptions {
   startRows: number;
   /** Tasks in flight per worker (default 2: one running, one queued, so a worker never waits for the next). */
   depth: number;
+  /**
+   * Full reads use workers too (default: with 2 or more workers; `ARGUS_DELTA_POOL_READS=1|0`
+   * overrides). Most of a read's main-thread time is materialising the values, which only the
+   * main thread can do, so one worker next to it gained little and cost ~25% more CPU in our
+   * measurements on 2 cores (docs/delta.md); writes gain at any worker count.
+   */
+  reads: boolean;
 }
 
 function defaults(): DeltaPoolOptions {
   const env = process.env.ARGUS_DELTA_WORKERS;
   const workers = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : Math.max(0, availableParallelism() - 1);
-  return { workers, minRows: 20_000, startRows: 100_000, depth: 2 };
+  const r = process.env.ARGUS_DELTA_POOL_READS;
+  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r === undefined || r === '' ? workers >= 2 : r === '1' };
 }
 
 let options: DeltaPoolOptions = defaults();
@@ -82,11 +90,12 @@ export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: n
 const counts = { tasks: 0, lost: 0 };
 
 /**
- * The shared pool when `rows` are worth sharing: undefined below `minRows`, without workers, or
- * when the pool failed to start. Starts the workers (without waiting) at `startRows` or more.
+ * The shared pool when `rows` are worth sharing: undefined below `minRows`, without workers, for
+ * a read unless `reads`, or when the pool failed to start. Starts the workers (without waiting) at
+ * `startRows` or more.
  */
-export function poolFor(rows: number): DeltaPool | undefined {
-  if (options.workers <= 0 || rows < options.minRows) return undefined;
+export function poolFor(rows: number, use: 'write' | 'read' = 'write'): DeltaPool | undefined {
+  if (options.workers <= 0 || rows < options.minRows || (use === 'read' && !options.reads)) return undefined;
   if (!shared) {
     if (rows < options.startRows) return undefined;
     shared = new DeltaPool(options.workers, options.depth);
