@@ -22,10 +22,9 @@
  * Threads: delta-rs encodes and decodes on a thread pool; Argus shares the data files of a large
  * write or read between the main thread and its Delta worker pool (engine/lake/delta/pool,
  * available cores − 1 workers). The pool is started untimed in setup (a warm process, as delta-rs'
- * runtime is up before it times itself). Full reads use the workers only with 2 or more of them
- * (`reads`, see pool.ts). The two extra column rows are the other mode in the same run: the write
- * with the pool bypassed (`main thread only`), and the read in the mode that is not the default
- * (`with workers` on 2 cores): the pool's own gain or loss.
+ * runtime is up before it times itself). The two extra column rows are the other mode in the
+ * same run: the write with the pool bypassed (`main thread only`), and the read in the mode that is
+ * not the configured one (`reads`, see pool.ts; `main thread only` by default): the pool's own gain.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';

@@ -48,10 +48,11 @@ export interface DeltaPoolOptions {
   /** Tasks in flight per worker (default 2: one running, one queued, so a worker never waits for the next). */
   depth: number;
   /**
-   * Full reads use workers too (default: with 2 or more workers; `ARGUS_DELTA_POOL_READS=1|0`
-   * overrides). Most of a read's main-thread time is materialising the values, which only the
-   * main thread can do, so one worker next to it gained little and cost ~25% more CPU in our
-   * measurements on 2 cores (docs/delta.md); writes gain at any worker count.
+   * Full reads use workers too (default true; `ARGUS_DELTA_POOL_READS=0` turns it off). Most of a
+   * read's main-thread time is materialising the values, which only the main thread can do, so
+   * a read gains less than a write and costs more CPU: on 2 cores +17% throughput for +5% CPU at
+   * load ≈ 2, but slower than the main thread alone on a machine busy with other work
+   * (docs/delta.md).
    */
   reads: boolean;
 }
@@ -60,7 +61,7 @@ function defaults(): DeltaPoolOptions {
   const env = process.env.ARGUS_DELTA_WORKERS;
   const workers = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : Math.max(0, availableParallelism() - 1);
   const r = process.env.ARGUS_DELTA_POOL_READS;
-  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r === undefined || r === '' ? workers >= 2 : r === '1' };
+  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r !== '0' };
 }
 
 let options: DeltaPoolOptions = defaults();
