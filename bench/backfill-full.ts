@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { createLake } from '../engine/lake/index.ts';
-import { writeBronze } from './lib/gold-run.ts';
+import { ARGUS_NODE_FLAGS, writeBronze } from './lib/gold-run.ts';
 import { availableDays, bronzeDays } from './lib/market.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +63,7 @@ rmSync(join(dir, '.argus'), { recursive: true, force: true });
 const dates = [...bronzeDays({ ...market, symbols: 1 })].map((d) => d.trade_date);
 const [from, to] = [dates[0], dates.at(-1)!];
 const args = [
+  ...ARGUS_NODE_FLAGS,
   join(repo, 'bin', 'argus.mjs'),
   'backfill',
   ...['--from', from, '--to', to, '--root', dir, '--lake', join(dir, 'lake')],
@@ -109,7 +110,8 @@ if (gold.length + quarantined !== symbols * days)
   );
 const result = {
   name: 'backfill-full',
-  description: 'unscaled full-market backfill through `argus backfill` (pipelines/gold.yaml, default year-long chunks)',
+  description:
+    'unscaled full-market backfill through `argus backfill` (pipelines/gold.yaml, default year-long chunks)',
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,

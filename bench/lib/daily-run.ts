@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ARGUS_NODE_FLAGS } from './gold-run.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = fileURLToPath(import.meta.url);
@@ -34,7 +35,15 @@ export async function runDailyChild(
 ): Promise<DailyRunResult> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', here, lake, String(symbols), ...(brokers ? [brokers.join(',')] : [])],
+    [
+      ...ARGUS_NODE_FLAGS,
+      '--import',
+      'tsx',
+      here,
+      lake,
+      String(symbols),
+      ...(brokers ? [brokers.join(',')] : []),
+    ],
     { cwd: repo, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as DailyRunResult;

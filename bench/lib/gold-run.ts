@@ -79,6 +79,9 @@ export interface GoldRunResult {
   failure?: string;
 }
 
+/** The Node flags `argus` runs with (the shebang of bin/argus.mjs): child processes measure Argus as it runs. */
+export const ARGUS_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** Runs the Gold pipeline over [from, to] in a child process (`nodeArgs`, e.g. a heap limit, go to node). */
 export async function runGoldChild(
   root: string,
@@ -88,7 +91,7 @@ export async function runGoldChild(
 ): Promise<GoldRunResult> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', here, root, from, to],
+    [...ARGUS_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', here, root, from, to],
     {
       cwd: repo,
       maxBuffer: 1 << 20,
