@@ -12,13 +12,7 @@
  *   config: {table: gold/a_share_daily, partitions: {trade_date: {gte: "2024-01-01", lt: "2024-02-01"}}}
  */
 import { table as aqTable, type ColumnTable } from 'arquero';
-import {
-  column,
-  defineOperator,
-  type Emission,
-  type Lake,
-  type Source,
-} from '../../engine/api/index.ts';
+import { column, defineOperator, type Emission, type Lake, type Source } from '../../engine/api/index.ts';
 
 export interface DeltaSourceConfig {
   /** Table path under the lake root, e.g. `gold/a_share_daily`. */
@@ -121,7 +115,9 @@ export default defineOperator<DeltaSourceConfig>({
           for (let j = k; j < Math.min(parts.length, k + ahead + 1); j++) if (!reads[j]) readAt(j);
           const rows = await reads[k];
           delete reads[k];
-          const partition = parts[k] ? Object.fromEntries(Object.entries(parts[k]!).map(([c, v]) => [c, norm(v)])) : {};
+          const partition = parts[k]
+            ? Object.fromEntries(Object.entries(parts[k]!).map(([c, v]) => [c, norm(v)]))
+            : {};
           for (let i = 0; i < rows.numRows(); i += size) {
             if (signal.aborted) return;
             const chunk = sliceRows(rows, i, Math.min(rows.numRows(), i + size));

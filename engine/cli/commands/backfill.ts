@@ -133,9 +133,9 @@ export function registerBackfillCommand(program: Command, setup?: CliSetup): voi
         );
       const calendar = await loadCalendar(o.lake, o.calendarTable, o.exchange);
       // Live rows and rate inside a chunk (the bar's days advance when a chunk is finished).
-      let onRows: ((rows: number) => void) | undefined;
+      const progress: { onRows?: (rows: number) => void } = {};
       const run = (days: readonly string[]) =>
-        runPipelines(setup!, o.pipeline, days[0], days.at(-1)!, o.root, onRows);
+        runPipelines(setup!, o.pipeline, days[0], days.at(-1)!, o.root, (rows) => progress.onRows?.(rows));
       if (o.daily) return daily(o, calendar, run);
       if (!o.from) throw new Error('give --from YYYY-MM-DD (and --to), or --daily');
       const to = o.to ?? o.from;
@@ -157,7 +157,7 @@ export function registerBackfillCommand(program: Command, setup?: CliSetup): voi
       bar.start(plan.pending.length, 0, { rows: 0, rate: 0, day: plan.pending[0] });
       const started = Date.now();
       let finishedRows = 0;
-      onRows = (rows) => {
+      progress.onRows = (rows) => {
         const all = finishedRows + rows;
         bar.update({ rows: all, rate: Math.round(all / Math.max((Date.now() - started) / 1000, 0.001)) });
       };
