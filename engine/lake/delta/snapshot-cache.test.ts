@@ -139,6 +139,8 @@ for (let i = 0; i < 3; i++) await t.append([{ p: 'other', x: 10 + i }]);
     const hits = snapshotCacheStats().hits;
     expect(state(await loadSnapshot(t.path))).toEqual(state(latest));
     expect(snapshotCacheStats().hits).toBe(hits + 1);
+    // Beyond the latest: the same error as without a cache (the probe falls back to the listing).
+    await expect(loadSnapshot(t.path, 5)).rejects.toThrow(/version 5 does not exist \(latest is 4\)/);
   });
 
   it('notices a table deleted and recreated at the same path', async () => {

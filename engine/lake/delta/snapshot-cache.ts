@@ -4,9 +4,9 @@
  * Why: every backfill chunk builds a new Engine and every delta source/sink (and every write,
  * through its pre-commit snapshot) replays the table's log again: decoding the checkpoint's nested
  * add/stats structs was ~12% of a Gold chunk although most tables had not changed. Commit files are
- * immutable once written (put-if-absent), so the state at version v never changes; the loader still
- * lists `_delta_log` on every open (that is how it learns the latest version, also for commits made
- * by other processes) and replays only the commits newer than the cached version.
+ * immutable once written (put-if-absent), so the state at version v never changes; the loader
+ * probes for the commits after the cached version on every open (that is how it learns the latest
+ * version, also for commits made by other processes) and replays only those.
  *
  * Safety:
  * - Callers never see the cached containers: {@link loadSnapshot} hands out fresh Maps, and the

@@ -3,7 +3,8 @@
  * JSON commits up to the target. The latest protocol/metaData win; for each path the newest
  * add/remove wins; the newest txn per appId wins.
  */
-import { commitFile, listLog, readCommit } from './log.ts';
+import { promises as fs } from 'node:fs';
+import { commitFile, listLog, readCommit, type LogListing } from './log.ts';
 import { cached, cacheKey, countLoad, deepFreeze, forget, handOut, logFileMark, remember } from './snapshot-cache.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { parseSchema, checkReadable } from './schema.ts';
@@ -43,13 +44,13 @@ export function applyAction(s: Building, a: Action): void {
 }
 
 /**
- * The table state at `version` (default: latest). The log is always listed (so commits of other
- * processes are seen); the latest state is cached per table and only newer commits are replayed
- * on top of it (snapshot-cache.ts). The result is the caller's own (fresh Maps, frozen actions).
+ * The table state at `version` (default: latest). The latest state is cached per table; the log
+ * after it is probed (so commits of other processes are seen) and only newer commits are replayed
+ * on top of it (snapshot-cache.ts); without a usable cache entry the log is listed. The result is the caller's own (fresh Maps, frozen actions).
  * @example const snap = await loadSnapshot('/lake/gold/a_share_daily'); snap.files.size
  */
 export async function loadSnapshot(root: string, version?: number): Promise<Snapshot> {
-  const { commits, checkpoints } = await listLog(root);
+  const { commits, checkpoints } = (await probeAfterCached(root, version)) ?? (await listLog(root));
   const latest = Math.max(commits.at(-1) ?? -1, checkpoints.at(-1)?.version ?? -1);
   if (latest < 0) throw new Error(`${root}: the Delta log is empty`);
   const target = version ?? latest;
@@ -97,6 +98,31 @@ export async function loadSnapshot(root: string, version?: number): Promise<Snap
   // Only the latest state is cached: time travel to an older version never evicts or replaces it.
   if (target === latest) remember(key, snap, await markOf(target));
   return handOut(snap, parseSchema(s.metadata.schemaString).fields);
+}
+
+/**
+ * The log after the cached latest version, found by probing `v+1.json`, `v+2.json`, … instead of
+ * listing `_delta_log`: commits are contiguous (put-if-absent), so the first missing one ends the
+ * log. A table with years of daily commits holds thousands of log files, and listing them was ~5%
+ * of a backfill that opens its tables after every write. Undefined (list the log) when nothing is
+ * cached, the cached version's file is not the one cached (the table was recreated or cleaned up),
+ * or the request is for an older version or one the probe did not find (so errors stay the listing's).
+ */
+async function probeAfterCached(root: string, version: number | undefined): Promise<LogListing | undefined> {
+  const hit = cached(cacheKey(root));
+  if (!hit || hit.mark === '' || (version !== undefined && version < hit.snap.version)) return undefined;
+  if ((await logFileMark(commitFile(root, hit.snap.version))) !== hit.mark) return undefined;
+  const commits = [hit.snap.version];
+  for (;;) {
+    const next = commits.at(-1)! + 1;
+    try {
+      await fs.access(commitFile(root, next));
+    } catch {
+      break;
+    }
+    commits.push(next);
+  }
+  return version !== undefined && version > commits.at(-1)! ? undefined : { commits, checkpoints: [] };
 }
 
 /** Parses `interval 7 days` style durations (delta.*RetentionDuration) to milliseconds. */
