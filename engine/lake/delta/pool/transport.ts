@@ -97,14 +97,22 @@ function packStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefine
 }
 
 /**
- * A repetitive string column (sources, ratings) as its distinct strings and a code per row (-1 =
- * missing): cheaper than joining on this side and rebuilds no string per row on the other. Gives
- * up (undefined) past {@link WIRE_DICT} distinct values, e.g. on symbols.
+ * A repetitive column as its distinct keys (`keyOf` of each value; undefined = a value this wire
+ * form cannot carry) and a code per row (-1 = missing): cheaper than per-row values on this side,
+ * and the other side rebuilds no value per row. Gives up (undefined) past {@link WIRE_DICT} distinct
+ * keys, e.g. on symbols. Runs of the same value (a day's `last_verified_utc`) cost one comparison.
  */
-function stringDictionary(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+function wireDictionary<K>(
+  a: unknown[],
+  nullable: boolean,
+  idx: Int32Array | undefined,
+  lo: number,
+  n: number,
+  keyOf: (x: unknown) => K | undefined,
+): { dict: K[]; codes: Int32Array<ArrayBuffer> } | undefined {
   const codes = new Int32Array(n);
-  const ids = new Map<string, number>();
-  const dict: string[] = [];
+  const ids = new Map<K, number>();
+  const dict: K[] = [];
   const limit = Math.min(WIRE_DICT, n >> 2);
   let prev: unknown = NONE;
   let prevCode = -1;
@@ -114,20 +122,30 @@ function stringDictionary(a: unknown[], nullable: boolean, idx: Int32Array | und
       codes[k] = prevCode;
       continue;
     }
-    if (typeof x === 'string') {
-      let c = ids.get(x);
-      if (c === undefined) {
-        c = dict.length;
-        if (c >= limit) return undefined;
-        ids.set(x, c);
-        dict.push(x);
-      }
-      codes[k] = prevCode = c;
-      prev = x;
-    } else if (x == null && nullable) codes[k] = -1;
-    else return undefined;
+    if (x == null) {
+      if (!nullable) return undefined;
+      codes[k] = -1;
+      continue;
+    }
+    const key = keyOf(x);
+    if (key === undefined) return undefined;
+    let c = ids.get(key);
+    if (c === undefined) {
+      c = dict.length;
+      if (c >= limit) return undefined;
+      ids.set(key, c);
+      dict.push(key);
+    }
+    codes[k] = prevCode = c;
+    prev = x;
   }
-  return { packed: { k: 'sdict', dict, codes }, transfer: [codes.buffer] };
+  return { dict, codes };
+}
+
+/** Sources, ratings: repetitive strings as a dictionary and codes. */
+function stringDictionary(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
+  const w = wireDictionary(a, nullable, idx, lo, n, (x) => (typeof x === 'string' ? x : undefined));
+  return w && { packed: { k: 'sdict', dict: w.dict, codes: w.codes }, transfer: [w.codes.buffer] };
 }
 
 function joinStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
@@ -156,44 +174,22 @@ function packDates(a: unknown[], nullable: boolean, idx: Int32Array | undefined,
 }
 
 function dateDictionary(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
-  const codes = new Int32Array(n);
-  const ids = new Map<number, number>();
-  const times: number[] = [];
-  const limit = Math.min(WIRE_DICT, n >> 2);
-  let prev: unknown = NONE;
-  let prevCode = -1;
-  for (let k = 0; k < n; k++) {
-    const x = a[idx ? idx[lo + k] : lo + k];
-    if (x === prev) {
-      codes[k] = prevCode;
-      continue;
-    }
-    if (x instanceof Date && Object.getPrototypeOf(x) === Date.prototype) {
-      // By time, not identity: equal times are equal to the encoder. NaN (an invalid Date) is a
-      // Map key like any other and comes back as an invalid Date.
-      const t = x.getTime();
-      let c = ids.get(t);
-      if (c === undefined) {
-        c = times.length;
-        if (c >= limit) return undefined;
-        ids.set(t, c);
-        times.push(t);
-      }
-      codes[k] = prevCode = c;
-      prev = x;
-    } else if (x == null && nullable) codes[k] = -1;
-    else return undefined;
-  }
-  const ms = Float64Array.from(times);
-  return { packed: { k: 'ddict', ms, codes }, transfer: [ms.buffer, codes.buffer] };
+  // By time, not identity: equal times are equal to the encoder. NaN (an invalid Date) is a Map key
+  // like any other and comes back as an invalid Date.
+  const w = wireDictionary(a, nullable, idx, lo, n, (x) => (isPlainDate(x) ? x.getTime() : undefined));
+  if (!w) return undefined;
+  const ms = Float64Array.from(w.dict);
+  return { packed: { k: 'ddict', ms, codes: w.codes }, transfer: [ms.buffer, w.codes.buffer] };
 }
+
+const isPlainDate = (x: unknown): x is Date => x instanceof Date && Object.getPrototypeOf(x) === Date.prototype;
 
 function dateTimes(a: unknown[], nullable: boolean, idx: Int32Array | undefined, lo: number, n: number): ReturnType<typeof packWriteColumn> {
   const ms = new Float64Array(n);
   let miss: Uint8Array | undefined;
   for (let k = 0; k < n; k++) {
     const x = a[idx ? idx[lo + k] : lo + k];
-    if (x instanceof Date && Object.getPrototypeOf(x) === Date.prototype) ms[k] = x.getTime();
+    if (isPlainDate(x)) ms[k] = x.getTime();
     else if (x == null && nullable) (miss ??= new Uint8Array(n))[k] = 1;
     else return undefined;
   }
@@ -435,7 +431,7 @@ function readDates(col: unknown[]): ReturnType<typeof packReadColumn> | undefine
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = col[i];
-    if (x instanceof Date && Object.getPrototypeOf(x) === Date.prototype) {
+    if (isPlainDate(x)) {
       let c = ids.get(x);
       if (c === undefined) {
         c = ms.length;
