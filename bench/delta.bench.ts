@@ -15,6 +15,12 @@
  * only when durable); delta-rs on a local disk does not fsync (checked with strace: rename and
  * link only). Python start-up is excluded (delta-rs times itself inside the process).
  *
+ * Each side reads in a process holding only what it reads: delta-rs in its Python process, Argus in
+ * a child process (delta/read-child.ts) after one untimed warm-up read of another table; in the
+ * bench process every GC during a read would also mark the million rows it holds for the writes.
+ * Writes are timed here after one untimed warm-up write (V8 compiles as it runs; delta-rs' code is
+ * compiled ahead).
+ *
  * `ratio` is throughput (wall time; the goal). `cpu_ratio` compares CPU seconds (delta-rs ÷ Argus,
  * all threads of each process incl. Argus' worker threads; > 1 means Argus used less CPU): on a
  * machine shared with other work, wall times swing with the load, CPU time much less.
@@ -24,7 +30,8 @@
  * available cores − 1 workers). The pool is started untimed in setup (a warm process, as delta-rs'
  * runtime is up before it times itself). The two extra column rows are the other mode in the
  * same run: the write with the pool bypassed (`main thread only`), and the read in the mode that is
- * not the configured one (`reads`, see pool.ts; `main thread only` by default): the pool's own gain.
+ * not the configured one (`reads`, see pool.ts; reads stay on the main thread by default, so this
+ * row is the read `with workers`).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -37,6 +44,7 @@ import type { ColumnTable } from 'arquero';
 import type { Rec } from '../engine/api/batch.ts';
 import { defineBench, type BenchRow } from './types.ts';
 import { GOLD_COLUMNS, goldRows, goldTable } from './delta/gold-rows.ts';
+import { ARGUS_NODE_FLAGS } from './lib/gold-run.ts';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,6 +64,14 @@ async function peer<T>(...args: string[]): Promise<T> {
   return JSON.parse(stdout) as T;
 }
 
+/** One read in a child process (see delta/read-child.ts). */
+async function readChild(table: string, warm: string, shape: 'columns' | 'records', pool: boolean) {
+  const child = join(here, 'delta', 'read-child.ts');
+  const args = [...ARGUS_NODE_FLAGS, '--import', 'tsx', child, table, warm, shape, pool ? '1' : '0'];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 1024 * 1024 });
+  return JSON.parse(stdout) as { rows: number; s: number; cpu_s: number };
+}
+
 async function time<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
   const v = await f();
@@ -72,6 +88,7 @@ async function timeCpu<T>(f: () => Promise<T>): Promise<[number, number, T]> {
 
 // Only the columns stay alive between steps: a million live records would make every GC of the
 // Argus process mark them (the Python side holds its rows off-heap), slowing what is measured.
+// For the same reason the reads run in a child process (delta/read-child.ts).
 let cols: ColumnTable;
 let commitsTable = '';
 
@@ -106,6 +123,12 @@ export default defineBench({
     const t0 = performance.now();
     const workers = await startDeltaPool();
     log(`started ${workers} Delta worker thread(s) in ${Math.round(performance.now() - t0)} ms`);
+    // Warm-up (untimed): V8 compiles the encoder while running it; delta-rs' is compiled ahead.
+    const warm = join(workDir, 'warm-up');
+    await (
+      await DeltaTable.create(warm, GOLD_COLUMNS, { partitionBy: ['trade_date'] })
+    ).append(cols.slice(0, 200_000));
+    rmSync(warm, { recursive: true, force: true });
   },
   async run({ workDir, run: i }) {
     const out: BenchRow[] = [];
@@ -116,33 +139,26 @@ export default defineBench({
     const create = (p: string) => DeltaTable.create(p, GOLD_COLUMNS, { partitionBy: ['trade_date'] });
     const n = cols.numRows();
     const [writeS, writeCpu] = await timeCpu(async () => (await create(ours)).append(cols));
-    // delta-rs between Argus' runs, so that load changes on a shared machine hit both sides.
-    const peerRes = await peer<PeerTimes>('write_read', ours, theirs);
-    if (peerRes.rows !== n) throw new Error(`delta bench: delta-rs read ${peerRes.rows} rows, wrote ${n}`);
-    // Only counts leave these calls: a million-row result kept alive would slow what follows.
-    const [colsS, colsCpu, colsN] = await timeCpu(async () =>
-      (await DeltaTable.open(ours)).readTable().then((t) => t.numRows()),
-    );
-    if (colsN !== n) throw new Error(`delta bench: column read ${colsN} rows, wrote ${n}`);
-    const [readS, readCpu, readN] = await timeCpu(async () =>
-      (await DeltaTable.open(ours)).read().then((r) => r.length),
-    );
-    if (readN !== n) throw new Error(`delta bench: read ${readN} rows, wrote ${n}`);
-    // The column write with the pool bypassed (its threads stay up, idle), and the column read in
-    // the other mode.
+    // The column write with the pool bypassed (its threads stay up, idle).
     const sizes = configureDeltaPool({});
     configureDeltaPool({ minRows: Infinity, startRows: Infinity });
     const [write1S, write1Cpu] = await timeCpu(async () => (await create(oursOne)).append(cols));
-    configureDeltaPool({ ...sizes, reads: !sizes.reads });
-    const [cols1S, cols1Cpu, cols1N] = await timeCpu(async () =>
-      (await DeltaTable.open(oursOne)).readTable().then((t) => t.numRows()),
-    );
     configureDeltaPool(sizes);
-    if (cols1N !== n) throw new Error(`delta bench: column read ${cols1N} rows, wrote ${n}`);
     // Records last: building and dropping a million of them leaves garbage for what follows.
     let rows: Rec[] | undefined = cols.objects() as Rec[]; // built untimed, dropped after use
     const [writeRecS, writeRecCpu] = await timeCpu(async () => (await create(oursRec)).append(rows!));
     rows = undefined;
+    // delta-rs between Argus' writes and reads, so that load changes on a shared machine hit both sides.
+    const peerRes = await peer<PeerTimes>('write_read', ours, theirs);
+    if (peerRes.rows !== n) throw new Error(`delta bench: delta-rs read ${peerRes.rows} rows, wrote ${n}`);
+    const reads = async (table: string, warm: string, shape: 'columns' | 'records', pool: boolean) => {
+      const r = await readChild(table, warm, shape, pool);
+      if (r.rows !== n) throw new Error(`delta bench: ${shape} read ${r.rows} rows, wrote ${n}`);
+      return [r.s, r.cpu_s] as const;
+    };
+    const [colsS, colsCpu] = await reads(ours, oursOne, 'columns', sizes.reads);
+    const [readS, readCpu] = await reads(ours, oursOne, 'records', sizes.reads);
+    const [cols1S, cols1Cpu] = await reads(oursOne, ours, 'columns', !sizes.reads); // the other mode
     const rs = (metric: string, s: number, cpu: number, peerS: number, peerCpu: number): BenchRow => ({
       metric,
       argus: n / s,

@@ -212,7 +212,7 @@ function plainDecoder(el: SchemaElement, prim: Prim, decimals: 'number' | 'strin
           const len = v.getUint32(at, true);
           at += 4;
           if (prim.kind === 'string') out[o + i] = buf.toString('utf8', at, at + len);
-          else if (prim.kind === 'decimal') out[o + i] = decimalBytes(b.subarray(at, at + len), scale, div, asText);
+          else if (prim.kind === 'decimal') out[o + i] = decimalBytes(b, at, len, scale, div, asText);
           else out[o + i] = b.slice(at, at + len);
           at += len;
         }
@@ -220,10 +220,13 @@ function plainDecoder(el: SchemaElement, prim: Prim, decimals: 'number' | 'strin
       };
     case 'FIXED_LEN_BYTE_ARRAY': {
       const w = el.type_length!;
+      if (prim.kind === 'decimal')
+        return (_v, b, at, n, out, o) => {
+          for (let i = 0; i < n; i++, at += w) out[o + i] = decimalBytes(b, at, w, scale, div, asText);
+          return at;
+        };
       return (_v, b, at, n, out, o) => {
-        for (let i = 0; i < n; i++, at += w) {
-          out[o + i] = prim.kind === 'decimal' ? decimalBytes(b.subarray(at, at + w), scale, div, asText) : b.slice(at, at + w);
-        }
+        for (let i = 0; i < n; i++, at += w) out[o + i] = b.slice(at, at + w);
         return at;
       };
     }
@@ -237,10 +240,14 @@ function decimalBig(u: bigint, scale: number, asText: boolean): number | string 
   return asText ? t : Number(t);
 }
 
-/** Big-endian two's-complement decimal bytes → value; plain float arithmetic while exact. */
-function decimalBytes(b: Uint8Array, scale: number, div: number, asText: boolean): number | string {
-  let x = b.length ? (b[0] >= 128 ? b[0] - 256 : b[0]) : 0;
-  for (let k = 1; k < b.length; k++) x = x * 256 + b[k];
+/**
+ * The big-endian two's-complement decimal in `b[at .. at + len)` → value; plain float arithmetic
+ * while exact. Reads in place: a subarray per value would allocate an object per cell.
+ */
+function decimalBytes(b: Uint8Array, at: number, len: number, scale: number, div: number, asText: boolean): number | string {
+  const end = at + len;
+  let x = len ? (b[at] >= 128 ? b[at] - 256 : b[at]) : 0;
+  for (let k = at + 1; k < end; k++) x = x * 256 + b[k];
   if (x > -9007199254740992 && x < 9007199254740992 && scale <= 22) return asText ? unscaledToText(BigInt(x), scale) : x / div;
-  return decimalBig(readBigEndian(b), scale, asText);
+  return decimalBig(readBigEndian(b.subarray(at, end)), scale, asText);
 }

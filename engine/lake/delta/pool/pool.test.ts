@@ -198,7 +198,7 @@ describe('delta worker pool', () => {
     expect(await startDeltaPool()).toBe(2);
   });
 
-  it('small writes do not use or start the pool; reads use it unless told not to', () => {
+  it('small writes do not use or start the pool; reads use it only when told to', () => {
     configureDeltaPool({ minRows: 20_000, startRows: 100_000, reads: false });
     expect(poolFor(5_000)).toBeUndefined();
     expect(poolFor(1)).toBeUndefined();

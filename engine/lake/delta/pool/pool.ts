@@ -48,11 +48,10 @@ export interface DeltaPoolOptions {
   /** Tasks in flight per worker (default 2: one running, one queued, so a worker never waits for the next). */
   depth: number;
   /**
-   * Full reads use workers too (default true; `ARGUS_DELTA_POOL_READS=0` turns it off). Most of a
-   * read's main-thread time is materialising the values, which only the main thread can do, so
-   * a read gains less than a write and costs more CPU: on 2 cores +17% throughput for +5% CPU at
-   * load ≈ 2, but slower than the main thread alone on a machine busy with other work
-   * (docs/delta.md).
+   * Full reads use workers too (default false; `ARGUS_DELTA_POOL_READS=1` turns it on). Most of a
+   * read's main-thread time is materialising the values, which only the main thread can do, and a
+   * worker's answer must be unpacked there too: on 2 cores the main thread alone read 1M Gold rows
+   * faster and with ~30% less CPU than with a worker (`npm run bench -- delta`, docs/delta.md).
    */
   reads: boolean;
 }
@@ -61,7 +60,7 @@ function defaults(): DeltaPoolOptions {
   const env = process.env.ARGUS_DELTA_WORKERS;
   const workers = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : Math.max(0, availableParallelism() - 1);
   const r = process.env.ARGUS_DELTA_POOL_READS;
-  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r !== '0' };
+  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r === '1' };
 }
 
 let options: DeltaPoolOptions = defaults();
