@@ -33,6 +33,11 @@ export interface PhysColumn {
    * numeric values already in PLAIN bytes), `size` of them, one index per non-null value.
    */
   dict?: { entries: string[] | Uint8Array; size: number; indexes: Int32Array };
+  /**
+   * Strings: the values (or the dictionary's entries, when there is one) joined, when the stats
+   * needed them so; the writer encodes it rather than joining again (a day's symbols: ~45 kB).
+   */
+  text?: string;
   /** Definition levels (1 present, 0 null) for nullable columns. */
   def?: Uint8Array;
   nullCount: number;
@@ -139,6 +144,7 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
   let max: number | bigint | Uint8Array | undefined;
   let values: PhysColumn['values'];
   let dict: PhysColumn['dict'];
+  let text: string | undefined;
 
   if (physical === 'INT32') {
     const out = new Int32Array(n);
@@ -183,7 +189,8 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
       else if (prim.kind === 'decimal') x = toUnscaledFast(v, prim.precision!, prim.scale!, name);
       else x = v instanceof Date && !Number.isNaN(v.getTime()) ? v.getTime() * 1000 : Number(toMicros(v, name));
       if (typeof x === 'number') {
-        const h = Math.floor(x / TWO32);
+        // Int32 range (most prices, volumes): the high word is the sign; no division.
+        const h = x >= -2147483648 && x <= 2147483647 ? (x < 0 ? -1 : 0) : Math.floor(x / TWO32);
         i32[2 * count] = (x - h * TWO32) | 0;
         i32[2 * count + 1] = h;
         if (x < mnN) mnN = x;
@@ -253,6 +260,10 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
     const indexes = map ? new Int32Array(n) : undefined;
     let mn: string | undefined = known ? distinctRange.min : undefined;
     let mx: string | undefined = known ? distinctRange.max : undefined;
+    // The previous value and its index: repetitive columns come in runs (a lineage column is
+    // mostly one source), which skip the Map and the min/max comparisons.
+    let prev: string | undefined;
+    let prevIndex = 0;
     for (let k = lo; k < hi; k++) {
       const v = c[idx ? idx[k] : k];
       if (v == null) {
@@ -260,7 +271,13 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
         continue;
       }
       if (def) def[k - lo] = 1;
+      if (v === prev) {
+        if (map) indexes![count] = prevIndex;
+        out[count++] = v;
+        continue;
+      }
       if (typeof v !== 'string') throw new DeltaSchemaError(`column '${name}': expected a string, got ${show(v)}`);
+      prev = v;
       if (map) {
         let d = map.get(v);
         if (d === undefined) {
@@ -268,7 +285,7 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
           if (d >= limit) map = undefined;
           else map.set(v, d);
         }
-        indexes![count] = d;
+        indexes![count] = prevIndex = d;
       }
       out[count++] = v;
       // UTF-16 order; corrected below in the rare case it can differ from UTF-8 byte order.
@@ -282,7 +299,8 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
     if (mn !== undefined) {
       // UTF-16 and UTF-8 orders differ only around surrogates (U+D800..): check once, not per value.
       const distinct = dict ? (dict.entries as string[]) : out;
-      if (SURROGATE.test(distinct.join(''))) {
+      text = distinct.join('');
+      if (SURROGATE.test(text)) {
         mn = mx = distinct[0];
         for (const v of distinct) {
           if (lessUtf8(v, mn)) mn = v;
@@ -356,7 +374,7 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
     const per = physical === 'INT64' || physical === 'DOUBLE' ? 2 : 1;
     dict = numericDictionary(new Int32Array(v.buffer, v.byteOffset, count * per), per, count);
   }
-  return { spec, physical, typeLength, values, dict, count, def, nullCount: n - count, min, max };
+  return { spec, physical, typeLength, values, dict, count, def, nullCount: n - count, min, max, text };
 }
 
 /**
@@ -373,9 +391,13 @@ function numericDictionary(words: Int32Array, per: 1 | 2, count: number): PhysCo
   let bits = 4;
   while (1 << bits < 4 * limit) bits++;
   const mask = (1 << bits) - 1;
-  const slots = new Int32Array(1 << bits); // entry + 1, 0 = empty
-  const entries = new Int32Array(limit * per);
-  const indexes = new Int32Array(count);
+  // Scratch tables, reused: most numeric chunks give up at the probe, and three fresh typed
+  // arrays per chunk were ~3% of a write. The result is copied out of them.
+  if (scratch.slots.length < 1 << bits) scratch.slots = new Int32Array(1 << bits);
+  if (scratch.entries.length < limit * per) scratch.entries = new Int32Array(limit * per);
+  if (scratch.indexes.length < count) scratch.indexes = new Int32Array(count);
+  const { slots, entries, indexes } = scratch;
+  slots.fill(0, 0, 1 << bits); // entry + 1, 0 = empty
   let size = 0;
   for (let i = 0; i < count; i++) {
     const a = words[i * per];
@@ -398,8 +420,10 @@ function numericDictionary(words: Int32Array, per: 1 | 2, count: number): PhysCo
     indexes[i] = e;
     if (i === probe && size > (probe * 3) >> 2) return undefined;
   }
-  return { entries: new Uint8Array(entries.buffer, 0, size * per * 4), size, indexes };
+  return { entries: new Uint8Array(entries.slice(0, size * per).buffer), size, indexes: indexes.slice(0, count) };
 }
+
+const scratch = { slots: new Int32Array(0), entries: new Int32Array(0), indexes: new Int32Array(0) };
 
 const SURROGATE = /[\ud800-\udfff]/;
 

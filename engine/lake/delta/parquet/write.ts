@@ -173,7 +173,7 @@ function encodeChunk(col: PhysColumn, numRows: number, start: number): { meta: R
   let encoding: number = ENC.PLAIN;
   const dict = col.dict;
   if (dict) {
-    const page = Array.isArray(dict.entries) ? plainByteArray(dict.entries) : dict.entries;
+    const page = Array.isArray(dict.entries) ? plainByteArray(dict.entries, col.text) : dict.entries;
     const { header, data, raw } = page_(PAGE.DICTIONARY_PAGE, page, { field_7: { field_1: dict.size, field_2: ENC.PLAIN } });
     dictOffset = at;
     bytes.push(header, data);
@@ -235,11 +235,12 @@ function page_(type: number, raw: Uint8Array, extra: Record<string, unknown>): {
   return { header: new Uint8Array(w.getBytes()), data, raw: raw.length };
 }
 
-function plainByteArray(values: readonly (Uint8Array | string)[]): Uint8Array {
+/** PLAIN BYTE_ARRAY values; `joined`: the strings already joined (see PhysColumn.text). */
+function plainByteArray(values: readonly (Uint8Array | string)[], joined?: string): Uint8Array {
   if (values.length && typeof values[0] === 'string') {
     // Encode all strings at once; when the text is ASCII, byte lengths equal string lengths.
     const strs = values as readonly string[];
-    const joined = strs.join('');
+    joined ??= strs.join('');
     const bytes = Buffer.from(joined, 'utf8');
     if (bytes.length === joined.length) {
       const out = Buffer.allocUnsafe(4 * strs.length + bytes.length);
@@ -276,7 +277,7 @@ function plainByteArray(values: readonly (Uint8Array | string)[]): Uint8Array {
 
 function plainValues(col: PhysColumn): Uint8Array {
   const v = col.values;
-  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as (Uint8Array | string)[]);
+  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as (Uint8Array | string)[], col.dict ? undefined : col.text);
   if (col.physical === 'BOOLEAN') {
     const b = v as Uint8Array;
     const out = new Uint8Array((col.count + 7) >> 3);
