@@ -34,6 +34,11 @@ export interface LakeWriteOptions {
     version?: string | number;
     fields: { name: string; type: string; nullable?: boolean; description?: string }[] | LakeField[];
   };
+  /**
+   * This caller has other work to overlap with the write (a sink while the chain runs): even a
+   * small one-file write is encoded and fsynced by a Delta pool worker when one is ready. Same files.
+   */
+  offload?: boolean;
 }
 
 export interface LakeWriteResult {
@@ -52,6 +57,11 @@ export interface LakeReadOptions extends LakeSnapshotSelector {
   columns?: string[];
   partitions?: LakePartitionPredicate;
   decimals?: 'number' | 'string';
+  /**
+   * This caller has other work to overlap with the read (a source reading ahead): even a one-file
+   * read is decoded by a Delta pool worker when one is ready. Same values.
+   */
+  offload?: boolean;
 }
 
 export interface LakeTable {

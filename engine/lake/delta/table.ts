@@ -74,6 +74,12 @@ export interface SnapshotSelector {
 export interface TableReadOptions extends SnapshotSelector, ReadOptions {
   columns?: string[];
   partitions?: PartitionPredicate;
+  /**
+   * The caller has other work to overlap with this read (e.g. a source reading ahead): its files
+   * are decoded by a ready pool worker even when there is only one, from a small size on (see
+   * pool.ts `poolFor`). Same values and errors; without a ready worker the main thread decodes.
+   */
+  offload?: boolean;
 }
 
 export interface HistoryEntry extends CommitInfo {
@@ -419,8 +425,9 @@ export class DeltaTable {
     // Whole files are decoded on the main thread and, for large scans, in the worker pool too
     // (answers are written into the same containers; see pool/schedule.ts).
     const typedOut = dataOut.map((c) => c instanceof Float64Array);
-    const pool = files.length > 1 && dataCols.length ? poolFor(numRows, 'read') : undefined;
+    const pool = !dataCols.length ? undefined : opts.offload ? poolFor(numRows, 'read', true) : files.length > 1 ? poolFor(numRows, 'read') : undefined;
     await shareTasks<void, Decoded>(starts.length, pool, {
+      offload: opts.offload,
       local: async (i) => {
         const f = files[i];
         // A worker that died took the (transferred) bytes with it: read the file again.

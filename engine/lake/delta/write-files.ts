@@ -27,6 +27,12 @@ export interface FileWriteOptions {
   rowGroupRows?: number;
   /** Called with each partition's values before anything is written; throws to refuse the write. */
   inside?: (values: Record<string, string | null>) => void;
+  /**
+   * The caller has other work to overlap with this write (e.g. a sink while the chain runs): its
+   * files are encoded and written by a ready pool worker even when there is only one, from a small
+   * size on (see pool.ts `poolFor`). Same files, stats and errors.
+   */
+  offload?: boolean;
 }
 
 /** Data-column specs (partition columns live in the path, not in the file). */
@@ -174,7 +180,7 @@ export async function writeDataFiles(
   // Encoding is CPU, writing+fsync is I/O: keep a few writes in flight while encoding the next file.
   const inFlight: Promise<void>[] = [];
   const column = (name: string) => cols.column(name);
-  const pool = files.length > 1 ? poolFor(cols.numRows) : undefined;
+  const pool = opts.offload ? poolFor(cols.numRows, 'write', true) : files.length > 1 ? poolFor(cols.numRows) : undefined;
   try {
     const encoded = await shareTasks<Encoded, Encoded>(files.length, pool, {
       local: async (i) => {
@@ -191,6 +197,7 @@ export async function writeDataFiles(
       receive: (_i, answer) => answer,
       // A worker's task includes its fsync: with one task queued behind it, it would sit idle then.
       depth: 4,
+      offload: opts.offload,
     });
     await Promise.all(inFlight);
     const now = Date.now();

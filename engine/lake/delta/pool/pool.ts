@@ -54,13 +54,19 @@ export interface DeltaPoolOptions {
    * faster and with ~30% less CPU than with a worker (`npm run bench -- delta`, docs/delta.md).
    */
   reads: boolean;
+  /**
+   * An offloaded call ({@link poolFor} with `offload`) of fewer rows than this stays on the main
+   * thread (default 2,000): below it, packing and unpacking for a worker cost about what decoding
+   * or encoding the file costs.
+   */
+  offloadRows: number;
 }
 
 function defaults(): DeltaPoolOptions {
   const env = process.env.ARGUS_DELTA_WORKERS;
   const workers = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : Math.max(0, availableParallelism() - 1);
   const r = process.env.ARGUS_DELTA_POOL_READS;
-  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r === '1' };
+  return { workers, minRows: 20_000, startRows: 100_000, depth: 2, reads: r === '1', offloadRows: 2_000 };
 }
 
 let options: DeltaPoolOptions = defaults();
@@ -82,19 +88,34 @@ export function configureDeltaPool(o: Partial<DeltaPoolOptions>): DeltaPoolOptio
 }
 
 /** Current settings and the shared pool's state (for tests and diagnostics). */
-export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: number; failed?: string; tasks: number; lost: number } {
+export function deltaPoolStats(): DeltaPoolOptions & { started: number; ready: number; failed?: string; tasks: number; lost: number; offloaded: number } {
   return { ...options, started: shared?.size() ?? 0, ready: shared?.readyCount() ?? 0, failed: shared?.failure?.message, ...counts };
 }
 
-/** Tasks sent to workers, and tasks lost with a worker (redone on the main thread), in this process. */
-const counts = { tasks: 0, lost: 0 };
+/**
+ * Tasks sent to workers, tasks lost with a worker (redone on the main thread), and tasks of
+ * offloaded calls sent to workers, in this process.
+ */
+const counts = { tasks: 0, lost: 0, offloaded: 0 };
 
 /**
  * The shared pool when `rows` are worth sharing: undefined below `minRows`, without workers, for
  * a read unless `reads`, or when the pool failed to start. Starts the workers (without waiting) at
  * `startRows` or more.
+ *
+ * `offload`: the caller has other work to overlap (a source reading ahead, a sink writing while the
+ * chain runs), so even a lone small file is worth a worker: the pool is used (and started, without
+ * waiting) from `offloadRows` on, whatever `minRows`, `startRows` and `reads` say.
+ * @example const pool = poolFor(5_400, 'read', true); // a Bronze day read ahead
  */
-export function poolFor(rows: number, use: 'write' | 'read' = 'write'): DeltaPool | undefined {
+export function poolFor(rows: number, use: 'write' | 'read' = 'write', offload = false): DeltaPool | undefined {
+  if (offload) {
+    if (options.workers <= 0 || rows < options.offloadRows) return undefined;
+    shared ??= new DeltaPool(options.workers, options.depth);
+    if (shared.failure) return undefined;
+    shared.start();
+    return shared;
+  }
   if (options.workers <= 0 || rows < options.minRows || (use === 'read' && !options.reads)) return undefined;
   if (!shared) {
     if (rows < options.startRows) return undefined;
@@ -103,6 +124,11 @@ export function poolFor(rows: number, use: 'write' | 'read' = 'write'): DeltaPoo
   if (shared.failure) return undefined;
   if (rows >= options.startRows) shared.start();
   return shared;
+}
+
+/** Counts a task of an offloaded call that went to a worker (see {@link deltaPoolStats}). */
+export function countOffloaded(): void {
+  counts.offloaded++;
 }
 
 /**

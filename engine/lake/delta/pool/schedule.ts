@@ -2,7 +2,8 @@
  * Shares numbered tasks between the main thread and the pool's workers: whenever a worker has room
  * the next task goes to it, otherwise the main thread does the next one itself. So the main thread
  * never waits for a worker to start (it works alone until one says ready), and a lone task, or the
- * last one, is never shipped away while the main thread would sit idle.
+ * last one, is never shipped away while the main thread would sit idle (unless `offload` says the
+ * caller has other work for it).
  *
  * Errors keep the sequential semantics: the error of the lowest-numbered failed task is thrown
  * (a sequential loop would have stopped there), after every task in flight has settled. A task
@@ -17,7 +18,7 @@
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { TransferListItem } from 'node:worker_threads';
-import { WorkerLost, type DeltaPool } from './pool.ts';
+import { countOffloaded, WorkerLost, type DeltaPool } from './pool.ts';
 
 export interface SharedTasks<R, W> {
   /** Does task `i` on the main thread. */
@@ -28,6 +29,11 @@ export interface SharedTasks<R, W> {
   receive(i: number, answer: W): R;
   /** Tasks in flight per worker (default: the pool's); more when tasks wait on I/O (fsync). */
   depth?: number;
+  /**
+   * The caller has other work to overlap (it does not just await this call): a lone task, and the
+   * last one, go to a ready worker too, so the main thread is free for that work meanwhile.
+   */
+  offload?: boolean;
 }
 
 /** Runs tasks `0..count-1`; resolves with their results in task order. */
@@ -46,10 +52,11 @@ export async function shareTasks<R, W>(count: number, pool: DeltaPool | undefine
     }
   };
   while (next < count && !stop) {
-    const slot = pool && count - next > 1 ? pool.idle(t.depth) : undefined;
+    const slot = pool && (t.offload || count - next > 1) ? pool.idle(t.depth) : undefined;
     const msg = slot ? t.remote(next) : undefined;
     const i = next++;
     if (slot && msg) {
+      if (t.offload) countOffloaded();
       inFlight.push(
         (async () => {
           try {
