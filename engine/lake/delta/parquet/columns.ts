@@ -273,7 +273,7 @@ export function buildColumn(spec: ColumnSpec, col: ArrayLike<unknown> | undefine
       if (def) def[k - lo] = 1;
       if (v === prev) {
         if (map) indexes![count] = prevIndex;
-        out[count++] = v;
+        out[count++] = prev;
         continue;
       }
       if (typeof v !== 'string') throw new DeltaSchemaError(`column '${name}': expected a string, got ${show(v)}`);
