@@ -49,6 +49,37 @@ export function compilePredicate(
 }
 
 /**
+ * The key of a predicate that pins every partition column to one value (`{trade_date: '2024-01-02'}`,
+ * how the delta source reads a table partition by partition), else undefined; equal to
+ * {@link partitionKey} of exactly the files the predicate matches.
+ * @example exactPartitionKey({ d: '2024-01-02' }, fields, ['d']) // 'number:1704153600000'
+ */
+export function exactPartitionKey(pred: PartitionPredicate | undefined, fields: readonly Field[], partitionColumns: readonly string[]): string | undefined {
+  if (!pred || typeof pred === 'function' || !partitionColumns.length) return undefined;
+  if (Object.keys(pred).length !== partitionColumns.length) return undefined;
+  const parts: string[] = [];
+  for (const col of partitionColumns) {
+    if (!(col in pred)) return undefined;
+    const want = pred[col];
+    if (Array.isArray(want) || (want !== null && typeof want === 'object' && !(want instanceof Date))) return undefined;
+    const prim = primOf(fields.find((f) => f.name === col)!.type, col);
+    const v = want === null || want === undefined ? null : comparable(parsePartitionValue(partitionValueString(want, prim, col), prim));
+    if (v !== v) return undefined; // NaN equals nothing, not even a NaN partition
+    parts.push(keyPart(v));
+  }
+  return parts.join('\u0000');
+}
+
+/** The key of a file's partition values (see {@link exactPartitionKey}). */
+export function partitionKey(pv: Record<string, string | null>, fields: readonly Field[], partitionColumns: readonly string[]): string {
+  return partitionColumns.map((c) => keyPart(parsedValue(pv, c, primOf(fields.find((f) => f.name === c)!.type, c)))).join('\u0000');
+}
+
+function keyPart(v: ReturnType<typeof comparable>): string {
+  return v === null ? 'null' : `${typeof v}:${String(v)}`;
+}
+
+/**
  * A file's partition value, parsed and comparable, memoised per `partitionValues` object: snapshots
  * share their (frozen) actions, so a table read one partition at a time (the delta source over a
  * multi-year range) parses each file's values once instead of once per read.

@@ -17,7 +17,7 @@ import { commit, type CommitPlan } from './commit.ts';
 import { LOG_DIR, listLog, readCommit } from './log.ts';
 import { decodeAddPath, parsePartitionValue } from './partitions.ts';
 import { numberValued, parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
-import { compilePredicate, type PartitionPredicate } from './predicate.ts';
+import { compilePredicate, exactPartitionKey, partitionKey, type PartitionPredicate } from './predicate.ts';
 import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
 import { checkpointActions, loadSnapshot, type Snapshot } from './snapshot.ts';
 import { poolFor } from './pool/pool.ts';
@@ -90,6 +90,30 @@ const PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
 
 export class DeltaTable {
   private constructor(readonly path: string) {}
+
+  /** The files of one snapshot grouped by partition (see {@link filesByPartition}). */
+  private partitionIndex?: { version: number; size: number; first: Add | undefined; files: Map<string, Add[]> };
+
+  /**
+   * The snapshot's files by {@link partitionKey}, in log order, built once per version: a table read
+   * partition by partition (the delta source over years of days) would otherwise filter every file
+   * of the table for every partition. Snapshots of one version share their (frozen) actions, so
+   * the same size and first action mean the same snapshot.
+   */
+  private filesByPartition(snap: Snapshot): Map<string, Add[]> {
+    const first = snap.files.values().next().value;
+    const ix = this.partitionIndex;
+    if (ix && ix.version === snap.version && ix.size === snap.files.size && ix.first === first) return ix.files;
+    const files = new Map<string, Add[]>();
+    for (const a of snap.files.values()) {
+      const k = partitionKey(a.partitionValues ?? {}, snap.fields, snap.partitionColumns);
+      const list = files.get(k);
+      if (list) list.push(a);
+      else files.set(k, [a]);
+    }
+    this.partitionIndex = { version: snap.version, size: snap.files.size, first, files };
+    return files;
+  }
 
   /** Creates a table (version 0: protocol + metaData). */
   static async create(path: string, columns: readonly (ColumnDef | Field)[], opts: CreateOptions = {}): Promise<DeltaTable> {
@@ -395,7 +419,8 @@ export class DeltaTable {
     };
     const wanted = names.map((c) => ({ name: c, prim: primOf(fieldOf(c).type, c), part: snap.partitionColumns.includes(c) }));
     const dataCols = wanted.filter((w) => !w.part);
-    const adds = [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
+    const key = exactPartitionKey(opts.partitions, snap.fields, snap.partitionColumns);
+    const adds = key !== undefined ? (this.filesByPartition(snap).get(key) ?? []) : [...snap.files.values()].filter((a) => matches(a.partitionValues ?? {}));
     const files = await Promise.all(adds.map(async (add) => {
       const bytes = await fs.readFile(absolute(this.path, add.path));
       const meta = parquetMeta(bytes);
