@@ -8,7 +8,7 @@ import { mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadSnapshot, type Snapshot } from './snapshot.ts';
+import { loadSnapshot, sharedSnapshot, type Snapshot } from './snapshot.ts';
 import { clearSnapshotCache, configureSnapshotCache, snapshotCacheStats } from './snapshot-cache.ts';
 import { DeltaTable } from './table.ts';
 
@@ -187,5 +187,25 @@ for (let i = 0; i < 3; i++) await t.append([{ p: 'other', x: 10 + i }]);
     configureSnapshotCache({ maxTables: 32, maxFiles: 3 });
     expect(snapshotCacheStats().tables).toBe(1);
     expect(snapshotCacheStats().files).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('sharedSnapshot', () => {
+  it('hands every reader the cached state itself, which later commits and copies leave alone', async () => {
+    const t = await table();
+    await t.append([{ p: 'a', x: 1 }]);
+    const a = await sharedSnapshot(t.path);
+    const b = await sharedSnapshot(t.path);
+    expect(b.files).toBe(a.files); // no copy per call
+    expect(b.fields).toBe(a.fields); // schema parsed once per state
+    const own = await loadSnapshot(t.path);
+    expect(own.files).not.toBe(a.files);
+    own.files.clear(); // a caller's copy is its own
+    await t.append([{ p: 'b', x: 2 }]);
+    expect(a.files.size).toBe(1); // the state a reader holds does not move under it
+    const c = await sharedSnapshot(t.path);
+    expect(c.version).toBe(a.version + 1);
+    expect([...c.files.keys()]).toEqual([...(await cold(t.path)).files.keys()]);
+    expect(c.fields).toEqual(a.fields);
   });
 });

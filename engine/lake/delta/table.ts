@@ -19,7 +19,7 @@ import { decodeAddPath, parsePartitionValue } from './partitions.ts';
 import { numberValued, parquetMeta, provesNoNulls, readParquetInto, type OutColumn, type ReadOptions } from './parquet/read.ts';
 import { compilePredicate, exactPartitionKey, partitionKey, type PartitionPredicate } from './predicate.ts';
 import { checkWritable, evolve, fieldsOf, schemaString, validateFields, type ColumnDef } from './schema.ts';
-import { checkpointActions, loadSnapshot, type Snapshot } from './snapshot.ts';
+import { checkpointActions, loadSnapshot, sharedSnapshot, type SharedSnapshot, type Snapshot } from './snapshot.ts';
 import { poolFor } from './pool/pool.ts';
 import { shareTasks } from './pool/schedule.ts';
 import { decodeMessage, receiveDecoded, type Decoded } from './pool/tasks.ts';
@@ -100,7 +100,7 @@ export class DeltaTable {
    * of the table for every partition. Snapshots of one version share their (frozen) actions, so
    * the same size and first action mean the same snapshot.
    */
-  private filesByPartition(snap: Snapshot): Map<string, Add[]> {
+  private filesByPartition(snap: SharedSnapshot): Map<string, Add[]> {
     const first = snap.files.values().next().value;
     const ix = this.partitionIndex;
     if (ix && ix.version === snap.version && ix.size === snap.files.size && ix.first === first) return ix.files;
@@ -183,6 +183,12 @@ export class DeltaTable {
     return loadSnapshot(this.path, version);
   }
 
+  /** The snapshot shared with the cache, for reading only (no copy per call; see sharedSnapshot). */
+  private async view(sel: SnapshotSelector = {}): Promise<SharedSnapshot> {
+    const version = sel.timestamp !== undefined ? await versionAtTimestamp(this.path, sel.timestamp) : sel.version;
+    return sharedSnapshot(this.path, version);
+  }
+
   async version(): Promise<number> {
     const l = await listLog(this.path);
     return Math.max(l.commits.at(-1) ?? -1, l.checkpoints.at(-1)?.version ?? -1);
@@ -200,7 +206,7 @@ export class DeltaTable {
 
   /** Latest committed txn version of `appId`, or undefined. */
   async txnVersion(appId: string): Promise<number | undefined> {
-    return (await this.snapshot()).txns.get(appId)?.version;
+    return (await this.view()).txns.get(appId)?.version;
   }
 
   /**
@@ -331,7 +337,7 @@ export class DeltaTable {
 
   /** Live files of a snapshot (absolute paths), optionally filtered by partition. */
   async files(opts: SnapshotSelector & { partitions?: PartitionPredicate } = {}): Promise<{ path: string; add: Add }[]> {
-    const snap = await this.snapshot(opts);
+    const snap = await this.view(opts);
     const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
     return [...snap.files.values()]
       .filter((a) => matches(a.partitionValues ?? {}))
@@ -345,7 +351,7 @@ export class DeltaTable {
    * @example for (const p of await t.partitions({ partitions: { trade_date: { gte: '2024-01-01' } } })) await t.readTable({ partitions: p });
    */
   async partitions(opts: SnapshotSelector & { partitions?: PartitionPredicate } = {}): Promise<Record<string, unknown>[]> {
-    const snap = await this.snapshot(opts);
+    const snap = await this.view(opts);
     const cols = snap.partitionColumns;
     const matches = compilePredicate(opts.partitions, snap.fields, cols);
     const distinct = new Map<string, Record<string, string | null>>();
@@ -409,7 +415,7 @@ export class DeltaTable {
    * from the log). `typed`: Float64Array for numeric columns every file proves null-free.
    */
   private async scan(opts: TableReadOptions, typed: boolean): Promise<{ names: string[]; numRows: number; columns: OutColumn[] }> {
-    const snap = await this.snapshot(opts);
+    const snap = await this.view(opts);
     const matches = compilePredicate(opts.partitions, snap.fields, snap.partitionColumns);
     const names = opts.columns ?? snap.fields.map((f) => f.name);
     const fieldOf = (c: string) => {
