@@ -277,7 +277,7 @@ function plainByteArray(values: readonly (Uint8Array | string)[], joined?: strin
 
 function plainValues(col: PhysColumn): Uint8Array {
   const v = col.values;
-  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as (Uint8Array | string)[], col.dict ? undefined : col.text);
+  if (col.physical === 'BYTE_ARRAY') return plainByteArray(v as (Uint8Array | string)[], col.text); // no dictionary: text joins the values
   if (col.physical === 'BOOLEAN') {
     const b = v as Uint8Array;
     const out = new Uint8Array((col.count + 7) >> 3);

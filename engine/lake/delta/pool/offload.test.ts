@@ -3,68 +3,25 @@
  * with the same values, files, stats and errors as the main thread alone; the pool starts without
  * the caller waiting; small calls, `workers: 0` and plain calls stay on the main thread.
  */
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { table, type ColumnTable } from 'arquero';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ColumnTable } from 'arquero';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaTable } from '../table.ts';
 import { DeltaSchemaError } from '../types.ts';
 import { configureDeltaPool, deltaPoolStats, poolFor, startDeltaPool } from './pool.ts';
+import { asTable, COLUMNS, filesOf, poolTestRoot, rows } from './test-fixture.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'argus-delta-offload-'));
-const defaults = configureDeltaPool({});
-afterAll(() => {
-  configureDeltaPool({ ...defaults, workers: 0 }); // terminates this file's workers
-  configureDeltaPool(defaults);
-  rmSync(root, { recursive: true, force: true });
-});
-
-const COLUMNS = [
-  { name: 'd', type: 'date', nullable: false },
-  { name: 'sym', type: 'string', nullable: false },
-  { name: 'px', type: 'decimal(18,4)', nullable: false },
-  { name: 'mv', type: 'decimal(24,4)', nullable: true },
-  { name: 'vol', type: 'long', nullable: false },
-  { name: 'x', type: 'double', nullable: true },
-  { name: 'src', type: 'string', nullable: true },
-  { name: 'ts', type: 'timestamp', nullable: false },
-  { name: 'ok', type: 'boolean', nullable: true },
-  { name: 'n', type: 'integer', nullable: true },
-];
+const root = poolTestRoot('argus-delta-offload-');
 
 /** One trade date of `n` rows (one data file), as a column table like the operators build. */
-function day(n: number, date = '2024-03-01'): ColumnTable {
-  const ts = new Date(Date.UTC(2024, 2, 1, 15, 0, 0, 7));
-  const rs = Array.from({ length: n }, (_, i) => ({
-    d: date,
-    sym: `${600000 + i}.SH`,
-    px: (1000 + ((i * 7919) % 100000)) / 100,
-    mv: i % 5 === 0 ? null : 81234567890.1234 + i,
-    vol: i * 100,
-    x: i % 4 === 0 ? null : i % 11 === 0 ? -0 : i / 8,
-    src: i % 7 === 0 ? null : ['miniQMT', 'Tushare', '中文'][i % 3],
-    ts,
-    ok: i % 6 === 0 ? null : i % 2 === 0,
-    n: i % 9 === 0 ? null : i - 5000,
-  }));
-  const cols: Record<string, unknown> = {};
-  for (const { name } of COLUMNS) {
-    const c = rs.map((r) => r[name as keyof (typeof rs)[0]]);
-    cols[name] = c.every((v) => typeof v === 'number') ? Float64Array.from(c as number[]) : c;
-  }
-  return table(cols as Record<string, unknown[]>);
-}
+const day = (n: number, date = '2024-03-01'): ColumnTable => asTable(rows(1, n, date));
 
 let seq = 0;
 async function write(data: ColumnTable, offload: boolean): Promise<DeltaTable> {
   const t = await DeltaTable.create(join(root, `t${seq++}`), COLUMNS, { partitionBy: ['d'] });
   await t.append(data, { offload });
   return t;
-}
-
-async function filesOf(t: DeltaTable) {
-  return Promise.all((await t.files()).map(async (f) => ({ pv: f.add.partitionValues, size: f.add.size, stats: f.add.stats, bytes: await fs.readFile(f.path) })));
 }
 
 /** Same column names, container classes and values (Object.is, Dates by time). */

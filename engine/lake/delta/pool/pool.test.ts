@@ -5,82 +5,22 @@
  * a CLI-style process (tsx registered by API, as bin/argus.mjs does) exits after a pooled write.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { table, type ColumnTable } from 'arquero';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ColumnTable } from 'arquero';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaTable } from '../table.ts';
 import { DeltaSchemaError } from '../types.ts';
 import { configureDeltaPool, deltaPoolStats, poolFor, startDeltaPool } from './pool.ts';
+import { asTable, COLUMNS, filesOf, poolTestRoot, rows } from './test-fixture.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'argus-delta-pool-'));
-const defaults = configureDeltaPool({});
-afterAll(() => {
-  configureDeltaPool({ ...defaults, workers: 0 }); // terminates this file's workers
-  configureDeltaPool(defaults);
-  rmSync(root, { recursive: true, force: true });
-});
-
-const COLUMNS = [
-  { name: 'd', type: 'date', nullable: false },
-  { name: 'sym', type: 'string', nullable: false },
-  { name: 'px', type: 'decimal(18,4)', nullable: false },
-  { name: 'mv', type: 'decimal(24,4)', nullable: true },
-  { name: 'pe', type: 'decimal(18,4)', nullable: true },
-  { name: 'vol', type: 'long', nullable: false },
-  { name: 'x', type: 'double', nullable: true },
-  { name: 'src', type: 'string', nullable: true },
-  { name: 'ts', type: 'timestamp', nullable: false },
-  { name: 'ok', type: 'boolean', nullable: true },
-  { name: 'n', type: 'integer', nullable: true },
-];
-
-/** `days × 300` rows in day order, numbers of several kinds, nulls, repetitive and distinct strings. */
-function rows(days: number) {
-  const out: Record<string, unknown>[] = [];
-  for (let d = 0; d < days; d++) {
-    const ts = new Date(Date.UTC(2024, 0, 2 + d, 8, 0, 0, 123));
-    for (let s = 0; s < 300; s++) {
-      const i = d * 300 + s;
-      out.push({
-        d: new Date(Date.UTC(2024, 0, 2 + d)).toISOString().slice(0, 10),
-        sym: `${600000 + s}.SH`,
-        px: (1000 + ((i * 7919) % 100000)) / 100,
-        mv: i % 5 === 0 ? null : 81234567890.1234 + i,
-        pe: i % 3 === 0 ? null : (i % 701) / 7,
-        vol: i * 100,
-        x: i % 4 === 0 ? null : i % 11 === 0 ? -0 : i / 8,
-        src: i % 7 === 0 ? null : ['miniQMT', 'Tushare', '中文'][i % 3],
-        ts,
-        ok: i % 6 === 0 ? null : i % 2 === 0,
-        n: i % 9 === 0 ? null : i - 5000,
-      });
-    }
-  }
-  return out;
-}
-
-/** Columns as operators build them: null-free numbers as Float64Array, the rest plain arrays. */
-function asTable(rs: Record<string, unknown>[]): ColumnTable {
-  const cols: Record<string, unknown> = {};
-  for (const { name } of COLUMNS) {
-    const c = rs.map((r) => r[name]);
-    cols[name] = c.every((v) => typeof v === 'number') ? Float64Array.from(c as number[]) : c;
-  }
-  return table(cols as Record<string, unknown[]>);
-}
+const root = poolTestRoot('argus-delta-pool-');
 
 async function write(path: string, data: ColumnTable | Record<string, unknown>[], opts = {}) {
   const t = await DeltaTable.create(path, COLUMNS, { partitionBy: ['d'] });
   await t.append(data, opts);
   return t;
-}
-
-/** Per add, in commit order: partition values, size, stats and the file's bytes. */
-async function filesOf(t: DeltaTable) {
-  return Promise.all((await t.files()).map(async (f) => ({ pv: f.add.partitionValues, size: f.add.size, stats: f.add.stats, bytes: await fs.readFile(f.path) })));
 }
 
 const mainOnly = () => configureDeltaPool({ minRows: Number.MAX_SAFE_INTEGER, startRows: Number.MAX_SAFE_INTEGER });

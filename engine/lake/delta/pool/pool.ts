@@ -109,20 +109,15 @@ const counts = { tasks: 0, lost: 0, offloaded: 0 };
  * @example const pool = poolFor(5_400, 'read', true); // a Bronze day read ahead
  */
 export function poolFor(rows: number, use: 'write' | 'read' = 'write', offload = false): DeltaPool | undefined {
-  if (offload) {
-    if (options.workers <= 0 || rows < options.offloadRows) return undefined;
-    shared ??= new DeltaPool(options.workers, options.depth);
-    if (shared.failure) return undefined;
-    shared.start();
-    return shared;
-  }
-  if (options.workers <= 0 || rows < options.minRows || (use === 'read' && !options.reads)) return undefined;
+  const worth = offload ? rows >= options.offloadRows : rows >= options.minRows && (use === 'write' || options.reads);
+  if (options.workers <= 0 || !worth) return undefined;
+  const starts = offload || rows >= options.startRows;
   if (!shared) {
-    if (rows < options.startRows) return undefined;
+    if (!starts) return undefined;
     shared = new DeltaPool(options.workers, options.depth);
   }
   if (shared.failure) return undefined;
-  if (rows >= options.startRows) shared.start();
+  if (starts) shared.start();
   return shared;
 }
 

@@ -99,8 +99,9 @@ function packStrings(a: unknown[], nullable: boolean, idx: Int32Array | undefine
 /**
  * A repetitive column as its distinct keys (`keyOf` of each value; undefined = a value this wire
  * form cannot carry) and a code per row (-1 = missing): cheaper than per-row values on this side,
- * and the other side rebuilds no value per row. Gives up (undefined) past {@link WIRE_DICT} distinct
- * keys, e.g. on symbols. Runs of the same value (a day's `last_verified_utc`) cost one comparison.
+ * and the other side rebuilds no value per row. Gives up (undefined) past `most` distinct keys
+ * (at most a quarter of the rows), e.g. on symbols. Runs of the same value (a day's
+ * `last_verified_utc`) cost one comparison.
  */
 function wireDictionary<K>(
   a: unknown[],
@@ -109,11 +110,12 @@ function wireDictionary<K>(
   lo: number,
   n: number,
   keyOf: (x: unknown) => K | undefined,
+  most = WIRE_DICT,
 ): { dict: K[]; codes: Int32Array<ArrayBuffer> } | undefined {
   const codes = new Int32Array(n);
   const ids = new Map<K, number>();
   const dict: K[] = [];
-  const limit = Math.min(WIRE_DICT, n >> 2);
+  const limit = Math.min(most, n >> 2);
   let prev: unknown = NONE;
   let prevCode = -1;
   for (let k = 0; k < n; k++) {
@@ -331,34 +333,8 @@ const DICT_LIMIT = 1024;
  * worker ~3× more than cloning them, and the main thread allocates one string per row either way.
  */
 function readStrings(col: unknown[]): ReturnType<typeof packReadColumn> | undefined {
-  const n = col.length;
-  const codes = new Int32Array(n);
-  const ids = new Map<string, number>();
-  const dict: string[] = [];
-  const limit = Math.min(DICT_LIMIT, n >> 2);
-  let prev: unknown = NONE;
-  let prevCode = -1;
-  for (let i = 0; i < n; i++) {
-    const x = col[i];
-    if (x === prev) {
-      codes[i] = prevCode; // runs (a sorted or constant column) skip the hash lookup
-      continue;
-    }
-    if (typeof x === 'string') {
-      let c = ids.get(x);
-      if (c === undefined) {
-        c = dict.length;
-        if (c >= limit) return undefined;
-        ids.set(x, c);
-        dict.push(x);
-      }
-      codes[i] = c;
-      prev = x;
-      prevCode = c;
-    } else if (x === null) codes[i] = -1;
-    else return undefined;
-  }
-  return { packed: { k: 'dict', dict, codes }, transfer: [codes.buffer] };
+  const w = wireDictionary(col, true, undefined, 0, col.length, (x) => (typeof x === 'string' ? x : undefined), DICT_LIMIT);
+  return w && { packed: { k: 'dict', dict: w.dict, codes: w.codes }, transfer: [w.codes.buffer] };
 }
 
 /**
